@@ -1,0 +1,112 @@
+"""The target grid: size, affine transform and CRS of the Landsat GeoTIFF."""
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GociResampleError
+
+
+@dataclass(frozen=True)
+class TargetGrid:
+    """The Landsat raster's grid, onto which every GOCI band is resampled.
+
+    Attributes:
+        path: the Landsat GeoTIFF.
+        width, height: size in pixels (columns, rows).
+        transform: ``affine.Affine`` from (col, row) to CRS coordinates (usually metres);
+            rotated transforms are allowed.
+        crs: ``rasterio.crs.CRS`` of the grid.
+        nodata: the Landsat nodata value (pixels outside the scene), or None.
+        area_or_point: the ``AREA_OR_POINT`` metadata item ("Area", "Point" or None).
+        band_count: number of Landsat bands.
+    """
+
+    path: Path
+    width: int
+    height: int
+    transform: object
+    crs: object
+    nodata: object
+    area_or_point: object
+    band_count: int
+
+    @property
+    def size(self):
+        """Number of target pixels."""
+        return self.width * self.height
+
+    @functools.cached_property
+    def _to_lonlat(self):
+        from pyproj import Transformer
+
+        return Transformer.from_crs(self.crs.to_wkt(), "EPSG:4326", always_xy=True)
+
+    def pixel_centres_lonlat(self, row_start, row_stop):
+        """Return lon, lat (degrees, float64, shape (row_stop - row_start, width)) of the
+        centres of pixel rows ``row_start:row_stop`` (affine at col + 0.5, row + 0.5)."""
+        cols = np.arange(self.width, dtype=np.float64) + 0.5
+        rows = np.arange(row_start, row_stop, dtype=np.float64)[:, np.newaxis] + 0.5
+        t = self.transform
+        x = t.c + t.a * cols + t.b * rows
+        y = t.f + t.d * cols + t.e * rows
+        lon, lat = self._to_lonlat.transform(x, y)
+        return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+
+    def outline_lonlat(self, samples_per_edge=64):
+        """Return lon, lat (degrees, 1-D float64) of pixel centres along the grid's four edges."""
+        parts = []
+        for rows in ((0, 1), (self.height - 1, self.height)):
+            lon, lat = self.pixel_centres_lonlat(*rows)
+            step = max(1, self.width // samples_per_edge)
+            parts.append((lon[0, ::step], lat[0, ::step]))
+        step = max(1, self.height // samples_per_edge)
+        for row in range(0, self.height, step):
+            lon, lat = self.pixel_centres_lonlat(row, row + 1)
+            parts.append((lon[0, [0, -1]], lat[0, [0, -1]]))
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def read_target_grid(path):
+    """Read the target grid from a Landsat GeoTIFF (any GDAL-readable georeferenced raster).
+
+    Raises:
+        GociResampleError: the raster cannot be opened or has no CRS or no geotransform.
+    """
+    import rasterio
+
+    path = Path(path)
+    if not path.is_file():
+        raise GociResampleError(
+            f"Landsat raster {path} does not exist. Choose the _TOA_RAD_B*.tif of the scene."
+        )
+    try:
+        with rasterio.open(path) as dataset:
+            grid = TargetGrid(
+                path=path,
+                width=dataset.width,
+                height=dataset.height,
+                transform=dataset.transform,
+                crs=dataset.crs,
+                nodata=dataset.nodata,
+                area_or_point=dataset.tags().get("AREA_OR_POINT"),
+                band_count=dataset.count,
+            )
+    except rasterio.errors.RasterioIOError as error:
+        raise GociResampleError(
+            f"Landsat raster {path} cannot be read ({error}). Check that it is a complete "
+            "GeoTIFF."
+        ) from None
+    if grid.crs is None:
+        raise GociResampleError(
+            f"Landsat raster {path} has no coordinate reference system, so its pixels cannot be "
+            "located. Assign its CRS (e.g. with gdal_edit.py -a_srs EPSG:326NN) and run again."
+        )
+    if grid.transform.is_identity:
+        raise GociResampleError(
+            f"Landsat raster {path} has no geotransform (pixel/line coordinates only). Use the "
+            "georeferenced GeoTIFF from the calibrate-and-clip step."
+        )
+    return grid

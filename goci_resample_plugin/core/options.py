@@ -1,0 +1,77 @@
+"""Resampling parameters, their defaults (from the design note) and their checks."""
+
+import re
+from dataclasses import asdict, dataclass
+
+from .errors import GociResampleError
+
+METHODS = ("gauss", "nearest")
+INVALID_POLICIES = ("skip", "propagate")
+METHOD_SUFFIX = {"gauss": "GAUSS", "nearest": "NEAREST"}
+
+
+@dataclass(frozen=True)
+class ResampleOptions:
+    """How to resample GOCI onto the Landsat grid (SPEC §3).
+
+    Attributes:
+        method: "gauss" (Gaussian-weighted mean of the nearest sources) or "nearest".
+        radius_m: radius of influence in metres; only sources strictly closer count.
+        sigma_m: Gaussian width σ in metres, weights exp(-d²/σ²) (Gaussian only).
+        neighbours: how many nearest sources the Gaussian weighs (Gaussian only).
+        invalid: "skip" (invalid sources take no part) or "propagate" (a target pixel whose
+            weighted neighbours include an invalid source is NaN).
+        wavelengths: GOCI bands to resample, in nm; empty = every band in the file.
+    """
+
+    method: str = "gauss"
+    radius_m: float = 800.0
+    sigma_m: float = 320.0
+    neighbours: int = 16
+    invalid: str = "skip"
+    wavelengths: tuple = ()
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise GociResampleError(f"METHOD must be one of {', '.join(METHODS)}, not {self.method!r}.")
+        if self.invalid not in INVALID_POLICIES:
+            raise GociResampleError(
+                f"INVALID must be one of {', '.join(INVALID_POLICIES)}, not {self.invalid!r}."
+            )
+        if not self.radius_m > 0:
+            raise GociResampleError(f"RADIUS must be a positive distance in metres, not {self.radius_m}.")
+        if not self.sigma_m > 0:
+            raise GociResampleError(f"SIGMA must be a positive distance in metres, not {self.sigma_m}.")
+        if int(self.neighbours) != self.neighbours or self.neighbours < 1:
+            raise GociResampleError(f"NEIGHBOURS must be a whole number ≥ 1, not {self.neighbours}.")
+
+    @property
+    def suffix(self):
+        """``GAUSS`` or ``NEAREST``, as in output file names."""
+        return METHOD_SUFFIX[self.method]
+
+    def as_dict(self):
+        """The options as a JSON-ready dict (units in the key names)."""
+        return asdict(self) | {"wavelengths": list(self.wavelengths)}
+
+
+def parse_wavelengths(text):
+    """Parse a BANDS parameter such as ``"443, 490,555"`` into a tuple of ints (nm).
+
+    Accepts commas, semicolons or spaces as separators and an optional ``L_TOA_`` prefix;
+    empty text means every band.
+
+    Raises:
+        GociResampleError: an entry is not a wavelength.
+    """
+    entries = [e for e in re.split(r"[,;\s]+", (text or "").strip()) if e]
+    wavelengths = []
+    for entry in entries:
+        digits = entry.upper().removeprefix("L_TOA_").removesuffix("NM")
+        if not digits.isdigit():
+            raise GociResampleError(
+                f"BANDS entry {entry!r} is not a wavelength in nm; write e.g. 443,490,555,660,865 "
+                "or leave BANDS empty for every band."
+            )
+        wavelengths.append(int(digits))
+    return tuple(sorted(set(wavelengths)))

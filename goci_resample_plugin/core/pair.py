@@ -1,0 +1,300 @@
+"""Resample one GOCI subset onto one Landsat grid and write the GeoTIFF, sidecar and style."""
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_output, write_text_atomic
+from .engine import KdTreeResampler
+from .errors import GociResampleError, ResampleCancelled
+from .goci import read_goci_subset
+from .grid import read_target_grid
+from .options import ResampleOptions
+from .provenance import library_versions, plugin_version
+from .statistics import BandStatistics
+from .style import style_qml
+
+BLOCK_BUDGET_BYTES = 256 * 2**20
+"""Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
+
+GEOTIFF_PROFILE = {
+    "driver": "GTiff",
+    "dtype": "float32",
+    "nodata": float("nan"),
+    "tiled": True,
+    "blockxsize": 256,
+    "blockysize": 256,
+    "compress": "deflate",
+    "predictor": 3,
+    "interleave": "band",
+    "bigtiff": "if_safer",
+    "num_threads": "all_cpus",
+}
+"""Float32, NaN nodata, tiled, lossless deflate with the floating-point predictor."""
+
+LANDSAT_MARKER = "_TOA_RAD_B"
+
+
+@dataclass
+class PairResult:
+    """What :func:`resample_pair` wrote and measured.
+
+    Attributes:
+        output: the GeoTIFF.
+        sidecar: the JSON sidecar (``<output stem>.json``).
+        style: the QGIS style (``<output stem>.qml``).
+        valid_fraction: fraction (0..1) of target pixels with a value in every band.
+        bands: per band ``{"name", "wavelength_nm", "units", statistics...}``.
+        seconds: wall time per stage (``read``, ``resample``, ``write``, ``total``).
+        engine: the resampling engine that ran.
+    """
+
+    output: Path
+    sidecar: Path
+    style: Path
+    valid_fraction: float
+    bands: list
+    seconds: dict = field(default_factory=dict)
+    engine: str = ""
+
+
+def output_name(goci_path, options):
+    """Return the SPEC §4 file name ``GOCI_on_Landsat_{goci_stem}_{GAUSS|NEAREST}.tif``."""
+    return f"GOCI_on_Landsat_{Path(goci_path).stem}_{options.suffix}.tif"
+
+
+def scene_name(landsat_path):
+    """Return the scene name of a Landsat file: the part before ``_TOA_RAD_B``, else the stem."""
+    stem = Path(landsat_path).stem
+    return stem.split(LANDSAT_MARKER)[0] if LANDSAT_MARKER in stem else stem
+
+
+def sidecar_paths(output):
+    """Return the (json, qml) sidecar paths of an output GeoTIFF."""
+    output = Path(output)
+    return output.with_suffix(".json"), output.with_suffix(".qml")
+
+
+def resample_pair(goci_path, landsat_path, output_path, options=None, progress=None,
+                  is_cancelled=None, log=None):
+    """Resample every selected GOCI band onto the Landsat grid and write the outputs.
+
+    Writes, each atomically (complete or absent): the float32 GeoTIFF ``output_path`` on exactly
+    the Landsat grid, its QGIS style ``<stem>.qml``, and last its JSON sidecar ``<stem>.json``.
+    An existing output is replaced only when the new one is complete.
+
+    Args:
+        goci_path: GOCI subset NetCDF.
+        landsat_path: Landsat GeoTIFF defining the target grid.
+        output_path: the GeoTIFF to write (parent folders are created).
+        options: ``ResampleOptions``; defaults from the design note.
+        progress: optional callable taking a fraction 0..1.
+        is_cancelled: optional callable returning True to stop (raises ``ResampleCancelled``).
+        log: optional callable taking a line of text.
+
+    Returns:
+        PairResult.
+
+    Raises:
+        GociResampleError: bad inputs, no overlap, unwritable output, or cancelled.
+    """
+    options = options or ResampleOptions()
+    progress = progress or (lambda fraction: None)
+    is_cancelled = is_cancelled or (lambda: False)
+    log = log or (lambda text: None)
+    output_path = Path(output_path)
+    started = time.perf_counter()
+
+    subset = read_goci_subset(goci_path, options.wavelengths)
+    grid = read_target_grid(landsat_path)
+    _check_overlap(subset, grid, options.radius_m)
+    resampler = KdTreeResampler(subset, options)
+    seconds = {"read": time.perf_counter() - started}
+    log(
+        f"GOCI {subset.shape[0]}×{subset.shape[1]} pixels, bands "
+        f"{', '.join(str(w) for w in subset.wavelengths)} nm → Landsat grid "
+        f"{grid.width}×{grid.height} ({grid.crs}); engine {resampler.name}"
+    )
+
+    _prepare_folder(output_path)
+    statistics = [BandStatistics(grid.size) for _ in subset.bands]
+    all_valid = 0
+    with atomic_output(output_path) as temporary:
+        all_valid = _write_raster(
+            temporary, subset, grid, options, resampler, statistics, seconds,
+            progress, is_cancelled,
+        )
+        if all(s.count == 0 for s in statistics):
+            raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
+        json_path, qml_path = sidecar_paths(output_path)
+        write_text_atomic(qml_path, style_qml(subset.wavelengths, [s.percentiles() for s in statistics]))
+    seconds["total"] = time.perf_counter() - started
+
+    bands = [
+        {"name": band.name, "wavelength_nm": band.wavelength_nm, "units": band.units}
+        | stats.as_dict()
+        for band, stats in zip(subset.bands, statistics)
+    ]
+    result = PairResult(
+        output=output_path,
+        sidecar=json_path,
+        style=qml_path,
+        valid_fraction=all_valid / grid.size,
+        bands=bands,
+        seconds=seconds,
+        engine=resampler.name,
+    )
+    write_text_atomic(json_path, json.dumps(_sidecar(result, subset, grid, options), indent=2))
+    progress(1.0)
+    return result
+
+
+def _prepare_folder(output_path):
+    try:
+        output_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GociResampleError(
+            f"Cannot create the output folder {output_path.parent} ({error.strerror}). "
+            "Choose a folder you can write to."
+        ) from None
+
+
+def _rows_per_block(grid, resampler):
+    rows = BLOCK_BUDGET_BYTES // (grid.width * resampler.bytes_per_target_pixel())
+    return int(min(grid.height, max(1, rows)))
+
+
+def _write_raster(path, subset, grid, options, resampler, statistics, seconds, progress,
+                  is_cancelled):
+    """Resample block by block into a new GeoTIFF; return the count of pixels valid in all bands."""
+    import rasterio
+    from rasterio.windows import Window
+
+    profile = GEOTIFF_PROFILE | {
+        "width": grid.width,
+        "height": grid.height,
+        "count": len(subset.bands),
+        "crs": grid.crs,
+        "transform": grid.transform,
+    }
+    rows_per_block = _rows_per_block(grid, resampler)
+    all_valid = 0
+    seconds["resample"] = seconds["write"] = 0.0
+    try:
+        dataset = rasterio.open(path, "w", **profile)
+    except rasterio.errors.RasterioIOError as error:
+        raise GociResampleError(
+            f"Cannot write {path.parent} ({error}). Choose a folder you can write to."
+        ) from None
+    with dataset:
+        for row_start in range(0, grid.height, rows_per_block):
+            if is_cancelled():
+                raise ResampleCancelled()
+            row_stop = min(grid.height, row_start + rows_per_block)
+            tick = time.perf_counter()
+            lon, lat = grid.pixel_centres_lonlat(row_start, row_stop)
+            block = resampler.resample(lon, lat).reshape(-1, row_stop - row_start, grid.width)
+            all_valid += int(np.isfinite(block).all(axis=0).sum())
+            for stats, band in zip(statistics, block):
+                stats.update(band)
+            tock = time.perf_counter()
+            window = Window(0, row_start, grid.width, row_stop - row_start)
+            _write_block(dataset, block, window, path)
+            seconds["resample"] += tock - tick
+            seconds["write"] += time.perf_counter() - tock
+            progress(row_stop / grid.height)
+        _describe(dataset, subset, grid, options, resampler)
+    return all_valid
+
+
+def _write_block(dataset, block, window, path):
+    try:
+        dataset.write(block, window=window)
+    except Exception as error:  # GDAL reports a full disk or a lost folder as a generic error
+        raise GociResampleError(
+            f"Writing {path.name} in {path.parent} failed ({error}). Check the free space and "
+            "that the folder is still writable."
+        ) from None
+
+
+def _describe(dataset, subset, grid, options, resampler):
+    """Band descriptions and metadata: wavelength, units, method, parameters, inputs, version."""
+    dataset.update_tags(
+        GOCI_RESAMPLE_VERSION=plugin_version(),
+        ENGINE=resampler.name,
+        METHOD=options.method,
+        RADIUS_M=options.radius_m,
+        SIGMA_M=options.sigma_m,
+        NEIGHBOURS=options.neighbours,
+        INVALID=options.invalid,
+        GOCI_FILE=subset.path.name,
+        LANDSAT_FILE=grid.path.name,
+        **({"AREA_OR_POINT": grid.area_or_point} if grid.area_or_point else {}),
+    )
+    for number, band in enumerate(subset.bands, start=1):
+        dataset.set_band_description(number, band.name)
+        dataset.update_tags(number, NAME=band.name, WAVELENGTH_NM=band.wavelength_nm, UNITS=band.units)
+        if band.units:
+            dataset.set_band_unit(number, band.units)
+
+
+def _sidecar(result, subset, grid, options):
+    return {
+        "output": result.output.name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs": {"goci": str(subset.path), "landsat": str(grid.path)},
+        "target_grid": {
+            "width": grid.width,
+            "height": grid.height,
+            "crs": grid.crs.to_string(),
+            "transform": list(grid.transform)[:6],
+        },
+        "parameters": options.as_dict(),
+        "engine": result.engine,
+        "valid_fraction": result.valid_fraction,
+        "bands": result.bands,
+        "seconds": result.seconds,
+        "versions": library_versions(),
+    }
+
+
+def _source_extent(subset):
+    usable = subset.geolocation_valid & np.any([np.isfinite(b.values) for b in subset.bands], axis=0)
+    lon, lat = subset.longitude[usable], subset.latitude[usable]
+    return lon.min(), lon.max(), lat.min(), lat.max()
+
+
+def _target_extent(grid):
+    lon, lat = grid.outline_lonlat()
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    return lon[finite].min(), lon[finite].max(), lat[finite].min(), lat[finite].max()
+
+
+def _check_overlap(subset, grid, radius_m):
+    """Fail before any heavy work when the GOCI pixels are nowhere near the Landsat grid."""
+    s_lon0, s_lon1, s_lat0, s_lat1 = _source_extent(subset)
+    t_lon0, t_lon1, t_lat0, t_lat1 = _target_extent(grid)
+    margin_lat = math.degrees(radius_m / 6370997.0)
+    margin_lon = margin_lat / max(0.01, math.cos(math.radians(max(abs(t_lat0), abs(t_lat1)))))
+    apart = (
+        s_lon1 + margin_lon < t_lon0 or t_lon1 + margin_lon < s_lon0
+        or s_lat1 + margin_lat < t_lat0 or t_lat1 + margin_lat < s_lat0
+    )
+    if apart:
+        raise GociResampleError(_no_overlap_message(subset, grid, radius_m))
+
+
+def _no_overlap_message(subset, grid, radius_m):
+    s_lon0, s_lon1, s_lat0, s_lat1 = _source_extent(subset)
+    t_lon0, t_lon1, t_lat0, t_lat1 = _target_extent(grid)
+    return (
+        f"No valid GOCI pixel within {radius_m:g} m of the Landsat grid: {subset.path.name} and "
+        f"{grid.path.name} do not overlap (GOCI lon {s_lon0:.3f}..{s_lon1:.3f}, lat "
+        f"{s_lat0:.3f}..{s_lat1:.3f}; Landsat lon {t_lon0:.3f}..{t_lon1:.3f}, lat "
+        f"{t_lat0:.3f}..{t_lat1:.3f}). Check that the two files belong to the same scene pair."
+    )

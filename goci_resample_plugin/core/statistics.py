@@ -1,0 +1,61 @@
+"""Per-band statistics of a raster accumulated block by block, in bounded memory."""
+
+import numpy as np
+
+MAX_SAMPLES = 1_000_000
+
+
+class BandStatistics:
+    """Count, min, max, mean, standard deviation and percentiles of one band's valid pixels.
+
+    Percentiles come from a regular subsample of at most ~``MAX_SAMPLES`` pixels, taken
+    deterministically, so memory stays bounded whatever the raster size.
+    """
+
+    def __init__(self, total_pixels):
+        self.total_pixels = total_pixels
+        self.stride = max(1, total_pixels // MAX_SAMPLES)
+        self.count = 0
+        self.sum = 0.0
+        self.sum_squares = 0.0
+        self.minimum = np.inf
+        self.maximum = -np.inf
+        self.samples = []
+
+    def update(self, values):
+        """Add a block of values (any shape, NaN = no data)."""
+        valid = values[np.isfinite(values)].astype(np.float64)
+        if valid.size:
+            self.count += valid.size
+            self.sum += valid.sum()
+            self.sum_squares += np.square(valid).sum()
+            self.minimum = min(self.minimum, valid.min())
+            self.maximum = max(self.maximum, valid.max())
+            self.samples.append(valid[:: self.stride])
+
+    def percentiles(self, lower=2.0, upper=98.0):
+        """Return (lower, upper) percentiles of the valid values, or (nan, nan) if none."""
+        if not self.count:
+            return float("nan"), float("nan")
+        sample = np.concatenate(self.samples)
+        low, high = np.percentile(sample, [lower, upper])
+        return float(low), float(high)
+
+    def as_dict(self):
+        """JSON-ready summary; values are None where the band has no valid pixel."""
+        if not self.count:
+            return {"valid_fraction": 0.0, "valid_pixels": 0, "min": None, "max": None,
+                    "mean": None, "std": None, "p2": None, "p98": None}
+        mean = self.sum / self.count
+        variance = max(0.0, self.sum_squares / self.count - mean * mean)
+        p2, p98 = self.percentiles()
+        return {
+            "valid_fraction": self.count / self.total_pixels,
+            "valid_pixels": self.count,
+            "min": float(self.minimum),
+            "max": float(self.maximum),
+            "mean": mean,
+            "std": variance**0.5,
+            "p2": p2,
+            "p98": p98,
+        }

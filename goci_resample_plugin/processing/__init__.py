@@ -1,0 +1,1 @@
+"""The Processing layer: provider and algorithms, a thin shell over ``core``."""

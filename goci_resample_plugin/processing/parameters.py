@@ -1,0 +1,116 @@
+"""The resampling parameters every goci-resample algorithm shares (SPEC §5), and their help."""
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core import GociResampleError, ResampleOptions, parse_wavelengths
+from ..core.options import INVALID_POLICIES, METHODS
+
+
+def tr(text):
+    """Translate a user-visible string in the plugin's context."""
+    return QCoreApplication.translate("GociResample", text)
+
+
+METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
+    "METHOD", "RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "BANDS",
+)
+
+
+def resampling_parameters():
+    """Return new definitions of METHOD, BANDS and the advanced RADIUS, SIGMA, NEIGHBOURS,
+    INVALID, with the design note's defaults (800 m, 320 m, 16 neighbours)."""
+    defaults = ResampleOptions()
+    method = QgsProcessingParameterEnum(
+        METHOD, tr("Resampling method"),
+        options=[tr("Gaussian-weighted (recommended)"), tr("Nearest neighbour")], defaultValue=0,
+    )
+    bands = QgsProcessingParameterString(
+        BANDS, tr("GOCI bands in nm, comma-separated (empty = every L_TOA_* band)"),
+        defaultValue="", optional=True,
+    )
+    radius = QgsProcessingParameterNumber(
+        RADIUS, tr("Radius of influence (m)"), QgsProcessingParameterNumber.Type.Double,
+        defaultValue=defaults.radius_m, minValue=0.001,
+    )
+    sigma = QgsProcessingParameterNumber(
+        SIGMA, tr("Gaussian sigma (m)"), QgsProcessingParameterNumber.Type.Double,
+        defaultValue=defaults.sigma_m, minValue=0.001,
+    )
+    neighbours = QgsProcessingParameterNumber(
+        NEIGHBOURS, tr("Neighbours weighed per pixel (Gaussian)"),
+        QgsProcessingParameterNumber.Type.Integer, defaultValue=defaults.neighbours, minValue=1,
+    )
+    invalid = QgsProcessingParameterEnum(
+        INVALID, tr("Invalid GOCI pixels"),
+        options=[tr("Skip them (use valid neighbours only)"),
+                 tr("Propagate them (NaN where one is weighted)")],
+        defaultValue=0,
+    )
+    for advanced in (radius, sigma, neighbours, invalid):
+        advanced.setFlags(advanced.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+    return [method, bands, radius, sigma, neighbours, invalid]
+
+
+def resample_options(algorithm, parameters, context):
+    """Build ``ResampleOptions`` from an algorithm's parameter values.
+
+    Raises:
+        QgsProcessingException: a value is out of range or BANDS cannot be read.
+    """
+    try:
+        return ResampleOptions(
+            method=METHODS[algorithm.parameterAsEnum(parameters, METHOD, context)],
+            radius_m=algorithm.parameterAsDouble(parameters, RADIUS, context),
+            sigma_m=algorithm.parameterAsDouble(parameters, SIGMA, context),
+            neighbours=algorithm.parameterAsInt(parameters, NEIGHBOURS, context),
+            invalid=INVALID_POLICIES[algorithm.parameterAsEnum(parameters, INVALID, context)],
+            wavelengths=parse_wavelengths(algorithm.parameterAsString(parameters, BANDS, context)),
+        )
+    except GociResampleError as error:
+        raise QgsProcessingException(str(error)) from None
+
+
+def resampling_help():
+    """Return ``{parameter name: help text}`` for the shared parameters (HTML allowed)."""
+    return {
+        METHOD: tr(
+            "<b>Gaussian</b> (default): each Landsat pixel is the mean of the NEIGHBOURS nearest "
+            "valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). "
+            "Smooth and robust; recommended. <b>Nearest neighbour</b>: the value of the nearest "
+            "valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's ~500 m "
+            "blocks."
+        ),
+        BANDS: tr(
+            "Wavelengths in nm of the GOCI bands to resample, e.g. <code>443,490,555,660,865</code>. "
+            "Empty (default) = every L_TOA_&lt;nm&gt; band in the file, in wavelength order. A band "
+            "that is not in the file is an error that lists the bands present."
+        ),
+        RADIUS: tr(
+            "Radius of influence in metres (default 800). Only GOCI pixels closer than this to a "
+            "Landsat pixel centre count; pixels with none get no data (NaN). For GOCI's ~500 m "
+            "pixels, 800 m is robust; too small leaves holes, too large over-smooths. Coastal "
+            "scenes may need a little more."
+        ),
+        SIGMA: tr(
+            "Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is "
+            "smoother. Gaussian method only."
+        ),
+        NEIGHBOURS: tr(
+            "How many nearest GOCI pixels the Gaussian weighs per Landsat pixel (default 16). "
+            "Gaussian method only."
+        ),
+        INVALID: tr(
+            "GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, "
+            "NaN or outside the footprint mask are invalid. <b>Skip</b> (default): they take no "
+            "part; the nearest valid pixels are used. <b>Propagate</b>: a Landsat pixel whose "
+            "weighted neighbours include an invalid GOCI pixel gets no data (pyresample's "
+            "masked-array behaviour); use it to keep fill gaps visible."
+        ),
+    }

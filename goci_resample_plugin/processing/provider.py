@@ -1,0 +1,32 @@
+"""The ``gociresample`` Processing provider."""
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.paths import plugin_file
+from .resample_pair import ResamplePairAlgorithm
+
+
+class GociResampleProvider(QgsProcessingProvider):
+    """Provider id ``gociresample`` (public: models and scripts depend on it)."""
+
+    def id(self):
+        return "gociresample"
+
+    def name(self):
+        return "GOCI resample"
+
+    def longName(self):  # noqa: N802 (QGIS API)
+        return "GOCI resample: GOCI subsets onto Landsat grids"
+
+    def icon(self):
+        return QIcon(str(plugin_file("resources", "icon.svg")))
+
+    def svgIconPath(self):  # noqa: N802 (QGIS API)
+        return str(plugin_file("resources", "icon.svg"))
+
+    def supportedOutputRasterLayerExtensions(self):  # noqa: N802 (QGIS API)
+        return ["tif"]
+
+    def loadAlgorithms(self):  # noqa: N802 (QGIS API)
+        self.addAlgorithm(ResamplePairAlgorithm())

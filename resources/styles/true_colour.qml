@@ -1,0 +1,40 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<!-- goci-resample true-colour style: ${red_name} / ${green_name} / ${blue_name}, stretched to the
+     2-98 % cumulative cut of the resampled data. Placeholders are filled by core/style.py. -->
+<qgis version="3.22.0" styleCategories="AllStyleCategories" hasScaleBasedVisibilityFlag="0" minScale="1e+08" maxScale="0">
+  <pipe>
+    <provider>
+      <resampling enabled="false" maxOversampling="2" zoomedInResamplingMethod="nearestNeighbour" zoomedOutResamplingMethod="nearestNeighbour"/>
+    </provider>
+    <rasterrenderer type="multibandcolor" redBand="${red_band}" greenBand="${green_band}" blueBand="${blue_band}" alphaBand="-1" opacity="1" nodataColor="">
+      <minMaxOrigin>
+        <limits>CumulativeCut</limits>
+        <extent>WholeRaster</extent>
+        <statAccuracy>Exact</statAccuracy>
+        <cumulativeCutLower>0.02</cumulativeCutLower>
+        <cumulativeCutUpper>0.98</cumulativeCutUpper>
+        <stdDevFactor>2</stdDevFactor>
+      </minMaxOrigin>
+      <redContrastEnhancement>
+        <minValue>${red_min}</minValue>
+        <maxValue>${red_max}</maxValue>
+        <algorithm>StretchToMinimumMaximum</algorithm>
+      </redContrastEnhancement>
+      <greenContrastEnhancement>
+        <minValue>${green_min}</minValue>
+        <maxValue>${green_max}</maxValue>
+        <algorithm>StretchToMinimumMaximum</algorithm>
+      </greenContrastEnhancement>
+      <blueContrastEnhancement>
+        <minValue>${blue_min}</minValue>
+        <maxValue>${blue_max}</maxValue>
+        <algorithm>StretchToMinimumMaximum</algorithm>
+      </blueContrastEnhancement>
+    </rasterrenderer>
+    <brightnesscontrast contrast="0" brightness="0" gamma="1"/>
+    <huesaturation colorizeOn="0" colorizeGreen="128" saturation="0" colorizeRed="255" grayscaleMode="0" colorizeBlue="128" invertColors="0" colorizeStrength="100"/>
+    <rasterresampler maxOversampling="2"/>
+    <resamplingStage>resamplingFilter</resamplingStage>
+  </pipe>
+  <blendMode>0</blendMode>
+</qgis>

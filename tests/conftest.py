@@ -1,0 +1,85 @@
+"""Shared fixtures: generated scene pairs and a packaged plugin in a throw-away QGIS profile."""
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from goci_resample_plugin.core.sample_data import SceneSpec, write_scene  # noqa: E402
+
+QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
+
+
+@pytest.fixture(scope="session")
+def scene(tmp_path_factory):
+    """A 600 × 600 pixel scene (new naming generation) with fill pixels and a footprint edge."""
+    return write_scene(tmp_path_factory.mktemp("scene"), SceneSpec(width=600, height=600, seed=1))
+
+
+@pytest.fixture(scope="session")
+def old_scene(tmp_path_factory):
+    """An older-generation scene elsewhere (no overlap with ``scene``): rows/cols,
+    mask/inside_footprint, int16 with scale_factor, and a rotated Landsat transform."""
+    spec = SceneSpec(
+        scene="LC08_L1TP_115034_20190505_20190520_01_T1", width=500, height=450,
+        centre_lon=127.2, centre_lat=36.8,
+        goci_generation="old", goci_dtype="int16", rotation_deg=10.0, seed=2,
+    )
+    return write_scene(tmp_path_factory.mktemp("old_scene"), spec)
+
+
+def _load_packager():
+    spec = importlib.util.spec_from_file_location("package", REPO / "scripts" / "package.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def packaged_plugin(tmp_path_factory):
+    """The plugin as ``make package`` ships it, unpacked into a plugins folder."""
+    import zipfile
+
+    work = tmp_path_factory.mktemp("package")
+    archive = _load_packager().build_zip(work / "goci_resample_plugin.zip")
+    plugins = work / "plugins"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(plugins)
+    return plugins
+
+
+@pytest.fixture(scope="session")
+def qgis_process(packaged_plugin, tmp_path_factory):
+    """Run ``qgis_process.bin`` in a fresh profile with the packaged plugin enabled.
+
+    Returns a function ``run(*args) -> subprocess.CompletedProcess``.
+    """
+    profile = tmp_path_factory.mktemp("profile")
+    profile.chmod(0o700)
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+        XDG_CONFIG_HOME=str(profile),
+        XDG_RUNTIME_DIR=str(profile),
+        QGIS_PLUGINPATH=str(packaged_plugin),
+    )
+
+    def run(*args, check=False):
+        completed = subprocess.run(
+            [QGIS_PROCESS, *args], env=env, capture_output=True, text=True, timeout=600
+        )
+        if check and completed.returncode != 0:
+            raise AssertionError(f"qgis_process {args} failed:\n{completed.stdout}\n{completed.stderr}")
+        return completed
+
+    run("plugins", "enable", "goci_resample_plugin", check=True)
+    return run

@@ -1,0 +1,114 @@
+"""The written GeoTIFF, sidecar and style, read back; outputs appear whole or not at all."""
+
+import json
+import math
+import xml.etree.ElementTree as ElementTree
+
+import numpy as np
+import pytest
+import rasterio
+
+from goci_resample_plugin.core import (
+    GociResampleError,
+    ResampleCancelled,
+    ResampleOptions,
+    output_name,
+    resample_pair,
+    scene_name,
+)
+from goci_resample_plugin.core.provenance import plugin_version
+
+
+@pytest.fixture(scope="module")
+def written(scene, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / output_name(scene.goci, ResampleOptions())
+    return resample_pair(scene.goci, scene.landsat, out, ResampleOptions(wavelengths=(443, 555, 660, 490)))
+
+
+def test_geotiff_is_exactly_the_landsat_grid(scene, written):
+    with rasterio.open(scene.landsat) as landsat, rasterio.open(written.output) as out:
+        assert (out.width, out.height) == (landsat.width, landsat.height)
+        assert out.transform == landsat.transform
+        assert out.crs == landsat.crs
+        assert out.tags()["AREA_OR_POINT"] == landsat.tags()["AREA_OR_POINT"]
+        assert out.dtypes == ("float32",) * 4
+        assert math.isnan(out.nodata)
+        assert out.profile["tiled"] and out.profile["compress"] == "deflate"
+        assert out.tags(ns="IMAGE_STRUCTURE").get("PREDICTOR") == "3"
+
+
+def test_bands_in_wavelength_order_with_descriptions_and_metadata(scene, written):
+    with rasterio.open(written.output) as out:
+        assert out.descriptions == ("L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660")
+        assert [out.tags(b)["WAVELENGTH_NM"] for b in (1, 2, 3, 4)] == ["443", "490", "555", "660"]
+        assert out.tags(1)["UNITS"] == "W m-2 sr-1 um-1"
+        tags = out.tags()
+        assert tags["METHOD"] == "gauss" and float(tags["RADIUS_M"]) == 800.0
+        assert float(tags["SIGMA_M"]) == 320.0 and tags["NEIGHBOURS"] == "16"
+        assert tags["INVALID"] == "skip"
+        assert tags["GOCI_FILE"] == scene.goci.name and tags["LANDSAT_FILE"] == scene.landsat.name
+        assert tags["GOCI_RESAMPLE_VERSION"] == plugin_version()
+        data = out.read()
+    assert np.isfinite(data).mean() > 0.5
+    # The bands hold the radiance of their own wavelength: 443 nm is brighter than 660 nm here.
+    assert np.nanmean(data[0]) != pytest.approx(np.nanmean(data[3]), rel=1e-3)
+
+
+def test_sidecar_json_records_inputs_parameters_statistics_and_versions(scene, written):
+    sidecar = json.loads(written.sidecar.read_text())
+    assert written.sidecar.name == written.output.with_suffix(".json").name
+    assert sidecar["inputs"] == {"goci": str(scene.goci), "landsat": str(scene.landsat)}
+    assert sidecar["parameters"]["radius_m"] == 800.0
+    assert [b["name"] for b in sidecar["bands"]] == ["L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660"]
+    with rasterio.open(written.output) as out:
+        first = out.read(1)
+    assert sidecar["bands"][0]["valid_fraction"] == pytest.approx(np.isfinite(first).mean())
+    assert sidecar["bands"][0]["mean"] == pytest.approx(np.nanmean(first.astype(np.float64)), rel=1e-9)
+    assert sidecar["valid_fraction"] == pytest.approx(written.valid_fraction)
+    assert set(sidecar["seconds"]) >= {"read", "resample", "write", "total"}
+    assert sidecar["versions"]["pyresample"] and sidecar["engine"] == written.engine
+
+
+def test_style_is_a_true_colour_composite_stretched_to_the_data(written):
+    root = ElementTree.parse(written.style).getroot()
+    renderer = root.find("pipe/rasterrenderer")
+    assert renderer.get("type") == "multibandcolor"
+    # bands 443, 490, 555, 660 → red 660 = band 4, green 555 = band 3, blue 490 = band 2
+    assert (renderer.get("redBand"), renderer.get("greenBand"), renderer.get("blueBand")) == ("4", "3", "2")
+    red_min = float(renderer.find("redContrastEnhancement/minValue").text)
+    red_max = float(renderer.find("redContrastEnhancement/maxValue").text)
+    assert (red_min, red_max) == pytest.approx((written.bands[3]["p2"], written.bands[3]["p98"]))
+    assert red_min < red_max
+
+
+def test_scene_name_and_output_name():
+    assert scene_name("/d/LC08_X_T1_TOA_RAD_B1-2-3-4-5.tif") == "LC08_X_T1"
+    assert output_name("/d/G_subset_footprint.nc", ResampleOptions(method="nearest")) == (
+        "GOCI_on_Landsat_G_subset_footprint_NEAREST.tif"
+    )
+
+
+def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp_path):
+    target = tmp_path / "out.tif"
+    target.write_bytes(b"previous good output")
+    calls = []
+
+    def cancel_on_second_block():
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(ResampleCancelled):
+        resample_pair(scene.goci, scene.landsat, target, ResampleOptions(neighbours=200),
+                      is_cancelled=cancel_on_second_block)
+    assert len(calls) == 2
+    assert target.read_bytes() == b"previous good output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
+
+
+def test_no_overlap_fails_before_writing_and_names_both_extents(scene, old_scene, tmp_path):
+    with pytest.raises(GociResampleError) as raised:
+        resample_pair(scene.goci, old_scene.landsat, tmp_path / "x.tif")
+    message = str(raised.value)
+    assert "do not overlap" in message and "GOCI lon" in message and "Landsat lon" in message
+    assert scene.goci.name in message and old_scene.landsat.name in message
+    assert list(tmp_path.iterdir()) == []

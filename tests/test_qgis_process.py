@@ -1,0 +1,43 @@
+"""Real qgis_process runs of the packaged plugin in a throw-away profile."""
+
+import json
+
+import numpy as np
+import rasterio
+from reference import agreement, reference_resample
+
+
+def test_packaged_plugin_lists_the_algorithm(qgis_process):
+    listing = json.loads(qgis_process("--json", "list", check=True).stdout)
+    algorithms = listing["providers"]["gociresample"]["algorithms"]
+    assert "gociresample:resamplepair" in algorithms
+
+
+def test_resamplepair_writes_the_output_and_returns_results(qgis_process, scene, tmp_path):
+    output = tmp_path / "nearest.tif"
+    completed = qgis_process(
+        "--json", "run", "gociresample:resamplepair", "--",
+        f"GOCI={scene.goci}", f"LANDSAT={scene.landsat}", "METHOD=1", "INVALID=1",
+        "BANDS=490,660", f"OUTPUT={output}", check=True,
+    )
+    results = json.loads(completed.stdout)["results"]
+    assert results["OUTPUT"] == str(output)
+    with rasterio.open(output) as dataset:
+        ours = dataset.read()
+        assert dataset.descriptions == ("L_TOA_490", "L_TOA_660")
+    assert results["VALID_FRACTION"] == np.isfinite(ours).all(axis=0).mean()
+    reference = reference_resample(scene.goci, scene.landsat, [490, 660], "nearest", "propagate")
+    _, mismatch, same = agreement(ours, reference)
+    assert mismatch <= 1e-5 and same >= 0.99999
+    assert output.with_suffix(".json").is_file() and output.with_suffix(".qml").is_file()
+
+
+def test_user_error_exits_non_zero_with_the_message_and_writes_nothing(qgis_process, scene, tmp_path):
+    output = tmp_path / "out.tif"
+    completed = qgis_process(
+        "run", "gociresample:resamplepair", "--",
+        f"GOCI={scene.goci}", f"LANDSAT={scene.landsat}", "BANDS=443,999", f"OUTPUT={output}",
+    )
+    assert completed.returncode != 0
+    assert "has no band L_TOA_999" in completed.stdout + completed.stderr
+    assert list(tmp_path.iterdir()) == []
