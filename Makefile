@@ -1,0 +1,43 @@
+# goci-resample: `make demo` and `make test` are all a newcomer needs (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := /usr/bin/python3
+QGIS_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
+PLUGIN_DIR ?= $(QGIS_PLUGINS)
+DEMO_DIR ?= demo_output
+PYTEST_ARGS ?=
+
+.PHONY: help setup setup-runtime test demo package deploy clean
+
+help:
+	@echo "make demo     generate a sample pair, resample it with qgis_process, write a quick-look"
+	@echo "make test     install what is missing, then run the whole test suite"
+	@echo "make package  write dist/goci_resample_plugin.zip (QGIS: Install from ZIP)"
+	@echo "make deploy   install the plugin into PLUGIN_DIR=$(PLUGIN_DIR)"
+	@echo "make clean    remove build products, demo output and caches"
+
+setup:
+	@scripts/setup.sh
+
+setup-runtime:
+	@scripts/setup.sh --runtime-only
+
+# Tests run headless in a throw-away QGIS profile, two workers (one per core).
+test: setup
+	@profile=$$(mktemp -d) && chmod 700 $$profile && \
+	QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile \
+	XDG_RUNTIME_DIR=$$profile PROJ_DATA=$${PROJ_DATA:-/usr/share/proj} $(VENV)/bin/python -m pytest -n 2 -p no:cacheprovider tests $(PYTEST_ARGS); \
+	status=$$?; rm -rf $$profile; exit $$status
+
+demo: setup-runtime
+	@$(PYTHON) scripts/demo.py $(DEMO_DIR)
+
+package:
+	@$(PYTHON) scripts/package.py zip dist/goci_resample_plugin.zip
+
+deploy:
+	@$(PYTHON) scripts/package.py deploy "$(PLUGIN_DIR)"
+
+clean:
+	rm -rf dist build $(DEMO_DIR) .pytest_cache .qgis-settings
+	find . -name __pycache__ -prune -exec rm -rf {} +

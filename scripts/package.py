@@ -1,0 +1,85 @@
+"""Build the installable plugin: ``dist/goci_resample_plugin.zip`` or a deployed folder.
+
+Usage:
+    python3 scripts/package.py zip [ARCHIVE]        (default dist/goci_resample_plugin.zip)
+    python3 scripts/package.py deploy PLUGINS_DIR   (a QGIS profile's python/plugins folder)
+
+The plugin folder ``goci_resample_plugin/`` holds the Python package, ``metadata.txt`` and
+``resources/`` and nothing else (no tests, no caches). The ZIP is reproducible: sorted entries,
+fixed timestamps and permissions, so the same sources give the same bytes.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PLUGIN = "goci_resample_plugin"
+TOP_LEVEL = ("metadata.txt", "LICENSE", "resources")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def plugin_files():
+    """Yield (source path, path inside the plugin folder) for every file the plugin ships."""
+    sources = [(REPO / PLUGIN, Path())] + [(REPO / name, Path(name)) for name in TOP_LEVEL]
+    for source, inside in sources:
+        if source.is_file():
+            yield source, inside
+            continue
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                yield path, inside / path.relative_to(source)
+
+
+def build_plugin_dir(plugins_dir):
+    """Write ``plugins_dir/goci_resample_plugin/``; replace an existing copy. Return its path."""
+    plugins_dir = Path(plugins_dir)
+    plugins_dir.mkdir(parents=True, exist_ok=True)
+    target = plugins_dir / PLUGIN
+    staging = Path(tempfile.mkdtemp(prefix=f".{PLUGIN}-", dir=plugins_dir))
+    try:
+        for source, inside in plugin_files():
+            destination = staging / inside
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+        staging.chmod(0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def build_zip(archive):
+    """Write the reproducible plugin ZIP to ``archive`` atomically; return its path."""
+    archive = Path(archive)
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    partial = archive.with_name(f".{archive.name}.partial-{os.getpid()}")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for source, inside in plugin_files():
+                entry = zipfile.ZipInfo(f"{PLUGIN}/{inside.as_posix()}", date_time=ZIP_TIME)
+                entry.external_attr = 0o644 << 16
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                zipped.writestr(entry, source.read_bytes())
+        os.replace(partial, archive)
+    finally:
+        partial.unlink(missing_ok=True)
+    return archive
+
+
+def main(argv):
+    if len(argv) >= 1 and argv[0] == "zip":
+        print(build_zip(argv[1] if len(argv) > 1 else REPO / "dist" / f"{PLUGIN}.zip"))
+    elif len(argv) == 2 and argv[0] == "deploy":
+        print(build_plugin_dir(argv[1]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,64 @@
+"""The sample generator writes scene folders like the upstream step, from the known field."""
+
+import netCDF4
+import numpy as np
+import rasterio
+
+from goci_resample_plugin.core import read_goci_subset, read_target_grid
+from goci_resample_plugin.core.sample_data import SceneSpec, radiance_field, write_scene
+
+
+def test_new_generation_layout_geometry_and_values(scene):
+    assert scene.landsat.name.endswith("_TOA_RAD_B1-2-3-4-5.tif")
+    assert scene.goci.name.endswith("_subset_footprint.nc")
+    with netCDF4.Dataset(scene.goci) as dataset:
+        assert set(dataset.groups) == {"navigation_data", "geophysical_data", "mask"}
+        assert dataset["navigation_data/latitude"].dimensions == ("y", "x")
+        assert "inside_mask" in dataset["mask"].variables
+    subset = read_goci_subset(scene.goci)
+    assert subset.wavelengths == (443, 490, 555, 660, 865)
+    # Curvilinear: longitude changes along columns *and* rows.
+    column_drift = np.nanmedian(subset.longitude[-1] - subset.longitude[0])
+    assert abs(column_drift) > 3e-4
+    # Valid GOCI values equal the analytic field at their geolocation (float32 lat/lon: ~1 m).
+    band = subset.bands[0]
+    valid = np.isfinite(band.values)
+    truth = radiance_field(subset.longitude[valid], subset.latitude[valid], 443)
+    assert np.allclose(band.values[valid], truth, rtol=5e-4)
+    # Fill pixels, footprint edge and missing geolocation are all present.
+    assert 0.2 < valid.mean() < 0.9
+    assert (~subset.geolocation_valid).sum() >= 1
+
+
+def test_landsat_grid_is_utm_30_m_with_nodata_outside_a_tilted_footprint(scene):
+    grid = read_target_grid(scene.landsat)
+    assert (grid.width, grid.height) == (600, 600)
+    assert grid.crs.to_epsg() == 32652 and grid.transform.a == 30.0
+    assert grid.nodata == 0.0 and grid.area_or_point == "Area"
+    with rasterio.open(scene.landsat) as dataset:
+        inside = dataset.read(1) != 0
+    assert 0.4 < inside.mean() < 0.8
+    # Tilted: the first valid column differs between top and bottom of the footprint.
+    rows = np.nonzero(inside.any(axis=1))[0]
+    first_col = [np.argmax(inside[row]) for row in (rows[0] + 5, rows[-1] - 5)]
+    assert abs(first_col[0] - first_col[1]) > 20
+
+
+def test_old_generation_int16_rotated(old_scene):
+    with netCDF4.Dataset(old_scene.goci) as dataset:
+        assert dataset["navigation_data/latitude"].dimensions == ("rows", "cols")
+        assert "inside_footprint" in dataset["mask"].variables
+        assert dataset["geophysical_data/L_TOA_443"].dtype == np.int16
+    grid = read_target_grid(old_scene.landsat)
+    assert grid.transform.b != 0.0
+    assert len(read_goci_subset(old_scene.goci).bands) == 5
+
+
+def test_offset_shifts_the_written_geolocation(tmp_path):
+    plain = read_goci_subset(write_scene(tmp_path / "a", SceneSpec(width=100, height=100)).goci)
+    shifted = read_goci_subset(
+        write_scene(tmp_path / "b", SceneSpec(width=100, height=100, goci_offset_m=(150, 90))).goci
+    )
+    east_m = np.nanmedian(shifted.longitude - plain.longitude) * 111_320 * np.cos(np.radians(35.5))
+    north_m = np.nanmedian(shifted.latitude - plain.latitude) * 110_950
+    assert abs(east_m - 150) < 10 and abs(north_m - 90) < 10
