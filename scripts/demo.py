@@ -68,7 +68,7 @@ def stretched_rgb(path, bands):
     for channel in rgb:
         low, high = np.nanpercentile(channel, [2, 98])
         channel[:] = np.clip((channel - low) / (high - low), 0, 1)
-    return np.moveaxis(rgb, 0, -1)
+    return np.nan_to_num(np.moveaxis(rgb, 0, -1), nan=0.0)
 
 
 def quicklook(landsat, resampled, wavelengths, png):

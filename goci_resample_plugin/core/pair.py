@@ -37,6 +37,12 @@ GEOTIFF_PROFILE = {
 }
 """Float32, NaN nodata, tiled, lossless deflate with the floating-point predictor."""
 
+STRIP_ROWS = GEOTIFF_PROFILE["blockysize"]
+"""Rows written at once: one row of tiles, so each tile is compressed once."""
+
+GDAL_CACHE_MB = 128
+"""GDAL block cache while writing (its default, 5 % of RAM, would dominate peak memory)."""
+
 LANDSAT_MARKER = "_TOA_RAD_B"
 
 
@@ -166,12 +172,17 @@ def _prepare_folder(output_path):
 
 def _rows_per_block(grid, resampler):
     rows = BLOCK_BUDGET_BYTES // (grid.width * resampler.bytes_per_target_pixel())
-    return int(min(grid.height, max(1, rows)))
+    return int(min(STRIP_ROWS, max(1, rows)))
 
 
 def _write_raster(path, subset, grid, options, resampler, statistics, seconds, progress,
                   is_cancelled):
-    """Resample block by block into a new GeoTIFF; return the count of pixels valid in all bands."""
+    """Resample block by block into a new GeoTIFF; return the count of pixels valid in all bands.
+
+    Blocks of rows sized to ``BLOCK_BUDGET_BYTES`` are resampled into a strip one tile high,
+    and each full strip is written at once, so GDAL compresses every tile exactly once and
+    its cache never holds more than a strip.
+    """
     import rasterio
     from rasterio.windows import Window
 
@@ -185,30 +196,37 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
     rows_per_block = _rows_per_block(grid, resampler)
     all_valid = 0
     seconds["resample"] = seconds["write"] = 0.0
-    try:
-        dataset = rasterio.open(path, "w", **profile)
-    except rasterio.errors.RasterioIOError as error:
-        raise GociResampleError(
-            f"Cannot write {path.parent} ({error}). Choose a folder you can write to."
-        ) from None
-    with dataset:
-        for row_start in range(0, grid.height, rows_per_block):
-            if is_cancelled():
-                raise ResampleCancelled()
-            row_stop = min(grid.height, row_start + rows_per_block)
-            tick = time.perf_counter()
-            lon, lat = grid.pixel_centres_lonlat(row_start, row_stop)
-            block = resampler.resample(lon, lat).reshape(-1, row_stop - row_start, grid.width)
-            all_valid += int(np.isfinite(block).all(axis=0).sum())
-            for stats, band in zip(statistics, block):
-                stats.update(band)
-            tock = time.perf_counter()
-            window = Window(0, row_start, grid.width, row_stop - row_start)
-            _write_block(dataset, block, window, path)
-            seconds["resample"] += tock - tick
-            seconds["write"] += time.perf_counter() - tock
-            progress(row_stop / grid.height)
-        _describe(dataset, subset, grid, options, resampler)
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
+        try:
+            dataset = rasterio.open(path, "w", **profile)
+        except rasterio.errors.RasterioIOError as error:
+            raise GociResampleError(
+                f"Cannot write {path.parent} ({error}). Choose a folder you can write to."
+            ) from None
+        with dataset:
+            for strip_start in range(0, grid.height, STRIP_ROWS):
+                strip_stop = min(grid.height, strip_start + STRIP_ROWS)
+                strip = np.empty((len(subset.bands), strip_stop - strip_start, grid.width),
+                                 dtype=np.float32)
+                tick = time.perf_counter()
+                for row_start in range(strip_start, strip_stop, rows_per_block):
+                    if is_cancelled():
+                        raise ResampleCancelled()
+                    row_stop = min(strip_stop, row_start + rows_per_block)
+                    lon, lat = grid.pixel_centres_lonlat(row_start, row_stop)
+                    block = resampler.resample(lon, lat).reshape(-1, row_stop - row_start,
+                                                                 grid.width)
+                    strip[:, row_start - strip_start : row_stop - strip_start] = block
+                    progress(row_stop / grid.height)
+                all_valid += int(np.isfinite(strip).all(axis=0).sum())
+                for stats, band in zip(statistics, strip):
+                    stats.update(band)
+                tock = time.perf_counter()
+                window = Window(0, strip_start, grid.width, strip_stop - strip_start)
+                _write_block(dataset, strip, window, path)
+                seconds["resample"] += tock - tick
+                seconds["write"] += time.perf_counter() - tock
+            _describe(dataset, subset, grid, options, resampler)
     return all_valid
 
 

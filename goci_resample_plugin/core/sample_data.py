@@ -92,8 +92,9 @@ class SceneFiles:
 def radiance_field(lon, lat, wavelength_nm):
     """TOA radiance (W m-2 sr-1 um-1) of the synthetic scene at lon/lat (degrees).
 
-    A Rayleigh-like spectral level times smooth spatial structure on scales of 5–40 km, so
-    resampling from 500 m to 30 m is accurate but not trivially exact. Arrays broadcast.
+    A Rayleigh-like spectral level times smooth spatial structure on scales of 5–40 km (one
+    term changes sign with wavelength, so a true-colour view shows colour), so resampling from
+    500 m to 30 m is accurate but not trivially exact. Arrays broadcast.
     """
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
@@ -102,7 +103,7 @@ def radiance_field(lon, lat, wavelength_nm):
         0.25 * np.sin(2 * np.pi * lon / 0.31) * np.cos(2 * np.pi * lat / 0.23)
         + 0.10 * np.sin(2 * np.pi * (lon + lat) / 0.07)
         + 0.05 * (lat - 35.0)
-        + 0.002 * (wavelength_nm - 443.0) / 422.0 * np.cos(2 * np.pi * lon / 0.13)
+        + 0.2 * (wavelength_nm - 555.0) / 310.0 * np.sin(2 * np.pi * (lon - lat) / 0.17)
     )
     return level * (1.0 + pattern)
 
