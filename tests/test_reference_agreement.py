@@ -1,5 +1,7 @@
 """resample_pair agrees with the pyresample reference of SPEC §3 (both methods, both policies)."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import rasterio
@@ -59,3 +61,51 @@ def test_propagate_leaves_holes_that_skip_fills(scene, tmp_path):
     propagate = resample_pair(scene.goci, scene.landsat, tmp_path / "propagate.tif",
                               ResampleOptions(invalid="propagate"))
     assert propagate.bands[0]["valid_fraction"] < skip.bands[0]["valid_fraction"]
+
+
+@pytest.fixture(scope="module")
+def handmade_pair(tmp_path_factory):
+    """A pair written here, not by the sample generator: a warped lat/lon GOCI grid with bands
+    in the root group, int16 with valid_range, missing_value and scale/offset, and a Landsat
+    target in geographic coordinates (EPSG:4326)."""
+    import netCDF4
+    from rasterio.transform import from_origin
+
+    folder = tmp_path_factory.mktemp("handmade")
+    rows, cols = np.mgrid[0:60, 0:70].astype(np.float64)
+    lat = 34.0 + 0.0045 * rows + 0.00002 * cols**1.5
+    lon = 128.0 + 0.0055 * cols + 0.0003 * rows
+    random = np.random.default_rng(5)
+    goci = folder / "G_subset.nc"
+    with netCDF4.Dataset(goci, "w") as dataset:
+        dataset.createDimension("rows", 60)
+        dataset.createDimension("cols", 70)
+        navigation = dataset.createGroup("navigation_data")
+        navigation.createVariable("latitude", "f8", ("rows", "cols"))[:] = lat
+        navigation.createVariable("longitude", "f8", ("rows", "cols"))[:] = lon
+        for wavelength in (490, 660):
+            variable = dataset.createVariable(f"L_TOA_{wavelength}", "i2", ("rows", "cols"),
+                                              fill_value=-1)
+            variable.setncatts({"scale_factor": 0.02, "add_offset": 1.0,
+                                "valid_range": np.array([0, 9000], "i2"), "missing_value": -2})
+            variable.set_auto_maskandscale(False)
+            stored = (2000 + 1500 * np.sin(rows / 7.0) * np.cos(cols / 5.0)).astype("i2")
+            stored[random.random(stored.shape) < 0.03] = -1
+            stored[random.random(stored.shape) < 0.02] = -2
+            stored[random.random(stored.shape) < 0.02] = 9500
+            variable[:] = stored
+        inside = np.ones((60, 70), "u1")
+        inside[:, 60:] = 0
+        dataset.createGroup("mask").createVariable("inside_footprint", "u1", ("rows", "cols"))[:] = inside
+    landsat = folder / "L_TOA_RAD_B1.tif"
+    with rasterio.open(landsat, "w", driver="GTiff", width=300, height=250, count=1,
+                       dtype="float32", crs="EPSG:4326", nodata=0,
+                       transform=from_origin(128.05, 34.22, 0.0004, 0.0004)) as dataset:
+        dataset.write(np.ones((1, 250, 300), "float32"))
+    return SimpleNamespace(goci=goci, landsat=landsat)
+
+
+@pytest.mark.parametrize(("method", "invalid"), CASES)
+def test_handmade_geographic_pair_matches_reference(handmade_pair, tmp_path, method, invalid):
+    ours, reference = _resample_and_compare(handmade_pair, tmp_path, method, invalid)
+    _assert_within_spec(ours, reference, method)
