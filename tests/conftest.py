@@ -36,6 +36,34 @@ def old_scene(tmp_path_factory):
     return write_scene(tmp_path_factory.mktemp("old_scene"), spec)
 
 
+@pytest.fixture(scope="session")
+def batch_root(tmp_path_factory):
+    """An input root with three good scenes, a folder with no pair, an ambiguous folder, a
+    corrupt NetCDF and a pair that does not overlap. Returns (root, good scene names)."""
+    root = tmp_path_factory.mktemp("batch") / "input"
+    good = []
+    for number in range(3):
+        spec = SceneSpec(scene=f"LC08_L1TP_11603{number}_20200412_20200422_01_T1", width=220,
+                         height=200, centre_lat=35.0 + 0.3 * number, seed=10 + number)
+        good.append(write_scene(root, spec).scene_dir.name)
+    lonely = write_scene(root, SceneSpec(scene="LC08_L1TP_116040_20200412_20200422_01_T1",
+                                         width=50, height=50))
+    lonely.goci.unlink()
+    ambiguous = write_scene(root, SceneSpec(scene="LC08_L1TP_116041_20200412_20200422_01_T1",
+                                            width=50, height=50))
+    shutil.copy(ambiguous.goci, ambiguous.goci.with_name("COMS_GOCI_L1B_GA_2_subset_footprint.nc"))
+    corrupt = write_scene(root, SceneSpec(scene="LC08_L1TP_116042_20200412_20200422_01_T1",
+                                          width=50, height=50))
+    corrupt.goci.write_bytes(corrupt.goci.read_bytes()[:3000])
+    apart = write_scene(root, SceneSpec(scene="LC08_L1TP_116043_20200412_20200422_01_T1",
+                                        width=50, height=50))
+    elsewhere = write_scene(tmp_path_factory.mktemp("elsewhere"),
+                            SceneSpec(scene=apart.scene_dir.name, width=50, height=50,
+                                      centre_lon=126.0, centre_lat=33.0))
+    shutil.copy(elsewhere.goci, apart.goci)
+    return root, good
+
+
 def _load_packager():
     spec = importlib.util.spec_from_file_location("package", REPO / "scripts" / "package.py")
     module = importlib.util.module_from_spec(spec)

@@ -16,6 +16,7 @@ from .goci import read_goci_subset
 from .grid import read_target_grid
 from .options import ResampleOptions
 from .provenance import library_versions, plugin_version
+from .scenes import LANDSAT_MARKER
 from .statistics import BandStatistics
 from .style import style_qml
 
@@ -42,8 +43,6 @@ STRIP_ROWS = GEOTIFF_PROFILE["blockysize"]
 
 GDAL_CACHE_MB = 128
 """GDAL block cache while writing (its default, 5 % of RAM, would dominate peak memory)."""
-
-LANDSAT_MARKER = "_TOA_RAD_B"
 
 
 @dataclass
@@ -139,6 +138,9 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
             raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
         json_path, qml_path = sidecar_paths(output_path)
         write_text_atomic(qml_path, style_qml(subset.wavelengths, [s.percentiles() for s in statistics]))
+        # The sidecar marks an output complete; drop the old one before the new raster lands,
+        # so an interruption until the new sidecar is written leaves an output that is redone.
+        json_path.unlink(missing_ok=True)
     seconds["total"] = time.perf_counter() - started
 
     bands = [

@@ -1,0 +1,41 @@
+"""``batch_report.csv``: one row per scene folder, appended as each scene finishes."""
+
+import csv
+import os
+from pathlib import Path
+
+REPORT_NAME = "batch_report.csv"
+COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction")
+
+
+class BatchReport:
+    """Appends rows to ``{output_root}/batch_report.csv`` and syncs each to disk.
+
+    A new run starts a new report (the previous one is replaced once the new header is
+    written), so the report of a resumed run lists every scene once: done scenes as
+    ``skipped``. Rows survive a crash: each is flushed and fsync'ed as it is added.
+    """
+
+    def __init__(self, output_root):
+        self.path = Path(output_root) / REPORT_NAME
+        partial = self.path.with_name(f".{REPORT_NAME}.partial-{os.getpid()}")
+        with open(partial, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerow(COLUMNS)
+        os.replace(partial, self.path)
+
+    def add(self, result):
+        """Append the row of a ``SceneResult``."""
+        with open(self.path, "a", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerow([
+                result.scene, result.status, result.message, f"{result.seconds:.2f}",
+                str(result.output or ""),
+                "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
+            ])
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def read_report(path):
+    """Return the rows of a batch report as dicts (for checks and summaries)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,158 @@
+"""run_batch: report rows, isolation of bad scenes, resume, overwrite, workers, kill and re-run."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import rasterio
+from conftest import REPO
+
+from goci_resample_plugin.core import ResampleOptions, run_batch
+from goci_resample_plugin.core.report import read_report
+
+OPTIONS = ResampleOptions(method="nearest")
+
+
+def _outputs(root):
+    """Every file under root except the report, relative, sorted."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and p.name != "batch_report.csv")
+
+
+@pytest.fixture(scope="module")
+def first_run(batch_root, tmp_path_factory):
+    root, _ = batch_root
+    output_root = tmp_path_factory.mktemp("batch_out")
+    return output_root, run_batch(root, output_root, OPTIONS, write_npy=True)
+
+
+def test_report_has_the_right_row_for_every_folder(batch_root, first_run):
+    _, good = batch_root
+    output_root, batch = first_run
+    rows = {row["scene"]: row for row in read_report(output_root / "batch_report.csv")}
+    assert len(rows) == 7
+    assert {s for s, r in rows.items() if r["status"] == "ok"} == set(good)
+    assert rows["LC08_L1TP_116040_20200412_20200422_01_T1"]["status"] == "no-pair"
+    assert "no GOCI" in rows["LC08_L1TP_116040_20200412_20200422_01_T1"]["message"]
+    ambiguous = rows["LC08_L1TP_116041_20200412_20200422_01_T1"]
+    assert ambiguous["status"] == "failed" and "2 GOCI files" in ambiguous["message"]
+    corrupt = rows["LC08_L1TP_116042_20200412_20200422_01_T1"]
+    assert corrupt["status"] == "failed" and "_subset_footprint.nc" in corrupt["message"]
+    apart = rows["LC08_L1TP_116043_20200412_20200422_01_T1"]
+    assert apart["status"] == "failed" and "do not overlap" in apart["message"]
+    assert "GOCI lon" in apart["message"] and "Landsat lon" in apart["message"]
+    assert batch.counts() == {"ok": 3, "skipped": 0, "failed": 3, "no-pair": 1}
+    for row in rows.values():
+        assert "Traceback" not in row["message"] and "Error(" not in row["message"]
+
+
+def test_outputs_only_for_good_scenes_with_sidecars_and_npy(batch_root, first_run):
+    _, good = batch_root
+    output_root, _ = first_run
+    written = _outputs(output_root)
+    stem = "GOCI_on_Landsat_COMS_GOCI_L1B_GA_20200412031641_subset_footprint_NEAREST"
+    bands = ["L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660", "L_TOA_865"]
+    expected = sorted(
+        f"{scene}/{stem}{suffix}" for scene in good
+        for suffix in [".tif", ".json", ".qml"] + [f"_{b}.npy" for b in bands]
+    )
+    assert written == expected
+    scene = output_root / good[0]
+    with rasterio.open(scene / f"{stem}.tif") as dataset:
+        band = dataset.read(2)
+    assert np.array_equal(np.load(scene / f"{stem}_L_TOA_490.npy"), band, equal_nan=True)
+
+
+def test_second_run_skips_and_overwrite_redoes(batch_root, first_run):
+    root, good = batch_root
+    output_root, _ = first_run
+    before = {p: p.stat().st_mtime_ns for p in output_root.rglob("*.tif")}
+    again = run_batch(root, output_root, OPTIONS, write_npy=True)
+    assert again.counts()["skipped"] == 3 and again.counts()["ok"] == 0
+    assert {p: p.stat().st_mtime_ns for p in output_root.rglob("*.tif")} == before
+    rows = read_report(output_root / "batch_report.csv")
+    assert len(rows) == 7  # a new run starts a new report
+    redone = run_batch(root, output_root, OPTIONS, write_npy=True, overwrite=True)
+    assert redone.counts()["ok"] == 3
+    assert all(p.stat().st_mtime_ns > before[p] for p in before)
+
+
+def test_skip_message_says_when_parameters_differ(batch_root, first_run):
+    root, _ = batch_root
+    output_root, _ = first_run
+    again = run_batch(root, output_root, ResampleOptions(method="nearest", radius_m=900.0),
+                      write_npy=True)
+    skipped = [r for r in again.scenes if r.status == "skipped"]
+    assert len(skipped) == 3 and "radius_m=800.0 instead of 900.0" in skipped[0].message
+
+
+def test_two_workers_give_byte_identical_rasters(batch_root, tmp_path):
+    root, good = batch_root
+    serial = run_batch(root, tmp_path / "serial", OPTIONS, workers=1)
+    parallel = run_batch(root, tmp_path / "parallel", OPTIONS, workers=2)
+    assert serial.counts() == parallel.counts()
+    for scene in good:
+        [one] = (tmp_path / "serial" / scene).glob("*.tif")
+        [two] = (tmp_path / "parallel" / scene).glob("*.tif")
+        assert one.read_bytes() == two.read_bytes()
+
+
+def test_cancel_stops_and_leaves_no_partial_file(batch_root, tmp_path):
+    root, _ = batch_root
+    calls = []
+
+    def cancel_after_a_few_blocks():
+        calls.append(1)
+        return len(calls) > 3
+
+    batch = run_batch(root, tmp_path, OPTIONS, is_cancelled=cancel_after_a_few_blocks)
+    assert batch.cancelled
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file()]
+    for tif in tmp_path.rglob("*.tif"):
+        assert tif.with_suffix(".json").is_file()
+
+
+KILLABLE = """
+import sys
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import ResampleOptions, run_batch
+run_batch({root!r}, {out!r}, ResampleOptions())
+"""
+
+
+def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_path):
+    from goci_resample_plugin.core.sample_data import SceneSpec, write_root
+
+    root = tmp_path / "input"
+    specs = [SceneSpec(scene=f"LC08_L1TP_11700{n}_20200412_20200422_01_T1", width=900,
+                       height=900, seed=n) for n in range(3)]
+    write_root(root, specs)
+    out = tmp_path / "out"
+    code = KILLABLE.format(repo=str(REPO), root=str(root), out=str(out))
+    child = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 120
+    while not list(out.rglob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into the second scene
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    for tif in out.rglob("*.tif"):  # whatever carries a visible name is whole
+        with rasterio.open(tif) as dataset:
+            assert dataset.read(1, window=((dataset.height - 1, dataset.height), (0, 5))).shape
+    complete = [p for p in out.rglob("*.json") if p.name != "batch_report.csv"]
+    assert 1 <= len(complete) < 3
+    rerun = run_batch(root, out, ResampleOptions())
+    counts = rerun.counts()
+    assert counts["failed"] == 0 and counts["skipped"] == len(complete)
+    assert counts["ok"] + counts["skipped"] == 3
+    assert not [p for p in out.rglob(".*") if p.is_file()]
+    for tif in out.rglob("*.tif"):
+        sidecar = json.loads(tif.with_suffix(".json").read_text())
+        with rasterio.open(tif) as dataset:
+            assert np.isfinite(dataset.read(1)).mean() == pytest.approx(
+                sidecar["bands"][0]["valid_fraction"])
