@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 import rasterio
 from reference import agreement, reference_resample
 
@@ -41,3 +42,39 @@ def test_user_error_exits_non_zero_with_the_message_and_writes_nothing(qgis_proc
     assert completed.returncode != 0
     assert "has no band L_TOA_999" in completed.stdout + completed.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_batchresample_returns_the_counts_and_writes_the_report(qgis_process, batch_root, tmp_path):
+    root, good = batch_root
+    completed = qgis_process(
+        "--json", "run", "gociresample:batchresample", "--",
+        f"INPUT_ROOT={root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1", "WORKERS=2", check=True,
+    )
+    results = json.loads(completed.stdout)["results"]
+    assert (results["PROCESSED"], results["SKIPPED"], results["FAILED"], results["NO_PAIR"]) == (
+        3, 0, 3, 1)
+    assert results["REPORT"] == str(tmp_path / "batch_report.csv")
+    assert sorted(p.parent.name for p in tmp_path.rglob("*.tif")) == sorted(good)
+    again = qgis_process(
+        "--json", "run", "gociresample:batchresample", "--",
+        f"INPUT_ROOT={root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1", check=True,
+    )
+    assert json.loads(again.stdout)["results"]["SKIPPED"] == 3
+
+
+def test_shipped_model_chains_resamplepair_with_a_native_algorithm(qgis_process, scene, tmp_path):
+    from conftest import REPO
+
+    model = REPO / "resources" / "models" / "resample_pair_statistics.model3"
+    completed = qgis_process(
+        "--json", "run", str(model), "--", f"GOCI={scene.goci}", f"LANDSAT={scene.landsat}",
+        "STATS_BAND=4", f"resample:RESAMPLED={tmp_path / 'resampled.tif'}",
+        f"statistics:STATISTICS={tmp_path / 'statistics.html'}", check=True,
+    )
+    results = json.loads(completed.stdout)["results"]
+    assert results["resample:RESAMPLED"] == str(tmp_path / "resampled.tif")
+    with rasterio.open(tmp_path / "resampled.tif") as dataset:
+        red = dataset.read(4)
+    html = (tmp_path / "statistics.html").read_text()
+    mean = float(html.split("Mean value: ")[1].split("<")[0])
+    assert mean == pytest.approx(float(np.nanmean(red)), rel=1e-4)

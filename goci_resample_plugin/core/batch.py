@@ -49,6 +49,7 @@ class SceneResult:
         seconds: wall time spent on the scene.
         output: the output GeoTIFF (``None`` when there is none).
         valid_fraction: fraction of the grid valid in every band (``None`` when unknown).
+        landsat: the scene's Landsat file, when there is an output (to show them together).
     """
 
     scene: str
@@ -57,6 +58,7 @@ class SceneResult:
     seconds: float = 0.0
     output: Path = None
     valid_fraction: float = None
+    landsat: Path = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def process_scene(scene, output_root, options, overwrite=False, write_npy=False,
         existing = _complete_output(output, options, write_npy)
         if existing is not None:
             return SceneResult(scene.name, SKIPPED, existing["message"],
-                               time.perf_counter() - started, output, existing["valid_fraction"])
+                               time.perf_counter() - started, output, existing["valid_fraction"],
+                               scene.landsat)
     try:
         result = resample_pair(scene.goci, scene.landsat, output, options, progress=progress,
                                is_cancelled=is_cancelled, log=log)
@@ -172,7 +175,7 @@ def process_scene(scene, output_root, options, overwrite=False, write_npy=False,
         )
     message = f"{result.valid_fraction:.1%} of the grid valid in every band"
     return SceneResult(scene.name, OK, message, time.perf_counter() - started, output,
-                       result.valid_fraction)
+                       result.valid_fraction, scene.landsat)
 
 
 def export_npy(output):
@@ -353,20 +356,20 @@ def _executor(executor, workers):
 
 
 def python_executable():
-    """Return the Python interpreter to start workers with.
+    """Return the Python interpreter to start workers with: the one running this code.
 
-    Inside QGIS ``sys.executable`` may be QGIS itself; the interpreter QGIS embeds lives under
-    ``sys.exec_prefix`` (``bin/python3`` on Linux/macOS, ``python.exe`` on Windows/OSGeo4W).
+    Inside QGIS ``sys.executable`` may be QGIS itself or whatever ``python3`` is first on PATH
+    (an embedded interpreter guesses it); the interpreter QGIS embeds lives under
+    ``sys.exec_prefix`` (``bin/python3.X`` on Linux/macOS, ``python.exe`` on Windows/OSGeo4W).
     """
     prefix = Path(sys.exec_prefix)
-    candidates = [Path(sys.executable), prefix / "bin" / "python3", prefix / "python.exe",
-                  prefix / "python3.exe"]
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [prefix / "bin" / version, prefix / "bin" / "python3", prefix / "python.exe",
+                  prefix / "python3.exe", Path(sys.executable)]
     for candidate in candidates:
         if candidate.name.lower().startswith("python") and candidate.is_file():
             return str(candidate)
-    found = shutil.which("python3") or shutil.which("python")
-    if found is None:
-        raise GociResampleError(
-            "Cannot find the Python interpreter to start worker processes; set WORKERS to 1."
-        )
-    return found
+    raise GociResampleError(
+        f"Cannot find the Python interpreter under {prefix} to start worker processes; "
+        "set WORKERS to 1."
+    )

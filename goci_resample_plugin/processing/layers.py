@@ -1,10 +1,16 @@
-"""Loading results on the map: the plugin's style and a name that says scene and method."""
+"""Loading results on the map: the plugin's style, a name that says scene and method, and one
+layer group per scene."""
 
-from qgis.core import QgsProcessingLayerPostProcessorInterface
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingUtils,
+)
 
 
-class StyleFromFile(QgsProcessingLayerPostProcessorInterface):
-    """Applies a ``.qml`` style to a layer once Processing has loaded it (main thread).
+class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
+    """Once Processing has loaded a layer (main thread): apply a ``.qml`` style and move the
+    layer into a named group, on top of it or at its bottom.
 
     Processing keeps only a raw pointer to a post-processor, so each instance keeps itself
     alive in ``_pending`` until it has run.
@@ -12,23 +18,42 @@ class StyleFromFile(QgsProcessingLayerPostProcessorInterface):
 
     _pending = set()
 
-    def __init__(self, style_path):
+    def __init__(self, style_path=None, group=None, on_top=True):
         super().__init__()
-        self.style_path = str(style_path)
+        self.style_path = str(style_path) if style_path else None
+        self.group = group
+        self.on_top = on_top
 
     @classmethod
-    def create(cls, style_path):
-        """Return a post-processor for ``style_path`` that lives until it has been used."""
-        instance = cls(style_path)
+    def create(cls, style_path=None, group=None, on_top=True):
+        """Return a post-processor that lives until it has been used."""
+        instance = cls(style_path, group, on_top)
         cls._pending.add(instance)
         return instance
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
-        message, ok = layer.loadNamedStyle(self.style_path)
-        if not ok:
-            feedback.reportError(f"Could not apply the style {self.style_path}: {message}")
+        if self.style_path:
+            message, ok = layer.loadNamedStyle(self.style_path)
+            if not ok:
+                feedback.reportError(f"Could not apply the style {self.style_path}: {message}")
+        if self.group and context.project() is not None:
+            _move_into_group(context.project(), layer, self.group, self.on_top)
         layer.triggerRepaint()
-        StyleFromFile._pending.discard(self)
+        LayerPlacement._pending.discard(self)
+
+
+def _move_into_group(project, layer, group_name, on_top):
+    root = project.layerTreeRoot()
+    node = root.findLayer(layer.id())
+    if node is None:
+        return
+    group = root.findGroup(group_name) or root.insertGroup(0, group_name)
+    clone = node.clone()
+    if on_top:
+        group.insertChildNode(0, clone)
+    else:
+        group.addChildNode(clone)
+    node.parent().removeChildNode(node)
 
 
 def load_styled(context, output_id, name, style_path):
@@ -36,4 +61,20 @@ def load_styled(context, output_id, name, style_path):
     if context.willLoadLayerOnCompletion(output_id):
         details = context.layerToLoadOnCompletionDetails(output_id)
         details.name = name
-        details.setPostProcessor(StyleFromFile.create(style_path))
+        details.setPostProcessor(LayerPlacement.create(style_path))
+
+
+def load_in_group(context, path, name, group, style_path=None, on_top=True):
+    """Ask Processing to load the raster ``path`` when the algorithm completes, named ``name``,
+    styled from ``style_path`` and placed in the layer group ``group``.
+
+    Returns False (and loads nothing) without a project, as in ``qgis_process``.
+    """
+    project = context.project()
+    if project is None:
+        return False
+    details = QgsProcessingContext.LayerDetails(name, project, name,
+                                                QgsProcessingUtils.LayerHint.Raster)
+    details.setPostProcessor(LayerPlacement.create(style_path, group, on_top))
+    context.addLayerToLoadOnCompletion(str(path), details)
+    return True

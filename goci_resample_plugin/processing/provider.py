@@ -4,6 +4,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import plugin_file
+from .batch_resample import BatchResampleAlgorithm
 from .resample_pair import ResamplePairAlgorithm
 
 
@@ -30,3 +31,4 @@ class GociResampleProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         self.addAlgorithm(ResamplePairAlgorithm())
+        self.addAlgorithm(BatchResampleAlgorithm())

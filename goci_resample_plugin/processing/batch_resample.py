@@ -1,0 +1,181 @@
+"""``gociresample:batchresample``: resample every scene pair under an input root."""
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingUtils,
+)
+from qgis.PyQt.QtGui import QIcon
+
+from ..core import GociResampleError, run_batch
+from ..core.batch import FAILED, NO_PAIR, OK, SKIPPED
+from ..core.pair import sidecar_paths
+from ..core.paths import plugin_file
+from .layers import load_in_group
+from .parameters import resample_options, resampling_help, resampling_parameters, tr
+
+INPUT_ROOT, OUTPUT_ROOT, OVERWRITE, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
+    "INPUT_ROOT", "OUTPUT_ROOT", "OVERWRITE", "WRITE_NPY", "WORKERS", "LOAD_OUTPUTS",
+)
+REPORT, PROCESSED, SKIPPED_COUNT, FAILED_COUNT, NO_PAIR_COUNT = (
+    "REPORT", "PROCESSED", "SKIPPED", "FAILED", "NO_PAIR",
+)
+
+
+class BatchResampleAlgorithm(QgsProcessingAlgorithm):
+    """Resamples the GOCI subset of every scene folder under a root onto its Landsat grid."""
+
+    def name(self):
+        return "batchresample"
+
+    def displayName(self):  # noqa: N802 (QGIS API)
+        return tr("Resample GOCI onto Landsat grid (folder of scenes)")
+
+    def group(self):
+        return tr("Resampling")
+
+    def groupId(self):  # noqa: N802 (QGIS API)
+        return "resampling"
+
+    def tags(self):
+        return tr("goci,landsat,resample,batch,folder,pyresample,gaussian,nearest").split(",")
+
+    def icon(self):
+        return QIcon(str(plugin_file("resources", "icon.svg")))
+
+    def createInstance(self):  # noqa: N802 (QGIS API)
+        return BatchResampleAlgorithm()
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        self.addParameter(QgsProcessingParameterFile(
+            INPUT_ROOT, tr("Input root (one sub-folder per scene)"),
+            behavior=QgsProcessingParameterFile.Behavior.Folder,
+        ))
+        for parameter in resampling_parameters():
+            self.addParameter(parameter)
+        self.addParameter(QgsProcessingParameterBoolean(
+            OVERWRITE, tr("Redo scenes whose output already exists"), defaultValue=False,
+        ))
+        self.addParameter(QgsProcessingParameterBoolean(
+            WRITE_NPY, tr("Also write one .npy file per band"), defaultValue=False,
+        ))
+        workers = QgsProcessingParameterNumber(
+            WORKERS, tr("Scenes processed at once (worker processes)"),
+            QgsProcessingParameterNumber.Type.Integer, defaultValue=1, minValue=1, maxValue=64,
+        )
+        workers.setFlags(workers.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(workers)
+        self.addParameter(QgsProcessingParameterBoolean(
+            LOAD_OUTPUTS, tr("Load each result with its Landsat layer (one group per scene)"),
+            defaultValue=False,
+        ))
+        self.addParameter(QgsProcessingParameterFolderDestination(
+            OUTPUT_ROOT, tr("Output root"),
+        ))
+        self.addOutput(QgsProcessingOutputFile(REPORT, tr("Batch report (CSV)")))
+        for name, description in (
+            (PROCESSED, tr("Scenes resampled")),
+            (SKIPPED_COUNT, tr("Scenes skipped (output already complete)")),
+            (FAILED_COUNT, tr("Scenes failed")),
+            (NO_PAIR_COUNT, tr("Folders without a GOCI/Landsat pair")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+
+    def shortHelpString(self):  # noqa: N802 (QGIS API)
+        return QgsProcessingUtils.formatHelpMapAsHtml(self._help_map(), self)
+
+    def _help_map(self):
+        return {
+            "ALG_DESC": tr(
+                "Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat "
+                "*_TOA_RAD_B*.tif and a GOCI *_subset*.nc (a *_subset_footprint.nc wins over "
+                "other _subset files). Each scene gets OUTPUT_ROOT/&lt;scene&gt;/"
+                "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST) with its JSON and "
+                ".qml sidecars, exactly as the one-pair algorithm writes them. "
+                "OUTPUT_ROOT/batch_report.csv gets one row per scene folder (scene, status ok / "
+                "skipped / failed / no-pair, message, seconds, output) as each scene finishes. "
+                "A bad scene never stops the others; outputs appear only when complete, so a "
+                "run that was cancelled or killed resumes where it stopped when run again."
+            ),
+            "ALG_CREATOR": "goci-resample",
+            INPUT_ROOT: tr("The folder with one sub-folder per Landsat scene."),
+            **resampling_help(),
+            OVERWRITE: tr(
+                "Off (default): a scene whose output is already complete is skipped (status "
+                "'skipped'; the message says if it was made with other parameters). On: redo it; "
+                "the old output is replaced only when the new one is complete."
+            ),
+            WRITE_NPY: tr(
+                "Also write each band as &lt;output stem&gt;_L_TOA_&lt;nm&gt;.npy (float32, "
+                "NaN = no data) for numpy users."
+            ),
+            WORKERS: tr(
+                "How many scenes run at once, each in its own process (default 1 = in QGIS's "
+                "own process). Each worker needs up to about 2 GB for a full Landsat scene; "
+                "more workers than CPU cores does not help. Results are identical."
+            ),
+            LOAD_OUTPUTS: tr(
+                "Off (default). On: when the run ends, each result and its Landsat layer load "
+                "into a layer group named after the scene, the result styled as a true-colour "
+                "composite, for an overlap check. Ignored where there is no project "
+                "(qgis_process)."
+            ),
+            OUTPUT_ROOT: tr("Where the outputs and batch_report.csv go (created if needed)."),
+            REPORT: tr("The path of batch_report.csv."),
+        }
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        options = resample_options(self, parameters, context)
+        input_root = self.parameterAsFile(parameters, INPUT_ROOT, context)
+        output_root = self.parameterAsString(parameters, OUTPUT_ROOT, context)
+        if not input_root:
+            raise QgsProcessingException(tr("INPUT_ROOT: choose the folder of scene folders."))
+        try:
+            batch = run_batch(
+                input_root, output_root, options,
+                overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
+                write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
+                workers=self.parameterAsInt(parameters, WORKERS, context),
+                progress=lambda fraction: feedback.setProgress(100.0 * fraction),
+                is_cancelled=feedback.isCanceled,
+                log=feedback.pushInfo,
+            )
+        except GociResampleError as error:
+            raise QgsProcessingException(str(error)) from None
+        counts = batch.counts()
+        if counts[FAILED]:
+            feedback.reportError(
+                tr("{count} scene(s) failed; see {report}.").format(count=counts[FAILED],
+                                                                   report=batch.report)
+            )
+        if self.parameterAsBool(parameters, LOAD_OUTPUTS, context):
+            self._load_outputs(batch, context, feedback, options)
+        return {
+            OUTPUT_ROOT: output_root,
+            REPORT: str(batch.report),
+            PROCESSED: counts[OK],
+            SKIPPED_COUNT: counts[SKIPPED],
+            FAILED_COUNT: counts[FAILED],
+            NO_PAIR_COUNT: counts[NO_PAIR],
+        }
+
+    @staticmethod
+    def _load_outputs(batch, context, feedback, options):
+        if context.project() is None:
+            feedback.pushInfo(tr("LOAD_OUTPUTS ignored: there is no project to load into."))
+            return
+        for result in batch.scenes:
+            if result.output is None or result.status not in (OK, SKIPPED):
+                continue
+            group = result.scene
+            load_in_group(context, result.landsat, f"{result.scene} Landsat", group,
+                          on_top=False)
+            load_in_group(context, result.output, f"{result.scene} GOCI {options.suffix}", group,
+                          style_path=sidecar_paths(result.output)[1])
