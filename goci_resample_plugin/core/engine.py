@@ -55,17 +55,24 @@ class _SourceGroup:
 
 
 class KdTreeResampler:
-    """Resamples the bands of a ``GociSubset`` onto arbitrary target points.
+    """Resamples the bands of a ``GociSubset`` onto a ``TargetGrid`` (or any target points).
 
-    Build once per pair (the trees), then call :meth:`resample` block by block.
+    Build once per pair (the trees), then call :meth:`resample_rows` block by block. This is
+    the reference engine: pyresample's own search, used when the grid engine cannot run.
     """
 
     name = ENGINE_NAME
 
-    def __init__(self, subset, options):
+    def __init__(self, subset, grid, options):
+        self.grid = grid
         self.options = options
         self.band_count = len(subset.bands)
         self.groups = list(_source_groups(subset, options.invalid == "propagate"))
+
+    def resample_rows(self, row_start, row_stop):
+        """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value."""
+        lon, lat = self.grid.pixel_centres_lonlat(row_start, row_stop)
+        return self.resample(lon, lat).reshape(self.band_count, row_stop - row_start, -1)
 
     def bytes_per_target_pixel(self):
         """Rough peak working memory (bytes) per target pixel of a block."""

@@ -44,16 +44,25 @@ class TargetGrid:
 
         return Transformer.from_crs(self.crs.to_wkt(), "EPSG:4326", always_xy=True)
 
-    def pixel_centres_lonlat(self, row_start, row_stop):
-        """Return lon, lat (degrees, float64, shape (row_stop - row_start, width)) of the
-        centres of pixel rows ``row_start:row_stop`` (affine at col + 0.5, row + 0.5)."""
-        cols = np.arange(self.width, dtype=np.float64) + 0.5
-        rows = np.arange(row_start, row_stop, dtype=np.float64)[:, np.newaxis] + 0.5
+    def pixel_lonlat(self, rows, cols):
+        """Return lon, lat (degrees, float64) of the centres of pixels (rows, cols).
+
+        ``rows`` and ``cols`` are broadcastable arrays of pixel indices (may lie outside the
+        grid); the centre is the affine transform at (col + 0.5, row + 0.5).
+        """
+        rows = np.asarray(rows, dtype=np.float64) + 0.5
+        cols = np.asarray(cols, dtype=np.float64) + 0.5
         t = self.transform
         x = t.c + t.a * cols + t.b * rows
         y = t.f + t.d * cols + t.e * rows
         lon, lat = self._to_lonlat.transform(x, y)
         return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+
+    def pixel_centres_lonlat(self, row_start, row_stop):
+        """Return lon, lat (degrees, float64, shape (row_stop - row_start, width)) of the
+        centres of pixel rows ``row_start:row_stop``."""
+        return self.pixel_lonlat(np.arange(row_start, row_stop)[:, np.newaxis],
+                                 np.arange(self.width))
 
     def outline_lonlat(self, samples_per_edge=64):
         """Return lon, lat (degrees, 1-D float64) of pixel centres along the grid's four edges."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from .atomic import atomic_output, write_text_atomic
 from .engine import KdTreeResampler
+from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .errors import GociResampleError, ResampleCancelled
 from .goci import read_goci_subset
 from .grid import read_target_grid
@@ -85,8 +86,12 @@ def sidecar_paths(output):
     return output.with_suffix(".json"), output.with_suffix(".qml")
 
 
+ENGINES = ("auto", "grid", "kdtree")
+"""``auto``: the grid engine when it can run (numba, a regular GOCI grid), else ``kdtree``."""
+
+
 def resample_pair(goci_path, landsat_path, output_path, options=None, progress=None,
-                  is_cancelled=None, log=None):
+                  is_cancelled=None, log=None, engine="auto"):
     """Resample every selected GOCI band onto the Landsat grid and write the outputs.
 
     Writes, each atomically (complete or absent): the float32 GeoTIFF ``output_path`` on exactly
@@ -101,6 +106,7 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
         progress: optional callable taking a fraction 0..1.
         is_cancelled: optional callable returning True to stop (raises ``ResampleCancelled``).
         log: optional callable taking a line of text.
+        engine: one of ``ENGINES``; the results agree within SPEC §3 whichever runs.
 
     Returns:
         PairResult.
@@ -118,7 +124,7 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     subset = read_goci_subset(goci_path, options.wavelengths)
     grid = read_target_grid(landsat_path)
     _check_overlap(subset, grid, options.radius_m)
-    resampler = KdTreeResampler(subset, options)
+    resampler = _make_resampler(subset, grid, options, engine, log)
     seconds = {"read": time.perf_counter() - started}
     log(
         f"GOCI {subset.shape[0]}×{subset.shape[1]} pixels, bands "
@@ -127,20 +133,28 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     )
 
     _prepare_folder(output_path)
-    statistics = [BandStatistics(grid.size) for _ in subset.bands]
-    all_valid = 0
-    with atomic_output(output_path) as temporary:
-        all_valid = _write_raster(
-            temporary, subset, grid, options, resampler, statistics, seconds,
-            progress, is_cancelled,
-        )
-        if all(s.count == 0 for s in statistics):
-            raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
-        json_path, qml_path = sidecar_paths(output_path)
-        write_text_atomic(qml_path, style_qml(subset.wavelengths, [s.percentiles() for s in statistics]))
-        # The sidecar marks an output complete; drop the old one before the new raster lands,
-        # so an interruption until the new sidecar is written leaves an output that is redone.
-        json_path.unlink(missing_ok=True)
+    json_path, qml_path = sidecar_paths(output_path)
+    while True:
+        statistics = [BandStatistics(grid.size) for _ in subset.bands]
+        try:
+            with atomic_output(output_path) as temporary:
+                all_valid = _write_raster(
+                    temporary, subset, grid, options, resampler, statistics, seconds,
+                    progress, is_cancelled,
+                )
+                if all(s.count == 0 for s in statistics):
+                    raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
+                write_text_atomic(
+                    qml_path,
+                    style_qml(subset.wavelengths, [s.percentiles() for s in statistics]),
+                )
+                # The sidecar marks an output complete; drop the old one before the new raster
+                # lands, so an interruption until the new sidecar is written means "redo".
+                json_path.unlink(missing_ok=True)
+            break
+        except EngineMismatch as mismatch:
+            log(f"{mismatch}; starting again with the KD-tree engine.")
+            resampler = KdTreeResampler(subset, grid, options)
     seconds["total"] = time.perf_counter() - started
 
     bands = [
@@ -160,6 +174,19 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     write_text_atomic(json_path, json.dumps(_sidecar(result, subset, grid, options), indent=2))
     progress(1.0)
     return result
+
+
+def _make_resampler(subset, grid, options, engine, log):
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine != "kdtree":
+        try:
+            return GridResampler(subset, grid, options)
+        except EngineUnavailable as reason:
+            if engine == "grid":
+                raise GociResampleError(f"The grid engine cannot run: {reason}.") from None
+            log(f"Grid engine not used: {reason}. Using the KD-tree engine (slower, same results).")
+    return KdTreeResampler(subset, grid, options)
 
 
 def _prepare_folder(output_path):
@@ -215,9 +242,7 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
                     if is_cancelled():
                         raise ResampleCancelled()
                     row_stop = min(strip_stop, row_start + rows_per_block)
-                    lon, lat = grid.pixel_centres_lonlat(row_start, row_stop)
-                    block = resampler.resample(lon, lat).reshape(-1, row_stop - row_start,
-                                                                 grid.width)
+                    block = resampler.resample_rows(row_start, row_stop)
                     strip[:, row_start - strip_start : row_stop - strip_start] = block
                     progress(row_stop / grid.height)
                 all_valid += int(np.isfinite(strip).all(axis=0).sum())

@@ -1,0 +1,114 @@
+"""The compiled kernel of the grid engine (numba; imported only when numba is available).
+
+For each target pixel it interpolates the pixel's 3-D position from a lattice of exactly
+projected points (cubic Lagrange, separable), finds the source pixel it falls on from a
+lattice of fractional source indices (bilinear), scans the source pixels of a small index
+window around it, keeps those strictly within the radius sorted by distance, and then for
+each band takes the k nearest valid ones, as pyresample's ``kd_tree`` does.
+"""
+
+import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(parallel=True, nogil=True, cache=True)
+def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, located, values,
+                   half, radius2, sigma2, k, propagate, nearest, out):
+    """Resample target rows ``row_start : row_start + out.shape[1]`` into ``out``.
+
+    Args:
+        lattice: (LR, LC, 3) float64 positions (metres) of target pixel centres at pixel rows
+            and columns ``(p - 1) * step``, ``(q - 1) * step``.
+        weights: (step, 4) cubic Lagrange weights for the fractions ``0, 1/step, ...``.
+        step: lattice spacing in target pixels.
+        row_start: first target row of the strip.
+        width: target columns.
+        centre: (LR, LC, 2) float64 fractional source (row, col) index at the lattice points.
+        src_xyz: (S, 3) float64 source positions (metres), S = source rows × cols.
+        located: (src_rows, src_cols) bool, the source has valid geolocation.
+        values: (B, S) float64 source values, NaN = invalid.
+        half: half-width of the source index window scanned around the centre.
+        radius2, sigma2: radius and sigma squared (m²).
+        k: neighbours per pixel (1 for nearest).
+        propagate: True = an invalid source among the weighted neighbours makes NaN;
+            False = invalid sources are skipped.
+        nearest: True = value of the nearest neighbour, False = Gaussian mean.
+        out: (B, rows, width) float32, written.
+    """
+    n_bands = values.shape[0]
+    src_rows, src_cols = located.shape
+    n_lattice_cols = lattice.shape[1]
+    window = (2 * half + 1) * (2 * half + 1)
+    for strip_row in numba.prange(out.shape[1]):
+        row = row_start + strip_row
+        p = row // step
+        wr = weights[row - p * step]
+        fr = (row - p * step) / step
+        along = np.empty((n_lattice_cols, 3))
+        centre_along = np.empty((n_lattice_cols, 2))
+        for q in range(n_lattice_cols):
+            for d in range(3):
+                along[q, d] = (wr[0] * lattice[p, q, d] + wr[1] * lattice[p + 1, q, d]
+                               + wr[2] * lattice[p + 2, q, d] + wr[3] * lattice[p + 3, q, d])
+            for d in range(2):
+                centre_along[q, d] = (1.0 - fr) * centre[p + 1, q, d] + fr * centre[p + 2, q, d]
+        candidate_d2 = np.empty(window)
+        candidate_index = np.empty(window, dtype=np.int64)
+        for col in range(width):
+            q = col // step
+            g = col - q * step
+            wc = weights[g]
+            fc = g / step
+            x = wc[0] * along[q, 0] + wc[1] * along[q + 1, 0] + wc[2] * along[q + 2, 0] + wc[3] * along[q + 3, 0]
+            y = wc[0] * along[q, 1] + wc[1] * along[q + 1, 1] + wc[2] * along[q + 2, 1] + wc[3] * along[q + 3, 1]
+            z = wc[0] * along[q, 2] + wc[1] * along[q + 1, 2] + wc[2] * along[q + 2, 2] + wc[3] * along[q + 3, 2]
+            ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
+            cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
+            n = 0
+            if math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj):
+                i0 = int(math.floor(ci + 0.5))
+                j0 = int(math.floor(cj + 0.5))
+                for i in range(max(i0 - half, 0), min(i0 + half + 1, src_rows)):
+                    for j in range(max(j0 - half, 0), min(j0 + half + 1, src_cols)):
+                        if not located[i, j]:
+                            continue
+                        s = i * src_cols + j
+                        dx = x - src_xyz[s, 0]
+                        dy = y - src_xyz[s, 1]
+                        dz = z - src_xyz[s, 2]
+                        d2 = dx * dx + dy * dy + dz * dz
+                        if d2 < radius2:
+                            m = n
+                            while m > 0 and candidate_d2[m - 1] > d2:
+                                candidate_d2[m] = candidate_d2[m - 1]
+                                candidate_index[m] = candidate_index[m - 1]
+                                m -= 1
+                            candidate_d2[m] = d2
+                            candidate_index[m] = s
+                            n += 1
+            for b in range(n_bands):
+                total = 0.0
+                norm = 0.0
+                taken = 0
+                tainted = False
+                for m in range(n):
+                    if taken == k:
+                        break
+                    v = values[b, candidate_index[m]]
+                    distance = math.sqrt(candidate_d2[m])  # as pykdtree returns it
+                    weight = 1.0 if nearest else math.exp(-(distance * distance) / sigma2)
+                    if math.isnan(v):
+                        if propagate:
+                            taken += 1
+                            if weight > 0.0:
+                                tainted = True
+                        continue
+                    taken += 1
+                    total += weight * v
+                    norm += weight
+                if tainted or norm == 0.0:
+                    out[b, strip_row, col] = np.nan
+                else:
+                    out[b, strip_row, col] = total / norm
