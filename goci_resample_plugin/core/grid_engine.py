@@ -8,15 +8,14 @@ engine uses what the tree cannot know: both grids are smooth. Per pair it comput
   Lagrange polynomials (error far below a micrometre over a Landsat scene);
 * the fractional source (row, col) each lattice point falls on (nearest source from a KD-tree,
   refined by one Newton step on the local source grid);
-* the smallest distance between neighbouring source pixels, which bounds the index window that
-  holds every source within the radius.
+* the smallest distance between neighbouring source pixels, which bounds how many index steps
+  from its fractional source index a target pixel can be and still have a source within the
+  radius.
 
 The compiled kernel (:mod:`.grid_kernel`, numba) then scans that window per pixel and applies
 exactly the pyresample rules. Each strip is spot-checked against the KD-tree engine; a
 disagreement raises :class:`EngineMismatch` so the caller can fall back.
 """
-
-import math
 
 import numpy as np
 
@@ -25,8 +24,11 @@ from .engine import KdTreeResampler, lonlat_to_xyz
 LATTICE_STEP = 8
 """Target pixels between exactly projected lattice points."""
 
-MAX_HALF_WINDOW = 8
-"""Largest index window half-width worth scanning; beyond it the KD-tree engine is used."""
+MAX_REACH = 8.0
+"""Largest index reach worth scanning; beyond it the KD-tree engine is used."""
+
+CENTRE_ERROR = 0.5
+"""Bound (source pixels) on the error of the interpolated fractional source index."""
 
 CHECKS_PER_STRIP = 32
 """Target pixels per strip compared with the KD-tree engine."""
@@ -66,10 +68,10 @@ class GridResampler:
         spacing = _smallest_spacing(located_xyz.reshape(rows, cols, 3))
         if not spacing > 0:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
-        self.half_window = math.ceil(options.radius_m / (0.95 * spacing) + 0.5)
-        if self.half_window > MAX_HALF_WINDOW:
+        self.reach = options.radius_m / (0.95 * spacing) + CENTRE_ERROR
+        if self.reach > MAX_REACH:
             raise EngineUnavailable(
-                f"RADIUS {options.radius_m:g} m spans more than {MAX_HALF_WINDOW} GOCI pixels"
+                f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
             )
         self.centre = _source_index(self.lattice, self.source_xyz, self.located)
         self.values = np.ascontiguousarray(
@@ -94,7 +96,7 @@ class GridResampler:
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         self._kernel(
             self.lattice, self.weights, LATTICE_STEP, row_start, self.grid.width, self.centre,
-            self.source_xyz, self.located, self.values, self.half_window,
+            self.source_xyz, self.located, self.values, self.reach,
             opts.radius_m**2, opts.sigma_m**2, 1 if nearest else opts.neighbours,
             opts.invalid == "propagate", nearest, out,
         )

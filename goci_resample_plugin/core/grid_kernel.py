@@ -2,8 +2,8 @@
 
 For each target pixel it interpolates the pixel's 3-D position from a lattice of exactly
 projected points (cubic Lagrange, separable), finds the source pixel it falls on from a
-lattice of fractional source indices (bilinear), scans the source pixels of a small index
-window around it, keeps those strictly within the radius sorted by distance, and then for
+lattice of fractional source indices (bilinear), scans the source pixels within ``reach``
+index steps of it, keeps those strictly within the radius sorted by distance, and then for
 each band takes the k nearest valid ones, as pyresample's ``kd_tree`` does.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 
 @numba.njit(parallel=True, nogil=True, cache=True)
 def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, located, values,
-                   half, radius2, sigma2, k, propagate, nearest, out):
+                   reach, radius2, sigma2, k, propagate, nearest, out):
     """Resample target rows ``row_start : row_start + out.shape[1]`` into ``out``.
 
     Args:
@@ -29,7 +29,8 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
         src_xyz: (S, 3) float64 source positions (metres), S = source rows × cols.
         located: (src_rows, src_cols) bool, the source has valid geolocation.
         values: (B, S) float64 source values, NaN = invalid.
-        half: half-width of the source index window scanned around the centre.
+        reach: source rows/cols scanned on each side of the fractional centre: every source
+            within the radius is at most this many index steps away.
         radius2, sigma2: radius and sigma squared (m²).
         k: neighbours per pixel (1 for nearest).
         propagate: True = an invalid source among the weighted neighbours makes NaN;
@@ -40,7 +41,8 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
     n_bands = values.shape[0]
     src_rows, src_cols = located.shape
     n_lattice_cols = lattice.shape[1]
-    window = (2 * half + 1) * (2 * half + 1)
+    span = 2 * int(math.ceil(reach)) + 1
+    window = span * span
     for strip_row in numba.prange(out.shape[1]):
         row = row_start + strip_row
         p = row // step
@@ -56,6 +58,7 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
                 centre_along[q, d] = (1.0 - fr) * centre[p + 1, q, d] + fr * centre[p + 2, q, d]
         candidate_d2 = np.empty(window)
         candidate_index = np.empty(window, dtype=np.int64)
+        candidate_weight = np.empty(window)
         for col in range(width):
             q = col // step
             g = col - q * step
@@ -68,10 +71,12 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
             cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
             n = 0
             if math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj):
-                i0 = int(math.floor(ci + 0.5))
-                j0 = int(math.floor(cj + 0.5))
-                for i in range(max(i0 - half, 0), min(i0 + half + 1, src_rows)):
-                    for j in range(max(j0 - half, 0), min(j0 + half + 1, src_cols)):
+                row_first = max(int(math.ceil(ci - reach)), 0)
+                row_last = min(int(math.floor(ci + reach)), src_rows - 1)
+                col_first = max(int(math.ceil(cj - reach)), 0)
+                col_last = min(int(math.floor(cj + reach)), src_cols - 1)
+                for i in range(row_first, row_last + 1):
+                    for j in range(col_first, col_last + 1):
                         if not located[i, j]:
                             continue
                         s = i * src_cols + j
@@ -88,6 +93,12 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
                             candidate_d2[m] = d2
                             candidate_index[m] = s
                             n += 1
+            for m in range(n):
+                if nearest:
+                    candidate_weight[m] = 1.0
+                else:
+                    distance = math.sqrt(candidate_d2[m])  # as pykdtree returns it
+                    candidate_weight[m] = math.exp(-(distance * distance) / sigma2)
             for b in range(n_bands):
                 total = 0.0
                 norm = 0.0
@@ -97,8 +108,7 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
                     if taken == k:
                         break
                     v = values[b, candidate_index[m]]
-                    distance = math.sqrt(candidate_d2[m])  # as pykdtree returns it
-                    weight = 1.0 if nearest else math.exp(-(distance * distance) / sigma2)
+                    weight = candidate_weight[m]
                     if math.isnan(v):
                         if propagate:
                             taken += 1

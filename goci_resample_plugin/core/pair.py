@@ -1,5 +1,6 @@
 """Resample one GOCI subset onto one Landsat grid and write the GeoTIFF, sidecar and style."""
 
+import concurrent.futures
 import json
 import math
 import time
@@ -32,12 +33,16 @@ GEOTIFF_PROFILE = {
     "blockxsize": 256,
     "blockysize": 256,
     "compress": "deflate",
+    "zlevel": 1,
     "predictor": 3,
     "interleave": "band",
     "bigtiff": "if_safer",
     "num_threads": "all_cpus",
 }
-"""Float32, NaN nodata, tiled, lossless deflate with the floating-point predictor."""
+"""Float32, NaN nodata, tiled, lossless deflate with the floating-point predictor.
+
+Deflate level 1 writes a full scene in about half the time of the default level 6 for a file
+4 % larger, and every GIS reads it (ZSTD is faster still but unknown to many tools)."""
 
 STRIP_ROWS = GEOTIFF_PROFILE["blockysize"]
 """Rows written at once: one row of tiles, so each tile is compressed once."""
@@ -208,12 +213,12 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
                   is_cancelled):
     """Resample block by block into a new GeoTIFF; return the count of pixels valid in all bands.
 
-    Blocks of rows sized to ``BLOCK_BUDGET_BYTES`` are resampled into a strip one tile high,
-    and each full strip is written at once, so GDAL compresses every tile exactly once and
-    its cache never holds more than a strip.
+    Blocks of rows sized to ``BLOCK_BUDGET_BYTES`` are resampled into a strip one tile high.
+    A writer thread takes each full strip (statistics, then one GDAL write, so every tile is
+    compressed exactly once) while the next strip is computed; at most two strips are in
+    memory.
     """
     import rasterio
-    from rasterio.windows import Window
 
     profile = GEOTIFF_PROFILE | {
         "width": grid.width,
@@ -223,7 +228,6 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
         "transform": grid.transform,
     }
     rows_per_block = _rows_per_block(grid, resampler)
-    all_valid = 0
     seconds["resample"] = seconds["write"] = 0.0
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
         try:
@@ -232,29 +236,53 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
             raise GociResampleError(
                 f"Cannot write {path.parent} ({error}). Choose a folder you can write to."
             ) from None
-        with dataset:
-            for strip_start in range(0, grid.height, STRIP_ROWS):
-                strip_stop = min(grid.height, strip_start + STRIP_ROWS)
-                strip = np.empty((len(subset.bands), strip_stop - strip_start, grid.width),
-                                 dtype=np.float32)
-                tick = time.perf_counter()
-                for row_start in range(strip_start, strip_stop, rows_per_block):
-                    if is_cancelled():
-                        raise ResampleCancelled()
-                    row_stop = min(strip_stop, row_start + rows_per_block)
-                    block = resampler.resample_rows(row_start, row_stop)
-                    strip[:, row_start - strip_start : row_stop - strip_start] = block
-                    progress(row_stop / grid.height)
-                all_valid += int(np.isfinite(strip).all(axis=0).sum())
-                for stats, band in zip(statistics, strip):
-                    stats.update(band)
-                tock = time.perf_counter()
-                window = Window(0, strip_start, grid.width, strip_stop - strip_start)
-                _write_block(dataset, strip, window, path)
-                seconds["resample"] += tock - tick
-                seconds["write"] += time.perf_counter() - tock
+        writer = _StripWriter(dataset, path, statistics, seconds)
+        with dataset, concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            pending = None
+            try:
+                for strip_start in range(0, grid.height, STRIP_ROWS):
+                    strip_stop = min(grid.height, strip_start + STRIP_ROWS)
+                    strip = np.empty((len(subset.bands), strip_stop - strip_start, grid.width),
+                                     dtype=np.float32)
+                    tick = time.perf_counter()
+                    for row_start in range(strip_start, strip_stop, rows_per_block):
+                        if is_cancelled():
+                            raise ResampleCancelled()
+                        row_stop = min(strip_stop, row_start + rows_per_block)
+                        strip[:, row_start - strip_start : row_stop - strip_start] = (
+                            resampler.resample_rows(row_start, row_stop)
+                        )
+                        progress(row_stop / grid.height)
+                    seconds["resample"] += time.perf_counter() - tick
+                    if pending is not None:
+                        pending.result()
+                    pending = thread.submit(writer.write, strip, strip_start)
+                pending.result()
+            finally:
+                if pending is not None:
+                    concurrent.futures.wait([pending])
             _describe(dataset, subset, grid, options, resampler)
-    return all_valid
+    return writer.all_valid
+
+
+class _StripWriter:
+    """Adds a strip to the statistics and writes it (in the writer thread)."""
+
+    def __init__(self, dataset, path, statistics, seconds):
+        self.dataset, self.path = dataset, path
+        self.statistics, self.seconds = statistics, seconds
+        self.all_valid = 0
+
+    def write(self, strip, row_start):
+        from rasterio.windows import Window
+
+        tick = time.perf_counter()
+        self.all_valid += int(np.isfinite(strip).all(axis=0).sum())
+        for stats, band in zip(self.statistics, strip):
+            stats.update(band)
+        window = Window(0, row_start, strip.shape[2], strip.shape[1])
+        _write_block(self.dataset, strip, window, self.path)
+        self.seconds["write"] += time.perf_counter() - tick
 
 
 def _write_block(dataset, block, window, path):

@@ -31,7 +31,7 @@ class BandStatistics:
             self.sum_squares += np.square(valid).sum()
             self.minimum = min(self.minimum, valid.min())
             self.maximum = max(self.maximum, valid.max())
-            self.samples.append(valid[:: self.stride])
+            self.samples.append(valid[:: self.stride].copy())  # a view would keep all of valid
 
     def percentiles(self, lower=2.0, upper=98.0):
         """Return (lower, upper) percentiles of the valid values, or (nan, nan) if none."""
