@@ -27,11 +27,19 @@ LATTICE_STEP = 8
 MAX_REACH = 8.0
 """Largest index reach worth scanning; beyond it the KD-tree engine is used."""
 
-CENTRE_ERROR = 0.5
-"""Bound (source pixels) on the error of the interpolated fractional source index."""
+CENTRE_ERROR = 0.1
+"""Bound (source pixels) on the error of the interpolated fractional source index where every
+lattice point near the sources was refined (the error is then ~1e-3 pixel)."""
+
+CENTRE_ERROR_UNREFINED = 0.75
+"""The bound where some lattice point near the sources kept its nearest source's index (a
+geolocation hole left no local derivative): half a diagonal pixel plus margin."""
 
 CHECKS_PER_STRIP = 32
 """Target pixels per strip compared with the KD-tree engine."""
+
+FAR_AWAY_M = 1e12
+"""Where the kernel sees sources without geolocation: beyond any radius."""
 
 ALLOWED_DISAGREEMENTS = 2
 """Spot-check disagreements (distance ties at the radius) tolerated per pair."""
@@ -68,14 +76,18 @@ class GridResampler:
         spacing = _smallest_spacing(located_xyz.reshape(rows, cols, 3))
         if not spacing > 0:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
-        self.reach = options.radius_m / (0.95 * spacing) + CENTRE_ERROR
+        self.centre, refined = _source_index(self.lattice, self.source_xyz, self.located,
+                                             near=options.radius_m + 4 * spacing)
+        centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
+        self.reach = options.radius_m / (0.95 * spacing) + centre_error
         if self.reach > MAX_REACH:
             raise EngineUnavailable(
                 f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
             )
-        self.centre = _source_index(self.lattice, self.source_xyz, self.located)
+        self.kernel_xyz = np.where(self.located.ravel()[:, np.newaxis], self.source_xyz,
+                                   FAR_AWAY_M)
         self.values = np.ascontiguousarray(
-            np.stack([band.values.ravel() for band in subset.bands]), dtype=np.float64
+            np.stack([band.values.ravel() for band in subset.bands], axis=1), dtype=np.float64
         )
         self.weights = _cubic_weights(LATTICE_STEP)
         self._reference = None
@@ -96,7 +108,7 @@ class GridResampler:
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         self._kernel(
             self.lattice, self.weights, LATTICE_STEP, row_start, self.grid.width, self.centre,
-            self.source_xyz, self.located, self.values, self.reach,
+            self.kernel_xyz, self.located.shape, self.values, self.reach,
             opts.radius_m**2, opts.sigma_m**2, 1 if nearest else opts.neighbours,
             opts.invalid == "propagate", nearest, out,
         )
@@ -158,23 +170,23 @@ def _smallest_spacing(xyz):
         return float(np.sqrt(np.nanmin(np.where(smallest >= 0, smallest, np.nan))))
 
 
-def _source_index(lattice, source_xyz, located):
-    """(LR, LC, 2) fractional source (row, col) of each lattice point.
+def _source_index(lattice, source_xyz, located, near):
+    """Return ((LR, LC, 2) fractional source (row, col) of each lattice point, refined).
 
-    The nearest located source, refined by one Newton step with the source grid's central
-    differences (kept integer where a difference is missing)."""
+    Starts from the nearest located source and takes one Newton step on the local source grid.
+    ``refined`` is False when some lattice point within ``near`` metres of its nearest source
+    had no local derivative to refine with (a large geolocation hole).
+    """
     from pykdtree.kdtree import KDTree
 
     rows, cols = located.shape
     flat = np.flatnonzero(located.ravel())
     points = lattice.reshape(-1, 3)
-    _, nearest = KDTree(source_xyz[flat]).query(points, k=1)
+    distance, nearest = KDTree(source_xyz[flat]).query(points, k=1)
     i, j = np.divmod(flat[nearest.ravel()], cols)
     grid_xyz = np.where(located[..., np.newaxis], source_xyz.reshape(rows, cols, 3), np.nan)
-    u = (grid_xyz[i, np.minimum(j + 1, cols - 1)] - grid_xyz[i, np.maximum(j - 1, 0)])
-    u /= (np.minimum(j + 1, cols - 1) - np.maximum(j - 1, 0))[:, np.newaxis]
-    v = (grid_xyz[np.minimum(i + 1, rows - 1), j] - grid_xyz[np.maximum(i - 1, 0), j])
-    v /= (np.minimum(i + 1, rows - 1) - np.maximum(i - 1, 0))[:, np.newaxis]
+    u = _index_derivative(grid_xyz, axis=1)[i, j]
+    v = _index_derivative(grid_xyz, axis=0)[i, j]
     offset = points - grid_xyz[i, j]
     uu, uv, vv = (u * u).sum(1), (u * v).sum(1), (v * v).sum(1)
     ou, ov = (offset * u).sum(1), (offset * v).sum(1)
@@ -183,5 +195,45 @@ def _source_index(lattice, source_xyz, located):
         d_col = (ou * vv - ov * uv) / determinant
         d_row = (ov * uu - ou * uv) / determinant
     usable = np.isfinite(d_col) & np.isfinite(d_row)
+    refined = bool(usable[distance.ravel() < near].all())
     centre = np.stack([i + np.where(usable, d_row, 0.0), j + np.where(usable, d_col, 0.0)], axis=1)
-    return np.ascontiguousarray(centre.reshape(lattice.shape[0], lattice.shape[1], 2))
+    return np.ascontiguousarray(centre.reshape(lattice.shape[0], lattice.shape[1], 2)), refined
+
+
+def _index_derivative(grid_xyz, axis, fill_passes=3):
+    """(rows, cols, 3) change of position (metres) per source index step along ``axis``
+    (0 = rows, 1 = columns): the central difference where both neighbours are located, else
+    the one-sided one; pixels with neither take a neighbour's value (the field is smooth),
+    up to ``fill_passes`` pixels away; NaN beyond."""
+    steps = np.diff(grid_xyz, axis=axis)
+    pad = [(0, 0)] * 3
+    pad[axis] = (1, 0)
+    backward = np.pad(steps, pad, constant_values=np.nan)
+    pad[axis] = (0, 1)
+    forward = np.pad(steps, pad, constant_values=np.nan)
+    with np.errstate(invalid="ignore"):
+        derivative = np.where(np.isfinite(forward) & np.isfinite(backward),
+                              (forward + backward) / 2,
+                              np.where(np.isfinite(forward), forward, backward))
+    for _ in range(fill_passes):
+        missing = ~np.isfinite(derivative).all(axis=2)
+        if not missing.any():
+            break
+        for shift_axis in (0, 1):
+            for shift in (1, -1):
+                neighbour = _shifted(derivative, shift, shift_axis)
+                take = missing & np.isfinite(neighbour).all(axis=2)
+                derivative[take] = neighbour[take]
+                missing &= ~take
+    return derivative
+
+
+def _shifted(array, shift, axis):
+    """``array`` moved by ``shift`` (±1) along ``axis``; the vacated edge is NaN (no wrap)."""
+    moved = np.full_like(array, np.nan)
+    source = [slice(None)] * array.ndim
+    target = [slice(None)] * array.ndim
+    source[axis] = slice(None, -1) if shift > 0 else slice(1, None)
+    target[axis] = slice(1, None) if shift > 0 else slice(None, -1)
+    moved[tuple(target)] = array[tuple(source)]
+    return moved

@@ -14,7 +14,7 @@ import numpy as np
 
 
 @numba.njit(parallel=True, nogil=True, cache=True)
-def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, located, values,
+def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, src_shape, values,
                    reach, radius2, sigma2, k, propagate, nearest, out):
     """Resample target rows ``row_start : row_start + out.shape[1]`` into ``out``.
 
@@ -26,9 +26,10 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
         row_start: first target row of the strip.
         width: target columns.
         centre: (LR, LC, 2) float64 fractional source (row, col) index at the lattice points.
-        src_xyz: (S, 3) float64 source positions (metres), S = source rows × cols.
-        located: (src_rows, src_cols) bool, the source has valid geolocation.
-        values: (B, S) float64 source values, NaN = invalid.
+        src_xyz: (S, 3) float64 source positions (metres), S = source rows × cols; sources
+            without valid geolocation must be placed far away (e.g. 1e12 m).
+        src_shape: (src_rows, src_cols).
+        values: (S, B) float64 source values, NaN = invalid.
         reach: source rows/cols scanned on each side of the fractional centre: every source
             within the radius is at most this many index steps away.
         radius2, sigma2: radius and sigma squared (m²).
@@ -38,8 +39,8 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
         nearest: True = value of the nearest neighbour, False = Gaussian mean.
         out: (B, rows, width) float32, written.
     """
-    n_bands = values.shape[0]
-    src_rows, src_cols = located.shape
+    n_bands = values.shape[1]
+    src_rows, src_cols = src_shape
     n_lattice_cols = lattice.shape[1]
     span = 2 * int(math.ceil(reach)) + 1
     window = span * span
@@ -58,7 +59,10 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
                 centre_along[q, d] = (1.0 - fr) * centre[p + 1, q, d] + fr * centre[p + 2, q, d]
         candidate_d2 = np.empty(window)
         candidate_index = np.empty(window, dtype=np.int64)
-        candidate_weight = np.empty(window)
+        total = np.empty(n_bands)
+        norm = np.empty(n_bands)
+        taken = np.empty(n_bands, dtype=np.int64)
+        tainted = np.empty(n_bands, dtype=np.bool_)
         for col in range(width):
             q = col // step
             g = col - q * step
@@ -76,49 +80,48 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, lo
                 col_first = max(int(math.ceil(cj - reach)), 0)
                 col_last = min(int(math.floor(cj + reach)), src_cols - 1)
                 for i in range(row_first, row_last + 1):
-                    for j in range(col_first, col_last + 1):
-                        if not located[i, j]:
-                            continue
-                        s = i * src_cols + j
+                    for s in range(i * src_cols + col_first, i * src_cols + col_last + 1):
                         dx = x - src_xyz[s, 0]
                         dy = y - src_xyz[s, 1]
                         dz = z - src_xyz[s, 2]
                         d2 = dx * dx + dy * dy + dz * dz
-                        if d2 < radius2:
-                            m = n
-                            while m > 0 and candidate_d2[m - 1] > d2:
-                                candidate_d2[m] = candidate_d2[m - 1]
-                                candidate_index[m] = candidate_index[m - 1]
-                                m -= 1
-                            candidate_d2[m] = d2
-                            candidate_index[m] = s
+                        if d2 < radius2:  # sources without geolocation lie far away
+                            candidate_d2[n] = d2
+                            candidate_index[n] = s
                             n += 1
-            for m in range(n):
-                if nearest:
-                    candidate_weight[m] = 1.0
-                else:
-                    distance = math.sqrt(candidate_d2[m])  # as pykdtree returns it
-                    candidate_weight[m] = math.exp(-(distance * distance) / sigma2)
+            if n > k:  # only then does the order matter: the k nearest (valid) ones count
+                for m in range(1, n):
+                    d2 = candidate_d2[m]
+                    s = candidate_index[m]
+                    while m > 0 and candidate_d2[m - 1] > d2:
+                        candidate_d2[m] = candidate_d2[m - 1]
+                        candidate_index[m] = candidate_index[m - 1]
+                        m -= 1
+                    candidate_d2[m] = d2
+                    candidate_index[m] = s
             for b in range(n_bands):
-                total = 0.0
-                norm = 0.0
-                taken = 0
-                tainted = False
-                for m in range(n):
-                    if taken == k:
-                        break
-                    v = values[b, candidate_index[m]]
-                    weight = candidate_weight[m]
+                total[b] = 0.0
+                norm[b] = 0.0
+                taken[b] = 0
+                tainted[b] = False
+            for m in range(n):
+                weight = 1.0 if nearest else math.exp(-candidate_d2[m] / sigma2)
+                s = candidate_index[m]
+                for b in range(n_bands):
+                    if taken[b] == k:
+                        continue
+                    v = values[s, b]
+                    taken[b] += 1
                     if math.isnan(v):
                         if propagate:
-                            taken += 1
-                            if weight > 0.0:
-                                tainted = True
+                            tainted[b] = tainted[b] or weight > 0.0
+                        else:
+                            taken[b] -= 1
                         continue
-                    taken += 1
-                    total += weight * v
-                    norm += weight
-                if tainted or norm == 0.0:
+                    total[b] += weight * v
+                    norm[b] += weight
+            for b in range(n_bands):
+                if tainted[b] or norm[b] == 0.0:
                     out[b, strip_row, col] = np.nan
                 else:
-                    out[b, strip_row, col] = total / norm
+                    out[b, strip_row, col] = total[b] / norm[b]
