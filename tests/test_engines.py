@@ -1,0 +1,133 @@
+"""The grid engine gives the KD-tree (reference) engine's results on varied geometry, says
+which engine ran, and falls back when it cannot be trusted."""
+
+import json
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+import pytest
+import rasterio
+from conftest import REPO
+from reference import agreement
+
+from goci_resample_plugin.core import ResampleOptions, resample_pair
+from goci_resample_plugin.core.sample_data import SceneSpec, write_scene
+
+CASES = [(m, p) for m in ("gauss", "nearest") for p in ("skip", "propagate")]
+
+
+def _run(pair, path, engine, **options):
+    result = resample_pair(pair.goci, pair.landsat, path, ResampleOptions(**options), engine=engine)
+    with rasterio.open(path) as dataset:
+        return result, dataset.read(), dataset.tags()
+
+
+def _assert_same(tmp_path, pair, **options):
+    grid_result, fast, tags = _run(pair, tmp_path / "grid.tif", "grid", **options)
+    _, reference, _ = _run(pair, tmp_path / "kdtree.tif", "kdtree", **options)
+    assert grid_result.engine == "grid" and tags["ENGINE"] == "grid"
+    relative, mismatch, same = agreement(fast, reference.astype(np.float64))
+    assert np.isfinite(reference).mean() > 0.2
+    assert mismatch <= 1e-5, f"NaN pattern differs on {mismatch:.2e}"
+    if options.get("method") == "nearest":
+        assert same >= 0.99999
+    else:
+        assert relative <= 1e-6, f"max relative difference {relative:.2e}"
+
+
+@pytest.mark.parametrize(("method", "invalid"), CASES)
+def test_rotated_landsat_transform(old_scene, tmp_path, method, invalid):
+    _assert_same(tmp_path, old_scene, method=method, invalid=invalid)
+
+
+@pytest.mark.parametrize(("method", "invalid"), CASES)
+def test_fill_clusters_and_footprint_edge(scene, tmp_path, method, invalid):
+    _assert_same(tmp_path, scene, method=method, invalid=invalid)
+
+
+@pytest.mark.parametrize("invalid", ["skip", "propagate"])
+def test_more_sources_within_radius_than_neighbours(scene, tmp_path, invalid):
+    _assert_same(tmp_path, scene, method="gauss", invalid=invalid, radius_m=2000.0,
+                 sigma_m=900.0, neighbours=6)
+
+
+def _crop_goci(source, target, rows):
+    """Copy a GOCI subset keeping only the first ``rows`` rows (a Landsat grid then reaches
+    past the GOCI grid's edge)."""
+    with netCDF4.Dataset(source) as src, netCDF4.Dataset(target, "w") as dst:
+        for name, dimension in src.dimensions.items():
+            dst.createDimension(name, rows if name in ("y", "rows") else len(dimension))
+        for group_name, group in src.groups.items():
+            out = dst.createGroup(group_name)
+            for name, variable in group.variables.items():
+                variable.set_auto_maskandscale(False)
+                fill = variable.getncattr("_FillValue") if "_FillValue" in variable.ncattrs() else None
+                copy = out.createVariable(name, variable.dtype, variable.dimensions, fill_value=fill)
+                copy.setncatts({k: variable.getncattr(k) for k in variable.ncattrs()
+                                if k != "_FillValue"})
+                copy.set_auto_maskandscale(False)
+                copy[:] = variable[:rows]
+    return target
+
+
+@pytest.mark.parametrize(("method", "invalid"), CASES)
+def test_landsat_grid_past_the_goci_grid_edge(scene, tmp_path, method, invalid):
+    from types import SimpleNamespace
+
+    with netCDF4.Dataset(scene.goci) as dataset:
+        rows = len(dataset["navigation_data/latitude"]) // 2
+    cropped = _crop_goci(scene.goci, tmp_path / "G_subset_footprint.nc", rows)
+    pair = SimpleNamespace(goci=cropped, landsat=scene.landsat)
+    _assert_same(tmp_path, pair, method=method, invalid=invalid)
+
+
+def test_steeply_rotated_grid_int16_with_many_fill_pixels(tmp_path):
+    spec = SceneSpec(width=300, height=280, centre_lon=131.0, centre_lat=37.5, rotation_deg=-25,
+                     goci_generation="old", goci_dtype="int16", fill_fraction=0.05, seed=4)
+    _assert_same(tmp_path, write_scene(tmp_path, spec), method="gauss", invalid="skip")
+
+
+def test_scrambled_geolocation_falls_back_to_the_reference_engine(scene, tmp_path):
+    """A grid whose rows are shuffled is not smooth: the grid engine must not be trusted."""
+    goci = tmp_path / "S_subset_footprint.nc"
+    goci.write_bytes(scene.goci.read_bytes())
+    with netCDF4.Dataset(goci, "a") as dataset:
+        order = np.random.default_rng(0).permutation(len(dataset["navigation_data/latitude"]))
+        for group, name in (("navigation_data", "latitude"), ("navigation_data", "longitude"),
+                            ("geophysical_data", "L_TOA_443")):
+            variable = dataset[f"{group}/{name}"]
+            variable.set_auto_maskandscale(False)
+            variable[:] = variable[:][order]
+    lines = []
+    result = resample_pair(goci, scene.landsat, tmp_path / "out.tif",
+                           ResampleOptions(wavelengths=(443,)), log=lines.append)
+    assert result.engine == "kdtree"
+    assert any("KD-tree engine" in line for line in lines)
+
+
+HIDDEN_NUMBA = """
+import sys, json
+sys.modules["numba"] = None  # as on a QGIS without numba
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import resample_pair
+lines = []
+result = resample_pair({goci!r}, {landsat!r}, {output!r}, log=lines.append)
+print(json.dumps({{"engine": result.engine, "log": lines}}))
+"""
+
+
+def test_without_numba_the_reference_engine_runs_and_says_so(scene, tmp_path):
+    output = tmp_path / "out.tif"
+    code = HIDDEN_NUMBA.format(repo=str(REPO), goci=str(scene.goci), landsat=str(scene.landsat),
+                               output=str(output))
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=True)
+    answer = json.loads(completed.stdout.splitlines()[-1])
+    assert answer["engine"] == "kdtree"
+    assert any("numba is not available" in line for line in answer["log"])
+    sidecar = json.loads(output.with_suffix(".json").read_text())
+    assert sidecar["engine"] == "kdtree"
+    with rasterio.open(output) as dataset:
+        assert dataset.tags()["ENGINE"] == "kdtree"
