@@ -7,11 +7,12 @@ PLUGIN_DIR ?= $(QGIS_PLUGINS)
 DEMO_DIR ?= demo_output
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-runtime test demo package deploy clean
+.PHONY: help setup setup-runtime test demo bench package deploy clean
 
 help:
 	@echo "make demo     generate a sample pair, resample it with qgis_process, write a quick-look"
 	@echo "make test     install what is missing, then run the whole test suite"
+	@echo "make bench    time the engines against GDAL's geolocation warp (bench/results.md)"
 	@echo "make package  write dist/goci_resample_plugin.zip (QGIS: Install from ZIP)"
 	@echo "make deploy   install the plugin into PLUGIN_DIR=$(PLUGIN_DIR)"
 	@echo "make clean    remove build products, demo output and caches"
@@ -31,6 +32,9 @@ test: setup
 
 demo: setup-runtime
 	@$(PYTHON) scripts/demo.py $(DEMO_DIR)
+
+bench: setup
+	@$(PYTHON) scripts/bench.py $(BENCH_ARGS)
 
 package:
 	@$(PYTHON) scripts/package.py zip dist/goci_resample_plugin.zip

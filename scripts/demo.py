@@ -112,7 +112,7 @@ def main(output_folder):
     print(f"Output:          {results['OUTPUT']}")
     print(f"Valid fraction:  {results['VALID_FRACTION']:.4f}")
     print(f"Seconds:         {seconds:.1f} (qgis_process end to end; resampling itself "
-          f"{sidecar['seconds']['total']:.1f})")
+          f"{sidecar['seconds']['total']:.1f} with the {sidecar['engine']} engine)")
     print(f"Quick-look PNG:  {png}")
 
 

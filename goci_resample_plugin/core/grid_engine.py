@@ -17,6 +17,8 @@ exactly the pyresample rules. Each strip is spot-checked against the KD-tree eng
 disagreement raises :class:`EngineMismatch` so the caller can fall back.
 """
 
+import math
+
 import numpy as np
 
 from .engine import KdTreeResampler, lonlat_to_xyz
@@ -78,8 +80,9 @@ class GridResampler:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
         self.centre, refined = _source_index(self.lattice, self.source_xyz, self.located,
                                              near=options.radius_m + 4 * spacing)
-        centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
-        self.reach = options.radius_m / (0.95 * spacing) + centre_error
+        self.centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
+        self.step_m = 0.95 * spacing
+        self.reach = options.radius_m / self.step_m + self.centre_error
         if self.reach > MAX_REACH:
             raise EngineUnavailable(
                 f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
@@ -89,6 +92,10 @@ class GridResampler:
         self.values = np.ascontiguousarray(
             np.stack([band.values.ravel() for band in subset.bands], axis=1), dtype=np.float64
         )
+        usable = self.located.copy()
+        if options.invalid == "skip":
+            usable &= np.isfinite(self.values).any(axis=1).reshape(rows, cols)
+        self.usable_near = _grow(usable, math.ceil(self.reach + 0.5))
         self.weights = _cubic_weights(LATTICE_STEP)
         self._reference = None
         self.disagreements = 0
@@ -108,7 +115,8 @@ class GridResampler:
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         self._kernel(
             self.lattice, self.weights, LATTICE_STEP, row_start, self.grid.width, self.centre,
-            self.kernel_xyz, self.located.shape, self.values, self.reach,
+            self.kernel_xyz, self.usable_near, self.values, self.reach, self.step_m,
+            self.centre_error,
             opts.radius_m**2, opts.sigma_m**2, 1 if nearest else opts.neighbours,
             opts.invalid == "propagate", nearest, out,
         )
@@ -237,3 +245,17 @@ def _shifted(array, shift, axis):
     target[axis] = slice(1, None) if shift > 0 else slice(None, -1)
     moved[tuple(target)] = array[tuple(source)]
     return moved
+
+
+def _grow(mask, steps):
+    """``mask`` dilated by ``steps`` index steps along rows and columns (a square window)."""
+    grown = mask.copy()
+    for _ in range(steps):
+        before = grown.copy()
+        grown[1:] |= before[:-1]
+        grown[:-1] |= before[1:]
+    for _ in range(steps):
+        before = grown.copy()
+        grown[:, 1:] |= before[:, :-1]
+        grown[:, :-1] |= before[:, 1:]
+    return grown
