@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from goci_resample_plugin.core.sample_data import SceneSpec, write_scene  # noqa: E402
+from goci_resample_plugin.core.sample_data import SceneSpec  # noqa: E402
 
 SIZES = {"quarter": (1925, 1950), "half": (3850, 3900), "full": (7700, 7800)}
 CACHE = REPO / "bench" / "cache"
@@ -53,18 +53,23 @@ print(json.dumps(warp_with_geolocation({goci!r}, {landsat!r}, {output!r}, {metho
 
 
 def cached_scene(size_name):
-    """Return (landsat, goci) of the cached scene of this size, generating it if absent."""
+    """Return (landsat, goci) of the cached scene of this size, generating it if absent.
+
+    Generation runs in a child process: a big parent would inflate every later child's peak
+    RSS (Linux carries the high-water mark across fork and exec)."""
     width, height = SIZES[size_name]
-    spec = SceneSpec(scene=f"LC08_L1TP_116035_20200412_20200422_01_T1_{width}x{height}",
-                     width=width, height=height, seed=7)
-    scene_dir = CACHE / spec.scene
-    landsat = scene_dir / f"{spec.scene}_TOA_RAD_B1-2-3-4-5.tif"
-    goci = scene_dir / f"{spec.goci_stem}_subset_footprint.nc"
+    scene = f"LC08_L1TP_116035_20200412_20200422_01_T1_{width}x{height}"
+    spec = SceneSpec(scene=scene, width=width, height=height, seed=7)
+    landsat = CACHE / scene / f"{scene}_TOA_RAD_B1-2-3-4-5.tif"
+    goci = CACHE / scene / f"{spec.goci_stem}_subset_footprint.nc"
     if not (landsat.is_file() and goci.is_file()):
         started = time.perf_counter()
-        files = write_scene(CACHE, spec)
+        subprocess.run(
+            [sys.executable, "-m", "goci_resample_plugin.core.sample_data", str(CACHE),
+             "--scene", scene, "--width", str(width), "--height", str(height), "--seed", "7"],
+            cwd=REPO, check=True, stdout=subprocess.DEVNULL,
+        )
         print(f"generated the {width} × {height} scene in {time.perf_counter() - started:.0f} s")
-        landsat, goci = files.landsat, files.goci
     return landsat, goci
 
 
