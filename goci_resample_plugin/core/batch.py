@@ -351,8 +351,17 @@ def _executor(executor, workers):
         return
     context = multiprocessing.get_context("spawn")
     context.set_executable(python_executable())
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_share_cores, initargs=(threads,)
+    ) as pool:
         yield pool
+
+
+def _share_cores(threads):
+    """Worker start-up: use ``threads`` compute threads, so workers do not oversubscribe cores."""
+    os.environ["NUMBA_NUM_THREADS"] = str(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)
 
 
 def python_executable():
