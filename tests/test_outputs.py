@@ -90,7 +90,8 @@ def test_scene_name_and_output_name():
 
 def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp_path):
     target = tmp_path / "out.tif"
-    target.write_bytes(b"previous good output")
+    target.write_bytes(written.output.read_bytes())
+    previous = target.read_bytes()
     calls = []
 
     def cancel_on_second_block():
@@ -101,7 +102,7 @@ def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp
         resample_pair(scene.goci, scene.landsat, target, ResampleOptions(neighbours=200),
                       is_cancelled=cancel_on_second_block)
     assert len(calls) == 2
-    assert target.read_bytes() == b"previous good output"
+    assert target.read_bytes() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
 
 
@@ -112,3 +113,36 @@ def test_no_overlap_fails_before_writing_and_names_both_extents(scene, old_scene
     assert "do not overlap" in message and "GOCI lon" in message and "Landsat lon" in message
     assert scene.goci.name in message and old_scene.landsat.name in message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_that_is_not_ours_is_kept_unless_overwrite(scene, tmp_path):
+    target = tmp_path / "notes.tif"
+    target.write_bytes(b"somebody else's file")
+    with pytest.raises(GociResampleError) as raised:
+        resample_pair(scene.goci, scene.landsat, target, ResampleOptions(wavelengths=(443,)))
+    assert "not written by goci-resample" in str(raised.value) and "OVERWRITE" in str(raised.value)
+    assert target.read_bytes() == b"somebody else's file"
+    resample_pair(scene.goci, scene.landsat, target, ResampleOptions(wavelengths=(443,)),
+                  overwrite=True)
+    assert target.read_bytes()[:2] in (b"II", b"MM")
+
+
+def test_output_onto_an_input_is_refused_even_with_overwrite(scene, tmp_path):
+    landsat = tmp_path / scene.landsat.name
+    landsat.write_bytes(scene.landsat.read_bytes())
+    before = landsat.read_bytes()
+    with pytest.raises(GociResampleError) as raised:
+        resample_pair(scene.goci, landsat, landsat, overwrite=True)
+    assert "destroy the input" in str(raised.value)
+    assert landsat.read_bytes() == before
+
+
+def test_parameters_that_leave_holes_or_over_smooth_are_warned(scene, tmp_path):
+    lines = []
+    resample_pair(scene.goci, scene.landsat, tmp_path / "o.tif",
+                  ResampleOptions(radius_m=300.0, sigma_m=400.0, wavelengths=(443,)),
+                  log=lines.append)
+    warnings = [line for line in lines if line.startswith("Warning")]
+    assert len(warnings) == 2
+    assert "holes" in warnings[0] and "m apart in" in warnings[0]
+    assert "SIGMA 400 m is larger than RADIUS 300 m" in warnings[1]

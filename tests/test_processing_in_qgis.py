@@ -35,12 +35,12 @@ def test_parameters_follow_the_public_contract(plugin):
     algorithm = QgsApplication.processingRegistry().algorithmById("gociresample:resamplepair")
     names = [p.name() for p in algorithm.parameterDefinitions()]
     assert names == ["GOCI", "LANDSAT", "METHOD", "BANDS", "RADIUS", "SIGMA", "NEIGHBOURS",
-                     "INVALID", "OUTPUT"]
+                     "INVALID", "OVERWRITE", "OUTPUT"]
     defaults = {p.name(): p.defaultValue() for p in algorithm.parameterDefinitions()}
     assert (defaults["METHOD"], defaults["RADIUS"], defaults["SIGMA"], defaults["NEIGHBOURS"],
             defaults["INVALID"]) == (0, 800.0, 320.0, 16, 0)
     advanced = {p.name() for p in algorithm.parameterDefinitions() if p.flags() & ADVANCED}
-    assert advanced == {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID"}
+    assert advanced == {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "OVERWRITE"}
     assert [o.name() for o in algorithm.outputDefinitions()] == ["OUTPUT", "VALID_FRACTION"]
 
 

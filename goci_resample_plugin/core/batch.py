@@ -155,7 +155,7 @@ def process_scene(scene, output_root, options, overwrite=False, write_npy=False,
                                scene.landsat)
     try:
         result = resample_pair(scene.goci, scene.landsat, output, options, progress=progress,
-                               is_cancelled=is_cancelled, log=log)
+                               is_cancelled=is_cancelled, log=log, overwrite=overwrite)
         if write_npy:
             export_npy(output)
     except ResampleCancelled:

@@ -7,6 +7,7 @@ The file layout is the one written by the upstream calibrate-and-clip step (SPEC
 names (``y/x`` or ``rows/cols``) are never looked at.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ class GociSubset:
 def available_bands(path):
     """Return the wavelengths (nm, ascending) of the ``L_TOA_<nm>`` bands in a GOCI subset."""
     path = Path(path)
-    with _open_dataset(path) as dataset:
+    with _open_dataset(path) as dataset, _malformed_is_an_error(path):
         return tuple(sorted(_band_variables(_band_group(dataset))))
 
 
@@ -94,7 +95,7 @@ def read_goci_subset(path, wavelengths=None):
             missing, shapes disagree, or no pixel is valid.
     """
     path = Path(path)
-    with _open_dataset(path) as dataset:
+    with _open_dataset(path) as dataset, _malformed_is_an_error(path):
         latitude, longitude = _read_geolocation(dataset, path)
         group = _band_group(dataset)
         present = _band_variables(group)
@@ -107,6 +108,24 @@ def read_goci_subset(path, wavelengths=None):
     subset = GociSubset(path, latitude, longitude, bands)
     _check_some_valid(subset)
     return subset
+
+
+@contextlib.contextmanager
+def _malformed_is_an_error(path):
+    """Turn what netCDF4/numpy raise on a malformed file (odd types, truncated chunks, broken
+    attributes) into a ``GociResampleError`` naming the file; the checks above catch the
+    expected problems with more precise messages."""
+    try:
+        yield
+    except GociResampleError:
+        raise
+    except (OSError, RuntimeError, ValueError, TypeError, IndexError, KeyError,
+            AttributeError, OverflowError, MemoryError) as error:
+        raise GociResampleError(
+            f"GOCI file {path} is malformed and cannot be read ({type(error).__name__}: "
+            f"{error}). Check that it is a complete GOCI subset written by the "
+            "calibrate-and-clip step."
+        ) from None
 
 
 def _open_dataset(path):

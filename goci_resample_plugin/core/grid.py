@@ -103,7 +103,7 @@ def read_target_grid(path):
                 area_or_point=dataset.tags().get("AREA_OR_POINT"),
                 band_count=dataset.count,
             )
-    except rasterio.errors.RasterioIOError as error:
+    except (rasterio.errors.RasterioError, ValueError, OSError) as error:
         raise GociResampleError(
             f"Landsat raster {path} cannot be read ({error}). Check that it is a complete "
             "GeoTIFF."

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_output, write_text_atomic
+from .checks import OUR_TAG, check_output_path, parameter_warnings
 from .engine import KdTreeResampler
 from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .errors import GociResampleError, ResampleCancelled
@@ -96,7 +97,7 @@ ENGINES = ("auto", "grid", "kdtree")
 
 
 def resample_pair(goci_path, landsat_path, output_path, options=None, progress=None,
-                  is_cancelled=None, log=None, engine="auto"):
+                  is_cancelled=None, log=None, engine="auto", overwrite=False):
     """Resample every selected GOCI band onto the Landsat grid and write the outputs.
 
     Writes, each atomically (complete or absent): the float32 GeoTIFF ``output_path`` on exactly
@@ -112,6 +113,8 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
         is_cancelled: optional callable returning True to stop (raises ``ResampleCancelled``).
         log: optional callable taking a line of text.
         engine: one of ``ENGINES``; the results agree within SPEC §3 whichever runs.
+        overwrite: replace ``output_path`` even if it is not a goci-resample output (an
+            output of this plugin is always replaced; an input never is).
 
     Returns:
         PairResult.
@@ -126,9 +129,12 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     output_path = Path(output_path)
     started = time.perf_counter()
 
+    check_output_path(output_path, (goci_path, landsat_path), overwrite)
     subset = read_goci_subset(goci_path, options.wavelengths)
     grid = read_target_grid(landsat_path)
     _check_overlap(subset, grid, options.radius_m)
+    for warning in parameter_warnings(subset, options):
+        log(warning)
     resampler = _make_resampler(subset, grid, options, engine, log)
     seconds = {"read": time.perf_counter() - started}
     log(
@@ -298,7 +304,7 @@ def _write_block(dataset, block, window, path):
 def _describe(dataset, subset, grid, options, resampler):
     """Band descriptions and metadata: wavelength, units, method, parameters, inputs, version."""
     dataset.update_tags(
-        GOCI_RESAMPLE_VERSION=plugin_version(),
+        **{OUR_TAG: plugin_version()},
         ENGINE=resampler.name,
         METHOD=options.method,
         RADIUS_M=options.radius_m,

@@ -19,7 +19,13 @@ from ..core.batch import FAILED, NO_PAIR, OK, SKIPPED
 from ..core.pair import sidecar_paths
 from ..core.paths import plugin_file
 from .layers import load_in_group
-from .parameters import resample_options, resampling_help, resampling_parameters, tr
+from .parameters import (
+    feedback_log,
+    resample_options,
+    resampling_help,
+    resampling_parameters,
+    tr,
+)
 
 INPUT_ROOT, OUTPUT_ROOT, OVERWRITE, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
     "INPUT_ROOT", "OUTPUT_ROOT", "OVERWRITE", "WRITE_NPY", "WORKERS", "LOAD_OUTPUTS",
@@ -145,7 +151,7 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
                 workers=self.parameterAsInt(parameters, WORKERS, context),
                 progress=lambda fraction: feedback.setProgress(100.0 * fraction),
                 is_cancelled=feedback.isCanceled,
-                log=feedback.pushInfo,
+                log=feedback_log(feedback),
             )
         except GociResampleError as error:
             raise QgsProcessingException(str(error)) from None

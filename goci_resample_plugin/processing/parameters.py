@@ -114,3 +114,15 @@ def resampling_help():
             "masked-array behaviour); use it to keep fill gaps visible."
         ),
     }
+
+
+def feedback_log(feedback):
+    """Return a ``log`` callable for the core that shows its warnings as warnings."""
+
+    def log(text):
+        if text.startswith("Warning"):
+            feedback.pushWarning(text)
+        else:
+            feedback.pushInfo(text)
+
+    return log

@@ -6,6 +6,8 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
@@ -16,9 +18,17 @@ from qgis.PyQt.QtGui import QIcon
 from ..core import GociResampleError, resample_pair, scene_name
 from ..core.paths import plugin_file
 from .layers import load_styled
-from .parameters import resample_options, resampling_help, resampling_parameters, tr
+from .parameters import (
+    feedback_log,
+    resample_options,
+    resampling_help,
+    resampling_parameters,
+    tr,
+)
 
-GOCI, LANDSAT, OUTPUT, VALID_FRACTION = "GOCI", "LANDSAT", "OUTPUT", "VALID_FRACTION"
+GOCI, LANDSAT, OVERWRITE, OUTPUT, VALID_FRACTION = (
+    "GOCI", "LANDSAT", "OVERWRITE", "OUTPUT", "VALID_FRACTION",
+)
 
 
 class ResamplePairAlgorithm(QgsProcessingAlgorithm):
@@ -56,6 +66,12 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
         ))
         for parameter in resampling_parameters():
             self.addParameter(parameter)
+        overwrite = QgsProcessingParameterBoolean(
+            OVERWRITE, tr("Replace an existing OUTPUT not written by goci-resample"),
+            defaultValue=False,
+        )
+        overwrite.setFlags(overwrite.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(overwrite)
         self.addParameter(QgsProcessingParameterRasterDestination(
             OUTPUT, tr("GOCI on Landsat grid"),
         ))
@@ -88,6 +104,11 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
                 "The Landsat TOA radiance GeoTIFF of the same scene; its grid is the output grid."
             ),
             **resampling_help(),
+            OVERWRITE: tr(
+                "Off (default): an existing OUTPUT file that goci-resample did not write is left "
+                "untouched and the run stops with a message (an earlier result of this plugin is "
+                "always replaced). The inputs are never overwritten."
+            ),
             OUTPUT: tr(
                 "The GeoTIFF to write. A batch run names it "
                 "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST)."
@@ -107,7 +128,8 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
                 goci_path, landsat_path, output_path, options,
                 progress=lambda fraction: feedback.setProgress(100.0 * fraction),
                 is_cancelled=feedback.isCanceled,
-                log=feedback.pushInfo,
+                log=feedback_log(feedback),
+                overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
             )
         except GociResampleError as error:
             raise QgsProcessingException(str(error)) from None
