@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_output, write_text_atomic
+from .atomic import atomic_outputs, write_text, write_text_atomic
 from .checks import OUR_TAG, check_output_path, parameter_warnings
 from .engine import KdTreeResampler
 from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
@@ -148,10 +148,11 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     while True:
         statistics = [BandStatistics(grid.size) for _ in subset.bands]
         try:
-            with atomic_output(output_path) as temporary:
+            # The raster lands first, then its sidecar, which marks the output complete.
+            with atomic_outputs(output_path, json_path) as (raster_temporary, json_temporary):
                 all_valid = _write_raster(
-                    temporary, subset, grid, options, resampler, statistics, seconds,
-                    progress, is_cancelled,
+                    raster_temporary, output_path, subset, grid, options, resampler,
+                    statistics, seconds, progress, is_cancelled,
                 )
                 if all(s.count == 0 for s in statistics):
                     raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
@@ -159,30 +160,28 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
                     qml_path,
                     style_qml(subset.wavelengths, [s.percentiles() for s in statistics]),
                 )
-                # The sidecar marks an output complete; drop the old one before the new raster
-                # lands, so an interruption until the new sidecar is written means "redo".
+                seconds["total"] = time.perf_counter() - started
+                result = PairResult(
+                    output=output_path,
+                    sidecar=json_path,
+                    style=qml_path,
+                    valid_fraction=all_valid / grid.size,
+                    bands=[
+                        {"name": band.name, "wavelength_nm": band.wavelength_nm,
+                         "units": band.units} | stats.as_dict()
+                        for band, stats in zip(subset.bands, statistics)
+                    ],
+                    seconds=seconds,
+                    engine=resampler.name,
+                )
+                write_text(json_temporary,
+                           json.dumps(_sidecar(result, subset, grid, options), indent=2))
+                # Until the new sidecar lands, the output must read as incomplete.
                 json_path.unlink(missing_ok=True)
             break
         except EngineMismatch as mismatch:
             log(f"{mismatch}; starting again with the KD-tree engine.")
             resampler = KdTreeResampler(subset, grid, options)
-    seconds["total"] = time.perf_counter() - started
-
-    bands = [
-        {"name": band.name, "wavelength_nm": band.wavelength_nm, "units": band.units}
-        | stats.as_dict()
-        for band, stats in zip(subset.bands, statistics)
-    ]
-    result = PairResult(
-        output=output_path,
-        sidecar=json_path,
-        style=qml_path,
-        valid_fraction=all_valid / grid.size,
-        bands=bands,
-        seconds=seconds,
-        engine=resampler.name,
-    )
-    write_text_atomic(json_path, json.dumps(_sidecar(result, subset, grid, options), indent=2))
     progress(1.0)
     return result
 
@@ -215,8 +214,8 @@ def _rows_per_block(grid, resampler):
     return int(min(STRIP_ROWS, max(1, rows)))
 
 
-def _write_raster(path, subset, grid, options, resampler, statistics, seconds, progress,
-                  is_cancelled):
+def _write_raster(path, output_path, subset, grid, options, resampler, statistics, seconds,
+                  progress, is_cancelled):
     """Resample block by block into a new GeoTIFF; return the count of pixels valid in all bands.
 
     Blocks of rows sized to ``BLOCK_BUDGET_BYTES`` are resampled into a strip one tile high.
@@ -240,9 +239,9 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
             dataset = rasterio.open(path, "w", **profile)
         except rasterio.errors.RasterioIOError as error:
             raise GociResampleError(
-                f"Cannot write {path.parent} ({error}). Choose a folder you can write to."
+                f"Cannot write {output_path} ({error}). Choose a folder you can write to."
             ) from None
-        writer = _StripWriter(dataset, path, statistics, seconds)
+        writer = _StripWriter(dataset, output_path, statistics, seconds)
         with dataset, concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
             pending = None
             try:
@@ -268,14 +267,36 @@ def _write_raster(path, subset, grid, options, resampler, statistics, seconds, p
                 if pending is not None:
                     concurrent.futures.wait([pending])
             _describe(dataset, subset, grid, options, resampler)
+        _check_written(path, output_path, strip, strip_start)
     return writer.all_valid
+
+
+def _check_written(path, output_path, last_strip, row_start):
+    """Read the last strip back: GDAL writes the final tiles and the TIFF directory when the
+    file is closed, and a failure there (a full disk) is not reported as an exception."""
+    import rasterio
+    from rasterio.windows import Window
+
+    window = Window(0, row_start, last_strip.shape[2], last_strip.shape[1])
+    try:
+        with rasterio.open(path) as written:
+            intact = np.array_equal(written.read(window=window), last_strip, equal_nan=True)
+    except (rasterio.errors.RasterioError, OSError) as error:
+        intact, reason = False, str(error)
+    else:
+        reason = "the last rows read back differ"
+    if not intact:
+        raise GociResampleError(
+            f"Writing {output_path} failed at the end ({reason}). Check the free space and "
+            "that the folder is still writable."
+        )
 
 
 class _StripWriter:
     """Adds a strip to the statistics and writes it (in the writer thread)."""
 
-    def __init__(self, dataset, path, statistics, seconds):
-        self.dataset, self.path = dataset, path
+    def __init__(self, dataset, output_path, statistics, seconds):
+        self.dataset, self.output_path = dataset, output_path
         self.statistics, self.seconds = statistics, seconds
         self.all_valid = 0
 
@@ -287,7 +308,7 @@ class _StripWriter:
         for stats, band in zip(self.statistics, strip):
             stats.update(band)
         window = Window(0, row_start, strip.shape[2], strip.shape[1])
-        _write_block(self.dataset, strip, window, self.path)
+        _write_block(self.dataset, strip, window, self.output_path)
         self.seconds["write"] += time.perf_counter() - tick
 
 

@@ -1,8 +1,12 @@
 """``batch_report.csv``: one row per scene folder, appended as each scene finishes."""
 
 import csv
+import io
 import os
 from pathlib import Path
+
+from .atomic import write_text_atomic
+from .errors import GociResampleError
 
 REPORT_NAME = "batch_report.csv"
 COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction")
@@ -18,21 +22,26 @@ class BatchReport:
 
     def __init__(self, output_root):
         self.path = Path(output_root) / REPORT_NAME
-        partial = self.path.with_name(f".{REPORT_NAME}.partial-{os.getpid()}")
-        with open(partial, "w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerow(COLUMNS)
-        os.replace(partial, self.path)
+        header = io.StringIO()
+        csv.writer(header).writerow(COLUMNS)
+        write_text_atomic(self.path, header.getvalue())
 
     def add(self, result):
         """Append the row of a ``SceneResult``."""
-        with open(self.path, "a", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerow([
-                result.scene, result.status, result.message, f"{result.seconds:.2f}",
-                str(result.output or ""),
-                "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
-            ])
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(self.path, "a", newline="", encoding="utf-8") as handle:
+                csv.writer(handle).writerow([
+                    result.scene, result.status, result.message, f"{result.seconds:.2f}",
+                    str(result.output or ""),
+                    "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
+                ])
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise GociResampleError(
+                f"Cannot add to the batch report {self.path} ({error.strerror or error}). "
+                "Check the free space; finished outputs are kept and a re-run skips them."
+            ) from None
 
 
 def read_report(path):
