@@ -45,7 +45,7 @@ class _SourceGroup:
 
     Attributes:
         band_indices: positions of the bands in the output stack.
-        tree: pykdtree ``KDTree`` over the group's source points.
+        tree: pykdtree ``KDTree`` over the group's source points (None when there are none).
         values: (len(band_indices), n_sources) float64; NaN = invalid (propagate only).
     """
 
@@ -105,8 +105,10 @@ class KdTreeResampler:
     def _resample_group(self, group, xyz):
         opts = self.options
         k = 1 if opts.method == "nearest" else opts.neighbours
-        distance, index = group.tree.query(xyz, k=k, distance_upper_bound=opts.radius_m)
         n_sources = group.values.shape[1]
+        if n_sources == 0:  # a band with no valid pixel at all: nothing within any radius
+            return np.full((len(group.band_indices), len(xyz)), np.nan)
+        distance, index = group.tree.query(xyz, k=k, distance_upper_bound=opts.radius_m)
         if k == 1:
             return _nearest(group.values, distance.reshape(-1, 1), index.reshape(-1, 1), n_sources)
         return _gaussian(group.values, distance, index, n_sources, opts.sigma_m)
@@ -128,17 +130,9 @@ def _source_groups(subset, propagate):
             keep = located & np.isfinite(values)
             patterns.setdefault(keep.tobytes(), ([], keep))[0].append(position)
     for band_indices, keep in patterns.values():
-        tree = KDTree(lonlat_to_xyz(lon[keep], lat[keep])) if keep.any() else _EmptyTree()
+        tree = KDTree(lonlat_to_xyz(lon[keep], lat[keep])) if keep.any() else None
         values = stack[np.ix_(band_indices, np.flatnonzero(keep))]
         yield _SourceGroup(band_indices, tree, values)
-
-
-class _EmptyTree:
-    """Stands in for a KD-tree over no points: every query finds nothing."""
-
-    def query(self, xyz, k, distance_upper_bound):
-        shape = (len(xyz), k) if k > 1 else (len(xyz),)
-        return np.full(shape, np.inf), np.zeros(shape, dtype=np.int64)
 
 
 def _gaussian(values, distance, index, n_sources, sigma):
