@@ -78,3 +78,20 @@ def test_shipped_model_chains_resamplepair_with_a_native_algorithm(qgis_process,
     html = (tmp_path / "statistics.html").read_text()
     mean = float(html.split("Mean value: ")[1].split("<")[0])
     assert mean == pytest.approx(float(np.nanmean(red)), rel=1e-4)
+
+
+@pytest.mark.parametrize("row", ["not-netcdf", "no-latitude", "lat-all-nan", "landsat-no-crs"])
+def test_bad_inputs_exit_non_zero_with_the_message_of_the_table(qgis_process, scene, tmp_path,
+                                                               row):
+    from bad_inputs import BAD_INPUTS, EXPECTED
+
+    goci, landsat, options = BAD_INPUTS[row](tmp_path, scene)
+    output = tmp_path / "out" / "o.tif"
+    completed = qgis_process(
+        "run", "gociresample:resamplepair", "--", f"GOCI={goci}", f"LANDSAT={landsat}",
+        f"BANDS={','.join(str(w) for w in options.wavelengths)}", f"OUTPUT={output}",
+    )
+    assert completed.returncode != 0
+    assert EXPECTED[row] in completed.stdout + completed.stderr
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert not output.exists()

@@ -3,7 +3,10 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+import rasterio
+from bad_inputs import BAD_INPUTS, EXPECTED
 from conftest import REPO
 
 from goci_resample_plugin.core import GociResampleError, ResampleOptions, resample_pair
@@ -58,3 +61,71 @@ def test_output_folder_that_cannot_be_made_is_a_clear_error(scene, tmp_path):
                       ResampleOptions(wavelengths=(443,)))
     assert "Cannot create the output folder" in str(raised.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not_a_folder"]
+
+
+@pytest.mark.parametrize("row", sorted(BAD_INPUTS))
+def test_bad_input_fails_with_the_message_of_the_table(scene, tmp_path, row):
+    goci, landsat, options = BAD_INPUTS[row](tmp_path, scene)
+    output = tmp_path / "out" / "o.tif"
+    with pytest.raises(GociResampleError) as raised:
+        resample_pair(goci, landsat, output, options)
+    message = str(raised.value)
+    assert EXPECTED[row] in message
+    assert any(str(p) in message for p in (goci, landsat)), "the message names the file"
+    assert not output.exists()
+
+
+@pytest.mark.parametrize(("row", "change"), [
+    ("landsat-geographic", dict(crs="EPSG:4326")),
+    ("landsat-rotated", dict()),
+])
+def test_unusual_but_valid_landsat_grids_work(scene, old_scene, tmp_path, row, change):
+    """A geographic target grid and a rotated geotransform are resampled, not refused."""
+    from types import SimpleNamespace
+
+    from reference import agreement, reference_resample
+
+    if row == "landsat-geographic":
+        from rasterio.warp import calculate_default_transform
+
+        with rasterio.open(scene.landsat) as src:
+            transform, width, height = calculate_default_transform(
+                src.crs, "EPSG:4326", src.width, src.height, *src.bounds)
+        landsat = tmp_path / "geo_TOA_RAD_B1.tif"
+        with rasterio.open(landsat, "w", driver="GTiff", width=width, height=height, count=1,
+                           dtype="float32", crs="EPSG:4326", transform=transform) as dst:
+            dst.write(np.ones((1, height, width), "float32"))
+        pair = SimpleNamespace(goci=scene.goci, landsat=landsat)
+    else:
+        pair = old_scene
+    result = resample_pair(pair.goci, pair.landsat, tmp_path / "o.tif",
+                           ResampleOptions(wavelengths=(660,)))
+    with rasterio.open(result.output) as dataset:
+        ours = dataset.read()
+    reference = reference_resample(pair.goci, pair.landsat, [660])
+    relative, mismatch, _ = agreement(ours, reference)
+    assert np.isfinite(reference).mean() > 0.3 and relative <= 1e-6 and mismatch <= 1e-5
+
+
+@pytest.mark.parametrize(("row", "options", "fragment"), [
+    ("radius-not-positive", dict(radius_m=0.0), "RADIUS must be a positive distance"),
+    ("sigma-not-positive", dict(sigma_m=-1.0), "SIGMA must be a positive distance"),
+    ("neighbours-below-one", dict(neighbours=0), "NEIGHBOURS must be a whole number ≥ 1"),
+])
+def test_bad_parameters_are_refused_with_the_message_of_the_table(row, options, fragment):
+    with pytest.raises(GociResampleError) as raised:
+        ResampleOptions(**options)
+    assert fragment in str(raised.value)
+
+
+def test_docs_table_lists_every_row_the_tests_run():
+    table = (REPO / "docs" / "robustness.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines()
+            if line.startswith("| `")}
+    tested = set(BAD_INPUTS) | {
+        "landsat-geographic", "landsat-rotated", "radius-not-positive", "sigma-not-positive",
+        "neighbours-below-one", "sigma-much-larger", "radius-below-half-pixel", "no-overlap",
+        "output-not-ours", "output-is-an-input", "full-disk", "folder-cannot-be-made", "cancel",
+        "killed", "bad-scene-in-batch", "malformed-any",
+    }
+    assert rows == tested

@@ -108,14 +108,14 @@ def read_target_grid(path):
             f"Landsat raster {path} cannot be read ({error}). Check that it is a complete "
             "GeoTIFF."
         ) from None
-    if grid.crs is None:
-        raise GociResampleError(
-            f"Landsat raster {path} has no coordinate reference system, so its pixels cannot be "
-            "located. Assign its CRS (e.g. with gdal_edit.py -a_srs EPSG:326NN) and run again."
-        )
     if grid.transform.is_identity:
         raise GociResampleError(
             f"Landsat raster {path} has no geotransform (pixel/line coordinates only). Use the "
             "georeferenced GeoTIFF from the calibrate-and-clip step."
+        )
+    if grid.crs is None:
+        raise GociResampleError(
+            f"Landsat raster {path} has no coordinate reference system, so its pixels cannot be "
+            "located. Assign its CRS (e.g. with gdal_edit.py -a_srs EPSG:326NN) and run again."
         )
     return grid
