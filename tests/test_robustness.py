@@ -126,6 +126,52 @@ def test_docs_table_lists_every_row_the_tests_run():
         "landsat-geographic", "landsat-rotated", "radius-not-positive", "sigma-not-positive",
         "neighbours-below-one", "sigma-much-larger", "radius-below-half-pixel", "no-overlap",
         "output-not-ours", "output-is-an-input", "full-disk", "folder-cannot-be-made", "cancel",
-        "killed", "bad-scene-in-batch", "malformed-any",
+        "killed", "bad-scene-in-batch", "malformed-any", "grid-too-large", "workers-beyond-memory",
     }
     assert rows == tested
+
+
+def test_a_grid_too_large_for_the_memory_stops_before_any_work(scene, tmp_path):
+    """A real (sparse) GeoTIFF of 20 000 000 × 8 pixels: one strip alone needs ~100 GB."""
+    with rasterio.open(scene.landsat) as src:
+        profile = src.profile | {"width": 20_000_000, "height": 8, "tiled": True,
+                                 "blockxsize": 256, "blockysize": 256, "sparse_ok": True}
+    huge = tmp_path / "huge_TOA_RAD_B1-2-3-4-5.tif"
+    with rasterio.open(huge, "w", **profile):
+        pass
+    with pytest.raises(GociResampleError) as raised:
+        resample_pair(scene.goci, huge, tmp_path / "o.tif")
+    message = str(raised.value)
+    assert "of memory but only" in message and "GB are available" in message
+    assert huge.name in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == [huge.name]
+
+
+def test_batch_runs_no_more_workers_than_the_memory_holds(batch_root, tmp_path):
+    from goci_resample_plugin.core import run_batch
+
+    root, _ = batch_root
+    lines = []
+    huge = root.parent / "huge_root"
+    for scene in sorted(p for p in root.iterdir() if p.is_dir())[:2]:
+        (huge / scene.name).mkdir(parents=True, exist_ok=True)
+        for source in scene.iterdir():
+            (huge / scene.name / source.name).symlink_to(source)
+    # A grid 20 000 000 pixels wide in a third folder: more than any machine holds.
+    [landsat] = (huge / scene.name).glob("*_TOA_RAD_B*.tif")
+    wide = huge / "LC08_wide"
+    wide.mkdir(exist_ok=True)
+    with rasterio.open(landsat) as src:
+        profile = src.profile | {"width": 20_000_000, "height": 8, "tiled": True,
+                                 "blockxsize": 256, "blockysize": 256, "sparse_ok": True}
+    with rasterio.open(wide / "wide_TOA_RAD_B1.tif", "w", **profile):
+        pass
+    [goci] = (huge / scene.name).glob("*_subset_footprint.nc")
+    (wide / goci.name).symlink_to(goci.resolve())
+    batch = run_batch(huge, tmp_path, ResampleOptions(method="nearest"), workers=3,
+                      log=lines.append)
+    reduced = [line for line in lines if line.startswith("WORKERS reduced from 3 to")]
+    assert len(reduced) == 1
+    assert batch.counts() == {"ok": 2, "skipped": 0, "failed": 1, "no-pair": 0}
+    [failed] = [r for r in batch.scenes if r.status == "failed"]
+    assert "of memory but only" in failed.message

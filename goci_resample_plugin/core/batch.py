@@ -29,13 +29,18 @@ from pathlib import Path
 from .atomic import atomic_output
 from .errors import GociResampleError, ResampleCancelled
 from .options import ResampleOptions
-from .pair import output_name, resample_pair, sidecar_paths
+from .checks import available_memory_bytes
+from .pair import output_name, pair_memory_bytes, resample_pair, sidecar_paths
 from .report import BatchReport
 from .scenes import discover_scenes
 
 OK, SKIPPED, FAILED, NO_PAIR = "ok", "skipped", "failed", "no-pair"
 STATUSES = (OK, SKIPPED, FAILED, NO_PAIR)
 POLL_SECONDS = 0.25
+MAX_BANDS = 16
+"""Bands assumed per scene when sizing workers before reading any GOCI file (GOCI-II: 12)."""
+MAX_GOCI_PIXELS = 1_000_000
+"""GOCI pixels assumed per subset when sizing workers (a Landsat footprint holds ~250 000)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
 
     settings = dict(output_root=output_root, options=options, overwrite=overwrite,
                     write_npy=write_npy)
+    if executor is None and workers > 1:
+        workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), log)
     if executor is None and workers <= 1:
         cancelled = _run_in_process(scenes, settings, finished, progress, is_cancelled, log)
     else:
@@ -269,6 +276,27 @@ def _process_alive(pid):
     except PermissionError:
         return True
     return True
+
+
+def _affordable_workers(scenes, workers, log):
+    """Fewer workers when the machine cannot hold ``workers`` of the largest scene at once."""
+    import rasterio
+
+    widths = []
+    for scene in scenes:
+        if scene.landsat is not None:
+            with contextlib.suppress(rasterio.errors.RasterioError, OSError):
+                with rasterio.open(scene.landsat) as dataset:
+                    widths.append(dataset.width)
+    available = available_memory_bytes()
+    if not widths or available is None:
+        return workers
+    per_worker = pair_memory_bytes(max(widths), MAX_BANDS, MAX_GOCI_PIXELS)
+    affordable = max(1, int(available // per_worker))
+    if affordable < workers:
+        log(f"WORKERS reduced from {workers} to {affordable}: each needs up to "
+            f"{per_worker / 2**30:.1f} GB and {available / 2**30:.1f} GB are available.")
+    return min(workers, affordable)
 
 
 def _run_in_process(scenes, settings, finished, progress, is_cancelled, log):

@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_outputs, write_text, write_text_atomic
-from .checks import OUR_TAG, check_output_path, parameter_warnings
+from .checks import (
+    BASELINE_BYTES,
+    OUR_TAG,
+    check_memory,
+    check_output_path,
+    parameter_warnings,
+)
 from .engine import KdTreeResampler
 from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .errors import GociResampleError, ResampleCancelled
@@ -135,6 +141,8 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     _check_overlap(subset, grid, options.radius_m)
     for warning in parameter_warnings(subset, options):
         log(warning)
+    check_memory(pair_memory_bytes(grid.width, len(subset.bands), subset.latitude.size),
+                 f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})")
     resampler = _make_resampler(subset, grid, options, engine, log)
     seconds = {"read": time.perf_counter() - started}
     log(
@@ -184,6 +192,14 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
             resampler = KdTreeResampler(subset, grid, options)
     progress(1.0)
     return result
+
+
+def pair_memory_bytes(width, bands, goci_pixels):
+    """Peak memory (bytes) one pair needs: the loaded libraries, the GOCI arrays and their
+    search structures, two strips of output, GDAL's cache and one block of engine work."""
+    strip = bands * STRIP_ROWS * width * 4
+    return (BASELINE_BYTES + goci_pixels * (bands * 24 + 200) + 3 * strip
+            + GDAL_CACHE_MB * 2**20 + BLOCK_BUDGET_BYTES)
 
 
 def _make_resampler(subset, grid, options, engine, log):
