@@ -7,12 +7,13 @@ PLUGIN_DIR ?= $(QGIS_PLUGINS)
 DEMO_DIR ?= demo_output
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-runtime test demo bench package deploy clean
+.PHONY: help setup setup-runtime lint test demo bench package deploy clean
 
 help:
 	@echo "make demo     generate a sample pair, resample it with qgis_process, write a quick-look"
 	@echo "make test     install what is missing, then run the whole test suite"
 	@echo "make bench    time the engines against GDAL's geolocation warp (bench/results.md)"
+	@echo "make lint     ruff (lint and format) and bandit; make test runs it too"
 	@echo "make package  write dist/goci_resample_plugin.zip (QGIS: Install from ZIP)"
 	@echo "make deploy   install the plugin into PLUGIN_DIR=$(PLUGIN_DIR)"
 	@echo "make clean    remove build products, demo output and caches"
@@ -23,8 +24,13 @@ setup:
 setup-runtime:
 	@scripts/setup.sh --runtime-only
 
+lint: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check --quiet goci_resample_plugin scripts tests
+	@$(VENV)/bin/bandit --quiet -c pyproject.toml -r goci_resample_plugin scripts
+
 # Tests run headless in a throw-away QGIS profile, two workers (one per core).
-test: setup
+test: setup lint
 	@profile=$$(mktemp -d) && chmod 700 $$profile && \
 	QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile \
 	XDG_RUNTIME_DIR=$$profile PROJ_DATA=$${PROJ_DATA:-/usr/share/proj} $(VENV)/bin/python -m pytest -n 2 -p no:cacheprovider tests $(PYTEST_ARGS); \

@@ -65,9 +65,23 @@ def cached_scene(size_name):
     if not (landsat.is_file() and goci.is_file()):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "goci_resample_plugin.core.sample_data", str(CACHE),
-             "--scene", scene, "--width", str(width), "--height", str(height), "--seed", "7"],
-            cwd=REPO, check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "goci_resample_plugin.core.sample_data",
+                str(CACHE),
+                "--scene",
+                scene,
+                "--width",
+                str(width),
+                "--height",
+                str(height),
+                "--seed",
+                "7",
+            ],
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         print(f"generated the {width} × {height} scene in {time.perf_counter() - started:.0f} s")
     return landsat, goci
@@ -95,8 +109,11 @@ def agreement_on_crop(goci, landsat, outputs):
     crop_path = CACHE / f"crop_{landsat.stem}.tif"
     with rasterio.open(landsat) as dataset:
         window = Window((dataset.width - CROP) // 2, (dataset.height - CROP) // 2, CROP, CROP)
-        profile = dataset.profile | {"width": CROP, "height": CROP,
-                                     "transform": dataset.window_transform(window)}
+        profile = dataset.profile | {
+            "width": CROP,
+            "height": CROP,
+            "transform": dataset.window_transform(window),
+        }
         with rasterio.open(crop_path, "w", **profile) as crop:
             crop.write(dataset.read(window=window))
     figures = {}
@@ -106,8 +123,12 @@ def agreement_on_crop(goci, landsat, outputs):
             wavelengths = [int(d.rsplit("_", 1)[1]) for d in dataset.descriptions]
         reference = reference_resample(goci, crop_path, wavelengths, method)
         relative, mismatch, same = agreement(ours, reference)
-        figures[method] = {"max_relative": relative, "nan_mismatch": mismatch,
-                           "identical": same, "valid": float(np.isfinite(reference).mean())}
+        figures[method] = {
+            "max_relative": relative,
+            "nan_mismatch": mismatch,
+            "identical": same,
+            "valid": float(np.isfinite(reference).mean()),
+        }
     crop_path.unlink()
     return figures
 
@@ -120,27 +141,46 @@ def run(sizes, with_kdtree):
         width, height = SIZES[size_name]
         megapixels = width * height / 1e6
         gdal_seconds = {}
-        cases = [("GDAL warp geoloc", "bilinear", "gdal"), ("GDAL warp geoloc", "near", "gdal"),
-                 ("plugin", "gauss", "grid"), ("plugin", "nearest", "grid")]
+        cases = [
+            ("GDAL warp geoloc", "bilinear", "gdal"),
+            ("GDAL warp geoloc", "near", "gdal"),
+            ("plugin", "gauss", "grid"),
+            ("plugin", "nearest", "grid"),
+        ]
         if with_kdtree and size_name == sizes[-1]:
             cases.append(("plugin", "gauss", "kdtree"))
         for tool, method, engine in cases:
             output = CACHE / f"out_{size_name}_{engine}_{method}.tif"
             if tool == "plugin":
-                code = PLUGIN_RUN.format(repo=str(REPO), goci=str(goci), landsat=str(landsat),
-                                         output=str(output), method=method, engine=engine)
+                code = PLUGIN_RUN.format(
+                    repo=str(REPO),
+                    goci=str(goci),
+                    landsat=str(landsat),
+                    output=str(output),
+                    method=method,
+                    engine=engine,
+                )
             else:
-                code = GDAL_RUN.format(repo=str(REPO), scripts=str(REPO / "scripts"),
-                                       goci=str(goci), landsat=str(landsat), output=str(output),
-                                       method=method)
+                code = GDAL_RUN.format(
+                    repo=str(REPO),
+                    scripts=str(REPO / "scripts"),
+                    goci=str(goci),
+                    landsat=str(landsat),
+                    output=str(output),
+                    method=method,
+                )
             seconds, rss, answer = measure(code)
             if tool == "gdal" or engine == "gdal":
                 gdal_seconds[method] = seconds
             peer = gdal_seconds.get("bilinear" if method == "gauss" else "near")
             row = {
-                "size": f"{width} × {height}", "megapixels": round(megapixels, 1),
-                "tool": tool, "engine": answer.get("engine", "gdal"), "method": method,
-                "wall_s": round(seconds, 2), "peak_rss_mib": round(rss),
+                "size": f"{width} × {height}",
+                "megapixels": round(megapixels, 1),
+                "tool": tool,
+                "engine": answer.get("engine", "gdal"),
+                "method": method,
+                "wall_s": round(seconds, 2),
+                "peak_rss_mib": round(rss),
                 "s_per_mpx": round(seconds / megapixels, 3),
                 "ratio_to_gdal": round(seconds / peer, 2) if tool == "plugin" and peer else None,
                 "stages_s": {k: round(v, 2) for k, v in answer.get("seconds", {}).items()},
@@ -161,23 +201,32 @@ def run(sizes, with_kdtree):
 
 def _line(row):
     ratio = f"{row['ratio_to_gdal']:.2f}" if row["ratio_to_gdal"] is not None else "–"
-    return (f"| {row['size']} | {row['tool']} | {row['engine']} | {row['method']} | "
-            f"{row['wall_s']:.1f} | {row['peak_rss_mib']} | {ratio} | {row['s_per_mpx']:.3f} |")
+    return (
+        f"| {row['size']} | {row['tool']} | {row['engine']} | {row['method']} | "
+        f"{row['wall_s']:.1f} | {row['peak_rss_mib']} | {ratio} | {row['s_per_mpx']:.3f} |"
+    )
 
 
 def save(rows, agreement):
-    header = ("| target | tool | engine | method | wall s | peak RSS MiB | ratio to GDAL | "
-              "s / Mpx |\n|---|---|---|---|---|---|---|---|")
+    header = (
+        "| target | tool | engine | method | wall s | peak RSS MiB | ratio to GDAL | "
+        "s / Mpx |\n|---|---|---|---|---|---|---|---|"
+    )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
-        "# Benchmark: goci-resample engines vs GDAL geolocation warp", "",
+        "# Benchmark: goci-resample engines vs GDAL geolocation warp",
+        "",
         f"Produced by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}). Read → resample "
         "→ write a float32 5-band tiled deflate (level 1, float predictor) GeoTIFF; wall time "
         "and peak RSS of a child process per run. Ratio: plugin Gaussian vs GDAL bilinear, "
-        "plugin Nearest vs GDAL nearest, same size.", "",
-        header, *[_line(row) for row in rows], "",
+        "plugin Nearest vs GDAL nearest, same size.",
+        "",
+        header,
+        *[_line(row) for row in rows],
+        "",
         "Agreement with the SPEC §3 pyresample reference (central 1000 × 1000 crop of the "
-        "full-size output):", "",
+        "full-size output):",
+        "",
     ]
     for method, figures in agreement.items():
         lines.append(
@@ -188,7 +237,8 @@ def save(rows, agreement):
     (REPO / "bench").mkdir(exist_ok=True)
     (REPO / "bench" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (REPO / "bench" / "results.json").write_text(
-        json.dumps({"rows": rows, "agreement": agreement}, indent=2) + "\n", encoding="utf-8")
+        json.dumps({"rows": rows, "agreement": agreement}, indent=2) + "\n", encoding="utf-8"
+    )
     print(f"saved {REPO / 'bench' / 'results.md'}")
 
 

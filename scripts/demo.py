@@ -46,10 +46,15 @@ def run_qgis_process(plugins, *args):
             "XDG_RUNTIME_DIR": profile,
             "QGIS_PLUGINPATH": str(plugins),
         }
-        subprocess.run([QGIS_PROCESS, "plugins", "enable", "goci_resample_plugin"], env=env,
-                       check=True, capture_output=True)
-        completed = subprocess.run([QGIS_PROCESS, "--json", *args], env=env, capture_output=True,
-                                   text=True)
+        subprocess.run(
+            [QGIS_PROCESS, "plugins", "enable", "goci_resample_plugin"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        completed = subprocess.run(
+            [QGIS_PROCESS, "--json", *args], env=env, capture_output=True, text=True
+        )
     if completed.returncode != 0:
         sys.exit(f"qgis_process failed:\n{completed.stdout}\n{completed.stderr}")
     return json.loads(completed.stdout)
@@ -100,8 +105,14 @@ def main(output_folder):
     print(f"Resampling {pair.goci.name} onto {pair.landsat.name} (1500 × 1500) with qgis_process…")
     started = time.perf_counter()
     answer = run_qgis_process(
-        plugins, "run", "gociresample:resamplepair", "--",
-        f"GOCI={pair.goci}", f"LANDSAT={pair.landsat}", "METHOD=0", f"OUTPUT={output}",
+        plugins,
+        "run",
+        "gociresample:resamplepair",
+        "--",
+        f"GOCI={pair.goci}",
+        f"LANDSAT={pair.landsat}",
+        "METHOD=0",
+        f"OUTPUT={output}",
     )
     seconds = time.perf_counter() - started
     results = answer["results"]
@@ -111,8 +122,10 @@ def main(output_folder):
     quicklook(pair.landsat, results["OUTPUT"], wavelengths, png)
     print(f"Output:          {results['OUTPUT']}")
     print(f"Valid fraction:  {results['VALID_FRACTION']:.4f}")
-    print(f"Seconds:         {seconds:.1f} (qgis_process end to end; resampling itself "
-          f"{sidecar['seconds']['total']:.1f} with the {sidecar['engine']} engine)")
+    print(
+        f"Seconds:         {seconds:.1f} (qgis_process end to end; resampling itself "
+        f"{sidecar['seconds']['total']:.1f} with the {sidecar['engine']} engine)"
+    )
     print(f"Quick-look PNG:  {png}")
 
 

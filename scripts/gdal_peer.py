@@ -12,8 +12,8 @@ from osgeo import gdal, osr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from goci_resample_plugin.core import available_bands  # noqa: E402
-from goci_resample_plugin.core.pair import GEOTIFF_PROFILE  # noqa: E402
+from goci_resample_plugin.core import available_bands
+from goci_resample_plugin.core.pair import GEOTIFF_PROFILE
 
 gdal.UseExceptions()
 
@@ -31,14 +31,22 @@ def _source_vrt(goci, wavelengths, rows, cols):
     )
     geolocation = {
         "SRS": wgs84.ExportToWkt(),
-        "X_DATASET": f'NETCDF:"{goci}":/navigation_data/longitude', "X_BAND": "1",
-        "Y_DATASET": f'NETCDF:"{goci}":/navigation_data/latitude', "Y_BAND": "1",
-        "PIXEL_OFFSET": "0", "LINE_OFFSET": "0", "PIXEL_STEP": "1", "LINE_STEP": "1",
+        "X_DATASET": f'NETCDF:"{goci}":/navigation_data/longitude',
+        "X_BAND": "1",
+        "Y_DATASET": f'NETCDF:"{goci}":/navigation_data/latitude',
+        "Y_BAND": "1",
+        "PIXEL_OFFSET": "0",
+        "LINE_OFFSET": "0",
+        "PIXEL_STEP": "1",
+        "LINE_STEP": "1",
     }
-    items = "".join(f'<MDI key="{k}">{v}</MDI>'.replace("&", "&amp;") for k, v in
-                    geolocation.items())
-    return (f'<VRTDataset rasterXSize="{cols}" rasterYSize="{rows}">'
-            f'<Metadata domain="GEOLOCATION">{items}</Metadata>{bands}</VRTDataset>')
+    items = "".join(
+        f'<MDI key="{k}">{v}</MDI>'.replace("&", "&amp;") for k, v in geolocation.items()
+    )
+    return (
+        f'<VRTDataset rasterXSize="{cols}" rasterYSize="{rows}">'
+        f'<Metadata domain="GEOLOCATION">{items}</Metadata>{bands}</VRTDataset>'
+    )
 
 
 def warp_with_geolocation(goci, landsat, output, method):
@@ -50,15 +58,30 @@ def warp_with_geolocation(goci, landsat, output, method):
     x0, dx, _, y0, _, dy = target.GetGeoTransform()
     width, height = target.RasterXSize, target.RasterYSize
     creation = [
-        "TILED=YES", f"BLOCKXSIZE={GEOTIFF_PROFILE['blockxsize']}",
-        f"BLOCKYSIZE={GEOTIFF_PROFILE['blockysize']}", "COMPRESS=DEFLATE",
-        f"ZLEVEL={GEOTIFF_PROFILE['zlevel']}", "PREDICTOR=3", "INTERLEAVE=BAND",
-        "NUM_THREADS=ALL_CPUS", "BIGTIFF=IF_SAFER",
+        "TILED=YES",
+        f"BLOCKXSIZE={GEOTIFF_PROFILE['blockxsize']}",
+        f"BLOCKYSIZE={GEOTIFF_PROFILE['blockysize']}",
+        "COMPRESS=DEFLATE",
+        f"ZLEVEL={GEOTIFF_PROFILE['zlevel']}",
+        "PREDICTOR=3",
+        "INTERLEAVE=BAND",
+        "NUM_THREADS=ALL_CPUS",
+        "BIGTIFF=IF_SAFER",
     ]
     gdal.Warp(
-        str(output), vrt, format="GTiff", geoloc=True, dstSRS=target.GetProjection(),
-        outputBounds=(x0, y0 + dy * height, x0 + dx * width, y0), width=width, height=height,
-        resampleAlg=method, outputType=gdal.GDT_Float32, dstNodata=float("nan"),
-        multithread=True, warpOptions=["NUM_THREADS=ALL_CPUS"], creationOptions=creation,
+        str(output),
+        vrt,
+        format="GTiff",
+        geoloc=True,
+        dstSRS=target.GetProjection(),
+        outputBounds=(x0, y0 + dy * height, x0 + dx * width, y0),
+        width=width,
+        height=height,
+        resampleAlg=method,
+        outputType=gdal.GDT_Float32,
+        dstNodata=float("nan"),
+        multithread=True,
+        warpOptions=["NUM_THREADS=ALL_CPUS"],
+        creationOptions=creation,
     )
     return {"engine": "gdal", "method": method}

@@ -45,8 +45,9 @@ def _rebuild_without(scene, folder, group_name=None, variable_name=None, reshape
                     dims = (out_dim, *dims[1:])
                 copy = out.createVariable(name, variable.dtype, dims)
                 copy.set_auto_maskandscale(False)
-                copy.setncatts({k: variable.getncattr(k) for k in variable.ncattrs()
-                                if k != "_FillValue"})
+                copy.setncatts(
+                    {k: variable.getncattr(k) for k in variable.ncattrs() if k != "_FillValue"}
+                )
                 copy[:] = data
     return target
 
@@ -70,6 +71,7 @@ def _set(variable_path, values):
     def edit(dataset):
         variable = dataset[variable_path]
         variable[:] = np.full(variable.shape, values, dtype=variable.dtype)
+
     return edit
 
 
@@ -78,29 +80,58 @@ DEFAULT = ResampleOptions(wavelengths=(443, 660))
 BAD_INPUTS = {
     "not-netcdf": lambda f, s: (_written(f / "a_subset.nc", b"hello"), s.landsat, DEFAULT),
     "zero-size": lambda f, s: (_written(f / "a_subset.nc", b""), s.landsat, DEFAULT),
-    "truncated": lambda f, s: (_written(f / "a_subset.nc", s.goci.read_bytes()[:4000]),
-                               s.landsat, DEFAULT),
-    "no-navigation-data": lambda f, s: (_rebuild_without(s, f, "navigation_data"), s.landsat,
-                                        DEFAULT),
-    "no-latitude": lambda f, s: (_rebuild_without(s, f, "navigation_data", "latitude"),
-                                 s.landsat, DEFAULT),
+    "truncated": lambda f, s: (
+        _written(f / "a_subset.nc", s.goci.read_bytes()[:4000]),
+        s.landsat,
+        DEFAULT,
+    ),
+    "no-navigation-data": lambda f, s: (
+        _rebuild_without(s, f, "navigation_data"),
+        s.landsat,
+        DEFAULT,
+    ),
+    "no-latitude": lambda f, s: (
+        _rebuild_without(s, f, "navigation_data", "latitude"),
+        s.landsat,
+        DEFAULT,
+    ),
     "lat-lon-shapes-differ": lambda f, s: (
-        _rebuild_without(s, f, "navigation_data", "latitude", reshape=True), s.landsat, DEFAULT),
+        _rebuild_without(s, f, "navigation_data", "latitude", reshape=True),
+        s.landsat,
+        DEFAULT,
+    ),
     "band-shape-differs": lambda f, s: (
-        _rebuild_without(s, f, "geophysical_data", "L_TOA_443", reshape=True), s.landsat,
-        DEFAULT),
-    "lat-out-of-range": lambda f, s: (_copy_goci(s, f, _set("navigation_data/latitude", 95.0)),
-                                      s.landsat, DEFAULT),
-    "lat-all-nan": lambda f, s: (_copy_goci(s, f, _set("navigation_data/latitude", np.nan)),
-                                 s.landsat, DEFAULT),
+        _rebuild_without(s, f, "geophysical_data", "L_TOA_443", reshape=True),
+        s.landsat,
+        DEFAULT,
+    ),
+    "lat-out-of-range": lambda f, s: (
+        _copy_goci(s, f, _set("navigation_data/latitude", 95.0)),
+        s.landsat,
+        DEFAULT,
+    ),
+    "lat-all-nan": lambda f, s: (
+        _copy_goci(s, f, _set("navigation_data/latitude", np.nan)),
+        s.landsat,
+        DEFAULT,
+    ),
     "band-missing": lambda f, s: (s.goci, s.landsat, ResampleOptions(wavelengths=(443, 999))),
-    "all-pixels-invalid": lambda f, s: (_copy_goci(s, f, _set("mask/inside_mask", 0)),
-                                        s.landsat, DEFAULT),
-    "landsat-unreadable": lambda f, s: (s.goci, _written(f / "x_TOA_RAD_B1.tif", b"II*\0junk"),
-                                        DEFAULT),
+    "all-pixels-invalid": lambda f, s: (
+        _copy_goci(s, f, _set("mask/inside_mask", 0)),
+        s.landsat,
+        DEFAULT,
+    ),
+    "landsat-unreadable": lambda f, s: (
+        s.goci,
+        _written(f / "x_TOA_RAD_B1.tif", b"II*\0junk"),
+        DEFAULT,
+    ),
     "landsat-no-crs": lambda f, s: (s.goci, _landsat_copy(s, f, crs=None), DEFAULT),
     "landsat-no-geotransform": lambda f, s: (
-        s.goci, _landsat_copy(s, f, transform=rasterio.Affine.identity()), DEFAULT),
+        s.goci,
+        _landsat_copy(s, f, transform=rasterio.Affine.identity()),
+        DEFAULT,
+    ),
 }
 """Inputs that must fail with a message containing the fragment in ``EXPECTED``."""
 
@@ -116,7 +147,7 @@ EXPECTED = {
     "lat-all-nan": "no pixel has a valid latitude/longitude",
     "band-missing": "has no band L_TOA_999; it has 443, 490, 555, 660, 865 nm",
     "all-pixels-invalid": "is invalid (fill value, outside the valid range or outside the "
-                          "footprint mask)",
+    "footprint mask)",
     "landsat-unreadable": "cannot be read",
     "landsat-no-crs": "has no coordinate reference system",
     "landsat-no-geotransform": "has no geotransform",

@@ -29,9 +29,15 @@ def old_scene(tmp_path_factory):
     """An older-generation scene elsewhere (no overlap with ``scene``): rows/cols,
     mask/inside_footprint, int16 with scale_factor, and a rotated Landsat transform."""
     spec = SceneSpec(
-        scene="LC08_L1TP_115034_20190505_20190520_01_T1", width=500, height=450,
-        centre_lon=127.2, centre_lat=36.8,
-        goci_generation="old", goci_dtype="int16", rotation_deg=10.0, seed=2,
+        scene="LC08_L1TP_115034_20190505_20190520_01_T1",
+        width=500,
+        height=450,
+        centre_lon=127.2,
+        centre_lat=36.8,
+        goci_generation="old",
+        goci_dtype="int16",
+        rotation_deg=10.0,
+        seed=2,
     )
     return write_scene(tmp_path_factory.mktemp("old_scene"), spec)
 
@@ -43,23 +49,35 @@ def batch_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch") / "input"
     good = []
     for number in range(3):
-        spec = SceneSpec(scene=f"LC08_L1TP_11603{number}_20200412_20200422_01_T1", width=220,
-                         height=200, centre_lat=35.0 + 0.3 * number, seed=10 + number)
+        spec = SceneSpec(
+            scene=f"LC08_L1TP_11603{number}_20200412_20200422_01_T1",
+            width=220,
+            height=200,
+            centre_lat=35.0 + 0.3 * number,
+            seed=10 + number,
+        )
         good.append(write_scene(root, spec).scene_dir.name)
-    lonely = write_scene(root, SceneSpec(scene="LC08_L1TP_116040_20200412_20200422_01_T1",
-                                         width=50, height=50))
+    lonely = write_scene(
+        root, SceneSpec(scene="LC08_L1TP_116040_20200412_20200422_01_T1", width=50, height=50)
+    )
     lonely.goci.unlink()
-    ambiguous = write_scene(root, SceneSpec(scene="LC08_L1TP_116041_20200412_20200422_01_T1",
-                                            width=50, height=50))
+    ambiguous = write_scene(
+        root, SceneSpec(scene="LC08_L1TP_116041_20200412_20200422_01_T1", width=50, height=50)
+    )
     shutil.copy(ambiguous.goci, ambiguous.goci.with_name("COMS_GOCI_L1B_GA_2_subset_footprint.nc"))
-    corrupt = write_scene(root, SceneSpec(scene="LC08_L1TP_116042_20200412_20200422_01_T1",
-                                          width=50, height=50))
+    corrupt = write_scene(
+        root, SceneSpec(scene="LC08_L1TP_116042_20200412_20200422_01_T1", width=50, height=50)
+    )
     corrupt.goci.write_bytes(corrupt.goci.read_bytes()[:3000])
-    apart = write_scene(root, SceneSpec(scene="LC08_L1TP_116043_20200412_20200422_01_T1",
-                                        width=50, height=50))
-    elsewhere = write_scene(tmp_path_factory.mktemp("elsewhere"),
-                            SceneSpec(scene=apart.scene_dir.name, width=50, height=50,
-                                      centre_lon=126.0, centre_lat=33.0))
+    apart = write_scene(
+        root, SceneSpec(scene="LC08_L1TP_116043_20200412_20200422_01_T1", width=50, height=50)
+    )
+    elsewhere = write_scene(
+        tmp_path_factory.mktemp("elsewhere"),
+        SceneSpec(
+            scene=apart.scene_dir.name, width=50, height=50, centre_lon=126.0, centre_lat=33.0
+        ),
+    )
     shutil.copy(elsewhere.goci, apart.goci)
     return root, good
 
@@ -106,7 +124,9 @@ def qgis_process(packaged_plugin, tmp_path_factory):
             [QGIS_PROCESS, *args], env=env, capture_output=True, text=True, timeout=600
         )
         if check and completed.returncode != 0:
-            raise AssertionError(f"qgis_process {args} failed:\n{completed.stdout}\n{completed.stderr}")
+            raise AssertionError(
+                f"qgis_process {args} failed:\n{completed.stdout}\n{completed.stderr}"
+            )
         return completed
 
     run("plugins", "enable", "goci_resample_plugin", check=True)

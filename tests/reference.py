@@ -45,8 +45,16 @@ def landsat_lonlat(path):
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
-def reference_resample(goci_path, landsat_path, wavelengths, method="gauss", invalid="skip",
-                       radius=800.0, sigma=320.0, neighbours=16):
+def reference_resample(
+    goci_path,
+    landsat_path,
+    wavelengths,
+    method="gauss",
+    invalid="skip",
+    radius=800.0,
+    sigma=320.0,
+    neighbours=16,
+):
     """Return (bands, rows, cols) float64 per SPEC §3 (NaN = no value)."""
     lon, lat, bands = read_goci_reference(goci_path, wavelengths)
     t_lon, t_lat = landsat_lonlat(landsat_path)
@@ -66,12 +74,21 @@ def reference_resample(goci_path, landsat_path, wavelengths, method="gauss", inv
             warnings.simplefilter("ignore")
             if method == "gauss":
                 result = kd_tree.resample_gauss(
-                    source, data, target, radius_of_influence=radius, sigmas=sigma,
-                    neighbours=neighbours, fill_value=np.nan,
+                    source,
+                    data,
+                    target,
+                    radius_of_influence=radius,
+                    sigmas=sigma,
+                    neighbours=neighbours,
+                    fill_value=np.nan,
                 )
             else:
                 result = kd_tree.resample_nearest(
-                    source, data, target, radius_of_influence=radius, fill_value=np.nan,
+                    source,
+                    data,
+                    target,
+                    radius_of_influence=radius,
+                    fill_value=np.nan,
                 )
         out.append(np.ma.filled(np.ma.asarray(result, dtype=np.float64), np.nan))
     return np.stack(out)

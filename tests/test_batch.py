@@ -20,8 +20,11 @@ OPTIONS = ResampleOptions(method="nearest")
 
 def _outputs(root):
     """Every file under root except the report, relative, sorted."""
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                  if p.is_file() and p.name != "batch_report.csv")
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and p.name != "batch_report.csv"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +61,8 @@ def test_outputs_only_for_good_scenes_with_sidecars_and_npy(batch_root, first_ru
     stem = "GOCI_on_Landsat_COMS_GOCI_L1B_GA_20200412031641_subset_footprint_NEAREST"
     bands = ["L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660", "L_TOA_865"]
     expected = sorted(
-        f"{scene}/{stem}{suffix}" for scene in good
+        f"{scene}/{stem}{suffix}"
+        for scene in good
         for suffix in [".tif", ".json", ".qml"] + [f"_{b}.npy" for b in bands]
     )
     assert written == expected
@@ -69,7 +73,7 @@ def test_outputs_only_for_good_scenes_with_sidecars_and_npy(batch_root, first_ru
 
 
 def test_second_run_skips_and_overwrite_redoes(batch_root, first_run):
-    root, good = batch_root
+    root, _ = batch_root
     output_root, _ = first_run
     before = {p: p.stat().st_mtime_ns for p in output_root.rglob("*.tif")}
     again = run_batch(root, output_root, OPTIONS, write_npy=True)
@@ -85,8 +89,9 @@ def test_second_run_skips_and_overwrite_redoes(batch_root, first_run):
 def test_skip_message_says_when_parameters_differ(batch_root, first_run):
     root, _ = batch_root
     output_root, _ = first_run
-    again = run_batch(root, output_root, ResampleOptions(method="nearest", radius_m=900.0),
-                      write_npy=True)
+    again = run_batch(
+        root, output_root, ResampleOptions(method="nearest", radius_m=900.0), write_npy=True
+    )
     skipped = [r for r in again.scenes if r.status == "skipped"]
     assert len(skipped) == 3 and "radius_m=800.0 instead of 900.0" in skipped[0].message
 
@@ -129,8 +134,12 @@ def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_pa
     from goci_resample_plugin.core.sample_data import SceneSpec, write_root
 
     root = tmp_path / "input"
-    specs = [SceneSpec(scene=f"LC08_L1TP_11700{n}_20200412_20200422_01_T1", width=900,
-                       height=900, seed=n) for n in range(3)]
+    specs = [
+        SceneSpec(
+            scene=f"LC08_L1TP_11700{n}_20200412_20200422_01_T1", width=900, height=900, seed=n
+        )
+        for n in range(3)
+    ]
     write_root(root, specs)
     out = tmp_path / "out"
     code = KILLABLE.format(repo=str(REPO), root=str(root), out=str(out))
@@ -155,4 +164,5 @@ def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_pa
         sidecar = json.loads(tif.with_suffix(".json").read_text())
         with rasterio.open(tif) as dataset:
             assert np.isfinite(dataset.read(1)).mean() == pytest.approx(
-                sidecar["bands"][0]["valid_fraction"])
+                sidecar["bands"][0]["valid_fraction"]
+            )

@@ -49,8 +49,15 @@ def test_fill_clusters_and_footprint_edge(scene, tmp_path, method, invalid):
 
 @pytest.mark.parametrize("invalid", ["skip", "propagate"])
 def test_more_sources_within_radius_than_neighbours(scene, tmp_path, invalid):
-    _assert_same(tmp_path, scene, method="gauss", invalid=invalid, radius_m=2000.0,
-                 sigma_m=900.0, neighbours=6)
+    _assert_same(
+        tmp_path,
+        scene,
+        method="gauss",
+        invalid=invalid,
+        radius_m=2000.0,
+        sigma_m=900.0,
+        neighbours=6,
+    )
 
 
 def _crop_goci(source, target, rows):
@@ -63,10 +70,15 @@ def _crop_goci(source, target, rows):
             out = dst.createGroup(group_name)
             for name, variable in group.variables.items():
                 variable.set_auto_maskandscale(False)
-                fill = variable.getncattr("_FillValue") if "_FillValue" in variable.ncattrs() else None
-                copy = out.createVariable(name, variable.dtype, variable.dimensions, fill_value=fill)
-                copy.setncatts({k: variable.getncattr(k) for k in variable.ncattrs()
-                                if k != "_FillValue"})
+                fill = (
+                    variable.getncattr("_FillValue") if "_FillValue" in variable.ncattrs() else None
+                )
+                copy = out.createVariable(
+                    name, variable.dtype, variable.dimensions, fill_value=fill
+                )
+                copy.setncatts(
+                    {k: variable.getncattr(k) for k in variable.ncattrs() if k != "_FillValue"}
+                )
                 copy.set_auto_maskandscale(False)
                 copy[:] = variable[:rows]
     return target
@@ -84,8 +96,17 @@ def test_landsat_grid_past_the_goci_grid_edge(scene, tmp_path, method, invalid):
 
 
 def test_steeply_rotated_grid_int16_with_many_fill_pixels(tmp_path):
-    spec = SceneSpec(width=300, height=280, centre_lon=131.0, centre_lat=37.5, rotation_deg=-25,
-                     goci_generation="old", goci_dtype="int16", fill_fraction=0.05, seed=4)
+    spec = SceneSpec(
+        width=300,
+        height=280,
+        centre_lon=131.0,
+        centre_lat=37.5,
+        rotation_deg=-25,
+        goci_generation="old",
+        goci_dtype="int16",
+        fill_fraction=0.05,
+        seed=4,
+    )
     _assert_same(tmp_path, write_scene(tmp_path, spec), method="gauss", invalid="skip")
 
 
@@ -95,14 +116,22 @@ def test_scrambled_geolocation_falls_back_to_the_reference_engine(scene, tmp_pat
     goci.write_bytes(scene.goci.read_bytes())
     with netCDF4.Dataset(goci, "a") as dataset:
         order = np.random.default_rng(0).permutation(len(dataset["navigation_data/latitude"]))
-        for group, name in (("navigation_data", "latitude"), ("navigation_data", "longitude"),
-                            ("geophysical_data", "L_TOA_443")):
+        for group, name in (
+            ("navigation_data", "latitude"),
+            ("navigation_data", "longitude"),
+            ("geophysical_data", "L_TOA_443"),
+        ):
             variable = dataset[f"{group}/{name}"]
             variable.set_auto_maskandscale(False)
             variable[:] = variable[:][order]
     lines = []
-    result = resample_pair(goci, scene.landsat, tmp_path / "out.tif",
-                           ResampleOptions(wavelengths=(443,)), log=lines.append)
+    result = resample_pair(
+        goci,
+        scene.landsat,
+        tmp_path / "out.tif",
+        ResampleOptions(wavelengths=(443,)),
+        log=lines.append,
+    )
     assert result.engine == "kdtree"
     assert any("KD-tree engine" in line for line in lines)
 
@@ -120,10 +149,12 @@ print(json.dumps({{"engine": result.engine, "log": lines}}))
 
 def test_without_numba_the_reference_engine_runs_and_says_so(scene, tmp_path):
     output = tmp_path / "out.tif"
-    code = HIDDEN_NUMBA.format(repo=str(REPO), goci=str(scene.goci), landsat=str(scene.landsat),
-                               output=str(output))
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               check=True)
+    code = HIDDEN_NUMBA.format(
+        repo=str(REPO), goci=str(scene.goci), landsat=str(scene.landsat), output=str(output)
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     answer = json.loads(completed.stdout.splitlines()[-1])
     assert answer["engine"] == "kdtree"
     assert any("numba is not available" in line for line in answer["log"])

@@ -7,8 +7,17 @@ import pytest
 from goci_resample_plugin.core import GociResampleError, available_bands, read_goci_subset
 
 
-def _write_small_goci(path, *, root_bands=False, mask_name="inside_mask", dims=("y", "x"),
-                      band_attributes=None, band_dtype="f4", raw=None, wavelengths=(443, 490)):
+def _write_small_goci(
+    path,
+    *,
+    root_bands=False,
+    mask_name="inside_mask",
+    dims=("y", "x"),
+    band_attributes=None,
+    band_dtype="f4",
+    raw=None,
+    wavelengths=(443, 490),
+):
     """A 4 × 5 GOCI subset; ``raw`` overrides the stored values of the first band."""
     shape = (4, 5)
     lat, lon = np.meshgrid(np.linspace(35, 35.02, 4), np.linspace(129, 129.03, 5), indexing="ij")
@@ -22,7 +31,9 @@ def _write_small_goci(path, *, root_bands=False, mask_name="inside_mask", dims=(
         for number, wavelength in enumerate(wavelengths):
             attributes = dict(band_attributes or {}) if number == 0 else {}
             fill = attributes.pop("_FillValue", None)
-            variable = group.createVariable(f"L_TOA_{wavelength}", band_dtype, dims, fill_value=fill)
+            variable = group.createVariable(
+                f"L_TOA_{wavelength}", band_dtype, dims, fill_value=fill
+            )
             variable.setncatts(attributes | {"units": "W m-2 sr-1 um-1"})
             variable.set_auto_maskandscale(False)
             values = np.full(shape, 10.0 * (number + 1)) if raw is None or number else raw
@@ -47,7 +58,9 @@ def test_new_generation_reads_bands_in_wavelength_order_with_mask(tmp_path):
 
 def test_old_generation_rows_cols_inside_footprint_and_root_bands(tmp_path):
     path = _write_small_goci(
-        tmp_path / "old_subset.nc", dims=("rows", "cols"), mask_name="inside_footprint",
+        tmp_path / "old_subset.nc",
+        dims=("rows", "cols"),
+        mask_name="inside_footprint",
         root_bands=True,
     )
     subset = read_goci_subset(path)
@@ -71,12 +84,14 @@ def test_missing_band_names_the_band_and_those_present(tmp_path):
 
 
 def test_fill_missing_value_valid_range_and_nan_are_invalid(tmp_path):
-    raw = np.array([
-        [1.0, 2.0, -999.0, 4.0, 5.0],
-        [-1.0, 7.0, 8.0, np.nan, 10.0],
-        [11.0, 12.0, 13.0, 500.0, 15.0],
-        [16.0, -5.0, 18.0, 19.0, 20.0],
-    ])
+    raw = np.array(
+        [
+            [1.0, 2.0, -999.0, 4.0, 5.0],
+            [-1.0, 7.0, 8.0, np.nan, 10.0],
+            [11.0, 12.0, 13.0, 500.0, 15.0],
+            [16.0, -5.0, 18.0, 19.0, 20.0],
+        ]
+    )
     attributes = {"_FillValue": -999.0, "missing_value": -5.0, "valid_min": 0.0, "valid_max": 100.0}
     path = _write_small_goci(tmp_path / "d.nc", band_attributes=attributes, raw=raw)
     values = read_goci_subset(path).bands[0].values
@@ -89,7 +104,9 @@ def test_scale_factor_and_add_offset_are_applied_to_integer_bands(tmp_path):
     raw = np.arange(20, dtype=np.int16).reshape(4, 5) * 100
     raw[2, 2] = -32768
     attributes = {"_FillValue": np.int16(-32768), "scale_factor": 0.01, "add_offset": 5.0}
-    path = _write_small_goci(tmp_path / "e.nc", band_attributes=attributes, raw=raw, band_dtype="i2")
+    path = _write_small_goci(
+        tmp_path / "e.nc", band_attributes=attributes, raw=raw, band_dtype="i2"
+    )
     values = read_goci_subset(path).bands[0].values
     assert values[1, 1] == pytest.approx(600 * 0.01 + 5.0)
     assert np.isnan(values[2, 2])
@@ -104,7 +121,8 @@ def test_not_a_netcdf_file_is_a_clear_error(tmp_path):
 
 def test_all_pixels_invalid_is_a_clear_error(tmp_path):
     raw = np.full((4, 5), -999.0)
-    path = _write_small_goci(tmp_path / "f.nc", band_attributes={"_FillValue": -999.0}, raw=raw,
-                             wavelengths=(443,))
+    path = _write_small_goci(
+        tmp_path / "f.nc", band_attributes={"_FillValue": -999.0}, raw=raw, wavelengths=(443,)
+    )
     with pytest.raises(GociResampleError, match="every pixel of bands L_TOA_443 is invalid"):
         read_goci_subset(path)

@@ -22,7 +22,9 @@ from goci_resample_plugin.core.provenance import plugin_version
 @pytest.fixture(scope="module")
 def written(scene, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / output_name(scene.goci, ResampleOptions())
-    return resample_pair(scene.goci, scene.landsat, out, ResampleOptions(wavelengths=(443, 555, 660, 490)))
+    return resample_pair(
+        scene.goci, scene.landsat, out, ResampleOptions(wavelengths=(443, 555, 660, 490))
+    )
 
 
 def test_geotiff_is_exactly_the_landsat_grid(scene, written):
@@ -59,11 +61,18 @@ def test_sidecar_json_records_inputs_parameters_statistics_and_versions(scene, w
     assert written.sidecar.name == written.output.with_suffix(".json").name
     assert sidecar["inputs"] == {"goci": str(scene.goci), "landsat": str(scene.landsat)}
     assert sidecar["parameters"]["radius_m"] == 800.0
-    assert [b["name"] for b in sidecar["bands"]] == ["L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660"]
+    assert [b["name"] for b in sidecar["bands"]] == [
+        "L_TOA_443",
+        "L_TOA_490",
+        "L_TOA_555",
+        "L_TOA_660",
+    ]
     with rasterio.open(written.output) as out:
         first = out.read(1)
     assert sidecar["bands"][0]["valid_fraction"] == pytest.approx(np.isfinite(first).mean())
-    assert sidecar["bands"][0]["mean"] == pytest.approx(np.nanmean(first.astype(np.float64)), rel=1e-9)
+    assert sidecar["bands"][0]["mean"] == pytest.approx(
+        np.nanmean(first.astype(np.float64)), rel=1e-9
+    )
     assert sidecar["valid_fraction"] == pytest.approx(written.valid_fraction)
     assert set(sidecar["seconds"]) >= {"read", "resample", "write", "total"}
     assert sidecar["versions"]["pyresample"] and sidecar["engine"] == written.engine
@@ -74,7 +83,11 @@ def test_style_is_a_true_colour_composite_stretched_to_the_data(written):
     renderer = root.find("pipe/rasterrenderer")
     assert renderer.get("type") == "multibandcolor"
     # bands 443, 490, 555, 660 → red 660 = band 4, green 555 = band 3, blue 490 = band 2
-    assert (renderer.get("redBand"), renderer.get("greenBand"), renderer.get("blueBand")) == ("4", "3", "2")
+    assert (renderer.get("redBand"), renderer.get("greenBand"), renderer.get("blueBand")) == (
+        "4",
+        "3",
+        "2",
+    )
     red_min = float(renderer.find("redContrastEnhancement/minValue").text)
     red_max = float(renderer.find("redContrastEnhancement/maxValue").text)
     assert (red_min, red_max) == pytest.approx((written.bands[3]["p2"], written.bands[3]["p98"]))
@@ -99,8 +112,13 @@ def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp
         return len(calls) > 1
 
     with pytest.raises(ResampleCancelled):
-        resample_pair(scene.goci, scene.landsat, target, ResampleOptions(neighbours=200),
-                      is_cancelled=cancel_on_second_block)
+        resample_pair(
+            scene.goci,
+            scene.landsat,
+            target,
+            ResampleOptions(neighbours=200),
+            is_cancelled=cancel_on_second_block,
+        )
     assert len(calls) == 2
     assert target.read_bytes() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
@@ -122,8 +140,9 @@ def test_output_that_is_not_ours_is_kept_unless_overwrite(scene, tmp_path):
         resample_pair(scene.goci, scene.landsat, target, ResampleOptions(wavelengths=(443,)))
     assert "not written by goci-resample" in str(raised.value) and "OVERWRITE" in str(raised.value)
     assert target.read_bytes() == b"somebody else's file"
-    resample_pair(scene.goci, scene.landsat, target, ResampleOptions(wavelengths=(443,)),
-                  overwrite=True)
+    resample_pair(
+        scene.goci, scene.landsat, target, ResampleOptions(wavelengths=(443,)), overwrite=True
+    )
     assert target.read_bytes()[:2] in (b"II", b"MM")
 
 
@@ -139,9 +158,13 @@ def test_output_onto_an_input_is_refused_even_with_overwrite(scene, tmp_path):
 
 def test_parameters_that_leave_holes_or_over_smooth_are_warned(scene, tmp_path):
     lines = []
-    resample_pair(scene.goci, scene.landsat, tmp_path / "o.tif",
-                  ResampleOptions(radius_m=300.0, sigma_m=400.0, wavelengths=(443,)),
-                  log=lines.append)
+    resample_pair(
+        scene.goci,
+        scene.landsat,
+        tmp_path / "o.tif",
+        ResampleOptions(radius_m=300.0, sigma_m=400.0, wavelengths=(443,)),
+        log=lines.append,
+    )
     warnings = [line for line in lines if line.startswith("Warning")]
     assert len(warnings) == 2
     assert "holes" in warnings[0] and "m apart in" in warnings[0]

@@ -1,4 +1,5 @@
-"""`make package` / `make deploy`: the plugin folder holds the package, metadata and resources only."""
+"""`make package` / `make deploy`: the plugin folder holds the package, metadata and resources
+only."""
 
 import configparser
 import subprocess
@@ -15,12 +16,21 @@ def test_zip_holds_one_plugin_folder_without_tests_or_caches(tmp_path):
     names = zipfile.ZipFile(archive).namelist()
     assert {name.split("/")[0] for name in names} == {"goci_resample_plugin"}
     inside = {name.split("/")[1] for name in names}
-    assert inside == {"__init__.py", "plugin.py", "core", "processing", "metadata.txt",
-                      "resources", "LICENSE"}
+    assert inside == {
+        "__init__.py",
+        "plugin.py",
+        "core",
+        "processing",
+        "metadata.txt",
+        "resources",
+        "LICENSE",
+    }
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     assert "goci_resample_plugin/resources/icon.svg" in names
     metadata = configparser.ConfigParser(interpolation=None)
-    metadata.read_string(zipfile.ZipFile(archive).read("goci_resample_plugin/metadata.txt").decode())
+    metadata.read_string(
+        zipfile.ZipFile(archive).read("goci_resample_plugin/metadata.txt").decode()
+    )
     assert metadata["general"]["hasProcessingProvider"] == "yes"
     assert metadata["general"]["icon"] == "resources/icon.svg"
 
@@ -38,12 +48,18 @@ def test_zip_is_reproducible(tmp_path):
 
 def test_deploy_installs_into_the_chosen_plugins_folder(tmp_path):
     plugins = tmp_path / "profile" / "python" / "plugins"
-    subprocess.run(["make", "-s", "-C", str(REPO), "deploy", f"PLUGIN_DIR={plugins}"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["make", "-s", "-C", str(REPO), "deploy", f"PLUGIN_DIR={plugins}"],
+        check=True,
+        capture_output=True,
+    )
     installed = plugins / "goci_resample_plugin"
     assert (installed / "metadata.txt").is_file() and (installed / "core" / "engine.py").is_file()
     assert not (installed / "tests").exists()
     # Deploying again replaces the copy in place.
-    subprocess.run(["make", "-s", "-C", str(REPO), "deploy", f"PLUGIN_DIR={plugins}"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["make", "-s", "-C", str(REPO), "deploy", f"PLUGIN_DIR={plugins}"],
+        check=True,
+        capture_output=True,
+    )
     assert sorted(p.name for p in plugins.iterdir()) == ["goci_resample_plugin"]

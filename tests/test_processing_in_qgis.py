@@ -34,11 +34,26 @@ def test_provider_and_algorithm_are_registered(plugin):
 def test_parameters_follow_the_public_contract(plugin):
     algorithm = QgsApplication.processingRegistry().algorithmById("gociresample:resamplepair")
     names = [p.name() for p in algorithm.parameterDefinitions()]
-    assert names == ["GOCI", "LANDSAT", "METHOD", "BANDS", "RADIUS", "SIGMA", "NEIGHBOURS",
-                     "INVALID", "OVERWRITE", "OUTPUT"]
+    assert names == [
+        "GOCI",
+        "LANDSAT",
+        "METHOD",
+        "BANDS",
+        "RADIUS",
+        "SIGMA",
+        "NEIGHBOURS",
+        "INVALID",
+        "OVERWRITE",
+        "OUTPUT",
+    ]
     defaults = {p.name(): p.defaultValue() for p in algorithm.parameterDefinitions()}
-    assert (defaults["METHOD"], defaults["RADIUS"], defaults["SIGMA"], defaults["NEIGHBOURS"],
-            defaults["INVALID"]) == (0, 800.0, 320.0, 16, 0)
+    assert (
+        defaults["METHOD"],
+        defaults["RADIUS"],
+        defaults["SIGMA"],
+        defaults["NEIGHBOURS"],
+        defaults["INVALID"],
+    ) == (0, 800.0, 320.0, 16, 0)
     advanced = {p.name() for p in algorithm.parameterDefinitions() if p.flags() & ADVANCED}
     assert advanced == {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "OVERWRITE"}
     assert [o.name() for o in algorithm.outputDefinitions()] == ["OUTPUT", "VALID_FRACTION"]
@@ -69,29 +84,53 @@ def test_run_and_load_results_loads_a_named_true_colour_layer(plugin, scene, tmp
 def test_batch_algorithm_parameters_follow_the_public_contract(plugin):
     algorithm = QgsApplication.processingRegistry().algorithmById("gociresample:batchresample")
     names = [p.name() for p in algorithm.parameterDefinitions()]
-    assert names == ["INPUT_ROOT", "METHOD", "BANDS", "RADIUS", "SIGMA", "NEIGHBOURS", "INVALID",
-                     "OVERWRITE", "WRITE_NPY", "WORKERS", "LOAD_OUTPUTS", "OUTPUT_ROOT"]
+    assert names == [
+        "INPUT_ROOT",
+        "METHOD",
+        "BANDS",
+        "RADIUS",
+        "SIGMA",
+        "NEIGHBOURS",
+        "INVALID",
+        "OVERWRITE",
+        "WRITE_NPY",
+        "WORKERS",
+        "LOAD_OUTPUTS",
+        "OUTPUT_ROOT",
+    ]
     defaults = {p.name(): p.defaultValue() for p in algorithm.parameterDefinitions()}
-    assert (defaults["OVERWRITE"], defaults["WRITE_NPY"], defaults["WORKERS"],
-            defaults["LOAD_OUTPUTS"]) == (False, False, 1, False)
+    assert (
+        defaults["OVERWRITE"],
+        defaults["WRITE_NPY"],
+        defaults["WORKERS"],
+        defaults["LOAD_OUTPUTS"],
+    ) == (False, False, 1, False)
     outputs = {o.name() for o in algorithm.outputDefinitions()}
     assert {"OUTPUT_ROOT", "REPORT", "PROCESSED", "SKIPPED", "FAILED"} <= outputs
 
 
-def test_batch_loads_each_scene_into_its_own_group_with_its_landsat_layer(plugin, batch_root,
-                                                                          tmp_path):
+def test_batch_loads_each_scene_into_its_own_group_with_its_landsat_layer(
+    plugin, batch_root, tmp_path
+):
     import processing
 
     root, good = batch_root
     project = QgsProject.instance()
     project.clear()
-    results = processing.runAndLoadResults("gociresample:batchresample", {
-        "INPUT_ROOT": str(root), "OUTPUT_ROOT": str(tmp_path), "METHOD": 1, "LOAD_OUTPUTS": True,
-    })
+    results = processing.runAndLoadResults(
+        "gociresample:batchresample",
+        {
+            "INPUT_ROOT": str(root),
+            "OUTPUT_ROOT": str(tmp_path),
+            "METHOD": 1,
+            "LOAD_OUTPUTS": True,
+        },
+    )
     assert results["PROCESSED"] == 3
     tree = project.layerTreeRoot()
-    groups = {group.name(): [layer.name() for layer in group.findLayers()]
-              for group in tree.findGroups()}
+    groups = {
+        group.name(): [layer.name() for layer in group.findLayers()] for group in tree.findGroups()
+    }
     assert groups == {scene: [f"{scene} GOCI NEAREST", f"{scene} Landsat"] for scene in good}
     assert not [node for node in tree.children() if node.nodeType() == node.NodeType.NodeLayer]
     goci = project.mapLayersByName(f"{good[0]} GOCI NEAREST")[0]
@@ -109,8 +148,15 @@ def test_resamplepair_runs_row_by_row_as_the_batch_panel_does(plugin, batch_root
         [goci] = (root / scene).glob("*_subset_footprint.nc")
         [landsat] = (root / scene).glob("*_TOA_RAD_B*.tif")
         output = tmp_path / f"{scene}.tif"
-        results = processing.run("gociresample:resamplepair", {
-            "GOCI": str(goci), "LANDSAT": str(landsat), "METHOD": 1, "OUTPUT": str(output),
-        }, context=dataobjects.createContext())
+        results = processing.run(
+            "gociresample:resamplepair",
+            {
+                "GOCI": str(goci),
+                "LANDSAT": str(landsat),
+                "METHOD": 1,
+                "OUTPUT": str(output),
+            },
+            context=dataobjects.createContext(),
+        )
         assert results["OUTPUT"] == str(output) and 0.5 < results["VALID_FRACTION"] < 1
     assert sorted(p.stem for p in tmp_path.glob("*.tif")) == sorted(good)

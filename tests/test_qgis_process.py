@@ -17,9 +17,17 @@ def test_packaged_plugin_lists_the_algorithm(qgis_process):
 def test_resamplepair_writes_the_output_and_returns_results(qgis_process, scene, tmp_path):
     output = tmp_path / "nearest.tif"
     completed = qgis_process(
-        "--json", "run", "gociresample:resamplepair", "--",
-        f"GOCI={scene.goci}", f"LANDSAT={scene.landsat}", "METHOD=1", "INVALID=1",
-        "BANDS=490,660", f"OUTPUT={output}", check=True,
+        "--json",
+        "run",
+        "gociresample:resamplepair",
+        "--",
+        f"GOCI={scene.goci}",
+        f"LANDSAT={scene.landsat}",
+        "METHOD=1",
+        "INVALID=1",
+        "BANDS=490,660",
+        f"OUTPUT={output}",
+        check=True,
     )
     results = json.loads(completed.stdout)["results"]
     assert results["OUTPUT"] == str(output)
@@ -33,11 +41,18 @@ def test_resamplepair_writes_the_output_and_returns_results(qgis_process, scene,
     assert output.with_suffix(".json").is_file() and output.with_suffix(".qml").is_file()
 
 
-def test_user_error_exits_non_zero_with_the_message_and_writes_nothing(qgis_process, scene, tmp_path):
+def test_user_error_exits_non_zero_with_the_message_and_writes_nothing(
+    qgis_process, scene, tmp_path
+):
     output = tmp_path / "out.tif"
     completed = qgis_process(
-        "run", "gociresample:resamplepair", "--",
-        f"GOCI={scene.goci}", f"LANDSAT={scene.landsat}", "BANDS=443,999", f"OUTPUT={output}",
+        "run",
+        "gociresample:resamplepair",
+        "--",
+        f"GOCI={scene.goci}",
+        f"LANDSAT={scene.landsat}",
+        "BANDS=443,999",
+        f"OUTPUT={output}",
     )
     assert completed.returncode != 0
     assert "has no band L_TOA_999" in completed.stdout + completed.stderr
@@ -47,17 +62,34 @@ def test_user_error_exits_non_zero_with_the_message_and_writes_nothing(qgis_proc
 def test_batchresample_returns_the_counts_and_writes_the_report(qgis_process, batch_root, tmp_path):
     root, good = batch_root
     completed = qgis_process(
-        "--json", "run", "gociresample:batchresample", "--",
-        f"INPUT_ROOT={root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1", "WORKERS=2", check=True,
+        "--json",
+        "run",
+        "gociresample:batchresample",
+        "--",
+        f"INPUT_ROOT={root}",
+        f"OUTPUT_ROOT={tmp_path}",
+        "METHOD=1",
+        "WORKERS=2",
+        check=True,
     )
     results = json.loads(completed.stdout)["results"]
     assert (results["PROCESSED"], results["SKIPPED"], results["FAILED"], results["NO_PAIR"]) == (
-        3, 0, 3, 1)
+        3,
+        0,
+        3,
+        1,
+    )
     assert results["REPORT"] == str(tmp_path / "batch_report.csv")
     assert sorted(p.parent.name for p in tmp_path.rglob("*.tif")) == sorted(good)
     again = qgis_process(
-        "--json", "run", "gociresample:batchresample", "--",
-        f"INPUT_ROOT={root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1", check=True,
+        "--json",
+        "run",
+        "gociresample:batchresample",
+        "--",
+        f"INPUT_ROOT={root}",
+        f"OUTPUT_ROOT={tmp_path}",
+        "METHOD=1",
+        check=True,
     )
     assert json.loads(again.stdout)["results"]["SKIPPED"] == 3
 
@@ -67,9 +99,16 @@ def test_shipped_model_chains_resamplepair_with_a_native_algorithm(qgis_process,
 
     model = REPO / "resources" / "models" / "resample_pair_statistics.model3"
     completed = qgis_process(
-        "--json", "run", str(model), "--", f"GOCI={scene.goci}", f"LANDSAT={scene.landsat}",
-        "STATS_BAND=4", f"resample:RESAMPLED={tmp_path / 'resampled.tif'}",
-        f"statistics:STATISTICS={tmp_path / 'statistics.html'}", check=True,
+        "--json",
+        "run",
+        str(model),
+        "--",
+        f"GOCI={scene.goci}",
+        f"LANDSAT={scene.landsat}",
+        "STATS_BAND=4",
+        f"resample:RESAMPLED={tmp_path / 'resampled.tif'}",
+        f"statistics:STATISTICS={tmp_path / 'statistics.html'}",
+        check=True,
     )
     results = json.loads(completed.stdout)["results"]
     assert results["resample:RESAMPLED"] == str(tmp_path / "resampled.tif")
@@ -81,15 +120,19 @@ def test_shipped_model_chains_resamplepair_with_a_native_algorithm(qgis_process,
 
 
 @pytest.mark.parametrize("row", ["not-netcdf", "no-latitude", "lat-all-nan", "landsat-no-crs"])
-def test_bad_inputs_exit_non_zero_with_the_message_of_the_table(qgis_process, scene, tmp_path,
-                                                               row):
+def test_bad_inputs_exit_non_zero_with_the_message_of_the_table(qgis_process, scene, tmp_path, row):
     from bad_inputs import BAD_INPUTS, EXPECTED
 
     goci, landsat, options = BAD_INPUTS[row](tmp_path, scene)
     output = tmp_path / "out" / "o.tif"
     completed = qgis_process(
-        "run", "gociresample:resamplepair", "--", f"GOCI={goci}", f"LANDSAT={landsat}",
-        f"BANDS={','.join(str(w) for w in options.wavelengths)}", f"OUTPUT={output}",
+        "run",
+        "gociresample:resamplepair",
+        "--",
+        f"GOCI={goci}",
+        f"LANDSAT={landsat}",
+        f"BANDS={','.join(str(w) for w in options.wavelengths)}",
+        f"OUTPUT={output}",
     )
     assert completed.returncode != 0
     assert EXPECTED[row] in completed.stdout + completed.stderr

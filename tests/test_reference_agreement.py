@@ -19,8 +19,14 @@ def _resample_and_compare(pair, tmp_path, method, invalid, **parameters):
         ours = dataset.read()
     wavelengths = [band["wavelength_nm"] for band in result.bands]
     reference = reference_resample(
-        pair.goci, pair.landsat, wavelengths, method, invalid,
-        radius=options.radius_m, sigma=options.sigma_m, neighbours=options.neighbours,
+        pair.goci,
+        pair.landsat,
+        wavelengths,
+        method,
+        invalid,
+        radius=options.radius_m,
+        sigma=options.sigma_m,
+        neighbours=options.neighbours,
     )
     return ours, reference
 
@@ -50,16 +56,24 @@ def test_old_generation_rotated_int16_scene_matches_reference(old_scene, tmp_pat
 def test_more_sources_in_radius_than_neighbours_keeps_the_nearest(scene, tmp_path):
     # 2 km radius holds ~50 GOCI pixels: the k-nearest cut must choose the same 6 as pyresample.
     ours, reference = _resample_and_compare(
-        scene, tmp_path, "gauss", "skip", radius_m=2000.0, sigma_m=900.0, neighbours=6,
+        scene,
+        tmp_path,
+        "gauss",
+        "skip",
+        radius_m=2000.0,
+        sigma_m=900.0,
+        neighbours=6,
     )
     _assert_within_spec(ours, reference, "gauss")
 
 
 def test_propagate_leaves_holes_that_skip_fills(scene, tmp_path):
-    skip = resample_pair(scene.goci, scene.landsat, tmp_path / "skip.tif",
-                         ResampleOptions(invalid="skip"))
-    propagate = resample_pair(scene.goci, scene.landsat, tmp_path / "propagate.tif",
-                              ResampleOptions(invalid="propagate"))
+    skip = resample_pair(
+        scene.goci, scene.landsat, tmp_path / "skip.tif", ResampleOptions(invalid="skip")
+    )
+    propagate = resample_pair(
+        scene.goci, scene.landsat, tmp_path / "propagate.tif", ResampleOptions(invalid="propagate")
+    )
     assert propagate.bands[0]["valid_fraction"] < skip.bands[0]["valid_fraction"]
 
 
@@ -84,10 +98,17 @@ def handmade_pair(tmp_path_factory):
         navigation.createVariable("latitude", "f8", ("rows", "cols"))[:] = lat
         navigation.createVariable("longitude", "f8", ("rows", "cols"))[:] = lon
         for wavelength in (490, 660):
-            variable = dataset.createVariable(f"L_TOA_{wavelength}", "i2", ("rows", "cols"),
-                                              fill_value=-1)
-            variable.setncatts({"scale_factor": 0.02, "add_offset": 1.0,
-                                "valid_range": np.array([0, 9000], "i2"), "missing_value": -2})
+            variable = dataset.createVariable(
+                f"L_TOA_{wavelength}", "i2", ("rows", "cols"), fill_value=-1
+            )
+            variable.setncatts(
+                {
+                    "scale_factor": 0.02,
+                    "add_offset": 1.0,
+                    "valid_range": np.array([0, 9000], "i2"),
+                    "missing_value": -2,
+                }
+            )
             variable.set_auto_maskandscale(False)
             stored = (2000 + 1500 * np.sin(rows / 7.0) * np.cos(cols / 5.0)).astype("i2")
             stored[random.random(stored.shape) < 0.03] = -1
@@ -96,11 +117,22 @@ def handmade_pair(tmp_path_factory):
             variable[:] = stored
         inside = np.ones((60, 70), "u1")
         inside[:, 60:] = 0
-        dataset.createGroup("mask").createVariable("inside_footprint", "u1", ("rows", "cols"))[:] = inside
+        dataset.createGroup("mask").createVariable("inside_footprint", "u1", ("rows", "cols"))[
+            :
+        ] = inside
     landsat = folder / "L_TOA_RAD_B1.tif"
-    with rasterio.open(landsat, "w", driver="GTiff", width=300, height=250, count=1,
-                       dtype="float32", crs="EPSG:4326", nodata=0,
-                       transform=from_origin(128.05, 34.22, 0.0004, 0.0004)) as dataset:
+    with rasterio.open(
+        landsat,
+        "w",
+        driver="GTiff",
+        width=300,
+        height=250,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        nodata=0,
+        transform=from_origin(128.05, 34.22, 0.0004, 0.0004),
+    ) as dataset:
         dataset.write(np.ones((1, 250, 300), "float32"))
     return SimpleNamespace(goci=goci, landsat=landsat)
 

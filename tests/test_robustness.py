@@ -33,20 +33,28 @@ def good_output(scene, tmp_path_factory):
     return output
 
 
-@pytest.mark.parametrize("short_by", [100, 20_000, 400_000], ids=["at-close", "last-tiles",
-                                                                  "mid-write"])
-def test_full_disk_fails_clearly_and_keeps_the_previous_output(scene, good_output, tmp_path,
-                                                               short_by):
+@pytest.mark.parametrize(
+    "short_by", [100, 20_000, 400_000], ids=["at-close", "last-tiles", "mid-write"]
+)
+def test_full_disk_fails_clearly_and_keeps_the_previous_output(
+    scene, good_output, tmp_path, short_by
+):
     """RLIMIT_FSIZE makes every file larger than the limit fail to grow, as a full disk does."""
     target = tmp_path / good_output.name
     for suffix in (".tif", ".json", ".qml"):
         target.with_suffix(suffix).write_bytes(good_output.with_suffix(suffix).read_bytes())
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     limit = good_output.stat().st_size - short_by
-    code = FULL_DISK.format(repo=str(REPO), limit=limit, goci=str(scene.goci),
-                            landsat=str(scene.landsat), output=str(target))
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               timeout=300)
+    code = FULL_DISK.format(
+        repo=str(REPO),
+        limit=limit,
+        goci=str(scene.goci),
+        landsat=str(scene.landsat),
+        output=str(target),
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("ERROR"), completed.stdout
     assert "Check the free space" in completed.stdout and str(target) in completed.stdout
@@ -57,8 +65,12 @@ def test_output_folder_that_cannot_be_made_is_a_clear_error(scene, tmp_path):
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("a file where a folder should be")
     with pytest.raises(GociResampleError) as raised:
-        resample_pair(scene.goci, scene.landsat, blocker / "out" / "o.tif",
-                      ResampleOptions(wavelengths=(443,)))
+        resample_pair(
+            scene.goci,
+            scene.landsat,
+            blocker / "out" / "o.tif",
+            ResampleOptions(wavelengths=(443,)),
+        )
     assert "Cannot create the output folder" in str(raised.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not_a_folder"]
 
@@ -75,10 +87,13 @@ def test_bad_input_fails_with_the_message_of_the_table(scene, tmp_path, row):
     assert not output.exists()
 
 
-@pytest.mark.parametrize(("row", "change"), [
-    ("landsat-geographic", dict(crs="EPSG:4326")),
-    ("landsat-rotated", dict()),
-])
+@pytest.mark.parametrize(
+    ("row", "change"),
+    [
+        ("landsat-geographic", dict(crs="EPSG:4326")),
+        ("landsat-rotated", dict()),
+    ],
+)
 def test_unusual_but_valid_landsat_grids_work(scene, old_scene, tmp_path, row, change):
     """A geographic target grid and a rotated geotransform are resampled, not refused."""
     from types import SimpleNamespace
@@ -90,16 +105,27 @@ def test_unusual_but_valid_landsat_grids_work(scene, old_scene, tmp_path, row, c
 
         with rasterio.open(scene.landsat) as src:
             transform, width, height = calculate_default_transform(
-                src.crs, "EPSG:4326", src.width, src.height, *src.bounds)
+                src.crs, "EPSG:4326", src.width, src.height, *src.bounds
+            )
         landsat = tmp_path / "geo_TOA_RAD_B1.tif"
-        with rasterio.open(landsat, "w", driver="GTiff", width=width, height=height, count=1,
-                           dtype="float32", crs="EPSG:4326", transform=transform) as dst:
+        with rasterio.open(
+            landsat,
+            "w",
+            driver="GTiff",
+            width=width,
+            height=height,
+            count=1,
+            dtype="float32",
+            crs="EPSG:4326",
+            transform=transform,
+        ) as dst:
             dst.write(np.ones((1, height, width), "float32"))
         pair = SimpleNamespace(goci=scene.goci, landsat=landsat)
     else:
         pair = old_scene
-    result = resample_pair(pair.goci, pair.landsat, tmp_path / "o.tif",
-                           ResampleOptions(wavelengths=(660,)))
+    result = resample_pair(
+        pair.goci, pair.landsat, tmp_path / "o.tif", ResampleOptions(wavelengths=(660,))
+    )
     with rasterio.open(result.output) as dataset:
         ours = dataset.read()
     reference = reference_resample(pair.goci, pair.landsat, [660])
@@ -107,11 +133,14 @@ def test_unusual_but_valid_landsat_grids_work(scene, old_scene, tmp_path, row, c
     assert np.isfinite(reference).mean() > 0.3 and relative <= 1e-6 and mismatch <= 1e-5
 
 
-@pytest.mark.parametrize(("row", "options", "fragment"), [
-    ("radius-not-positive", dict(radius_m=0.0), "RADIUS must be a positive distance"),
-    ("sigma-not-positive", dict(sigma_m=-1.0), "SIGMA must be a positive distance"),
-    ("neighbours-below-one", dict(neighbours=0), "NEIGHBOURS must be a whole number ≥ 1"),
-])
+@pytest.mark.parametrize(
+    ("row", "options", "fragment"),
+    [
+        ("radius-not-positive", dict(radius_m=0.0), "RADIUS must be a positive distance"),
+        ("sigma-not-positive", dict(sigma_m=-1.0), "SIGMA must be a positive distance"),
+        ("neighbours-below-one", dict(neighbours=0), "NEIGHBOURS must be a whole number ≥ 1"),
+    ],
+)
 def test_bad_parameters_are_refused_with_the_message_of_the_table(row, options, fragment):
     with pytest.raises(GociResampleError) as raised:
         ResampleOptions(**options)
@@ -120,13 +149,30 @@ def test_bad_parameters_are_refused_with_the_message_of_the_table(row, options, 
 
 def test_docs_table_lists_every_row_the_tests_run():
     table = (REPO / "docs" / "robustness.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines()
-            if line.startswith("| `")}
+    rows = {
+        line.split("|")[1].strip().strip("`")
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
     tested = set(BAD_INPUTS) | {
-        "landsat-geographic", "landsat-rotated", "radius-not-positive", "sigma-not-positive",
-        "neighbours-below-one", "sigma-much-larger", "radius-below-half-pixel", "no-overlap",
-        "output-not-ours", "output-is-an-input", "full-disk", "folder-cannot-be-made", "cancel",
-        "killed", "bad-scene-in-batch", "malformed-any", "grid-too-large", "workers-beyond-memory",
+        "landsat-geographic",
+        "landsat-rotated",
+        "radius-not-positive",
+        "sigma-not-positive",
+        "neighbours-below-one",
+        "sigma-much-larger",
+        "radius-below-half-pixel",
+        "no-overlap",
+        "output-not-ours",
+        "output-is-an-input",
+        "full-disk",
+        "folder-cannot-be-made",
+        "cancel",
+        "killed",
+        "bad-scene-in-batch",
+        "malformed-any",
+        "grid-too-large",
+        "workers-beyond-memory",
     }
     assert rows == tested
 
@@ -134,8 +180,14 @@ def test_docs_table_lists_every_row_the_tests_run():
 def test_a_grid_too_large_for_the_memory_stops_before_any_work(scene, tmp_path):
     """A real (sparse) GeoTIFF of 20 000 000 × 8 pixels: one strip alone needs ~100 GB."""
     with rasterio.open(scene.landsat) as src:
-        profile = src.profile | {"width": 20_000_000, "height": 8, "tiled": True,
-                                 "blockxsize": 256, "blockysize": 256, "sparse_ok": True}
+        profile = src.profile | {
+            "width": 20_000_000,
+            "height": 8,
+            "tiled": True,
+            "blockxsize": 256,
+            "blockysize": 256,
+            "sparse_ok": True,
+        }
     huge = tmp_path / "huge_TOA_RAD_B1-2-3-4-5.tif"
     with rasterio.open(huge, "w", **profile):
         pass
@@ -162,14 +214,21 @@ def test_batch_runs_no_more_workers_than_the_memory_holds(batch_root, tmp_path):
     wide = huge / "LC08_wide"
     wide.mkdir(exist_ok=True)
     with rasterio.open(landsat) as src:
-        profile = src.profile | {"width": 20_000_000, "height": 8, "tiled": True,
-                                 "blockxsize": 256, "blockysize": 256, "sparse_ok": True}
+        profile = src.profile | {
+            "width": 20_000_000,
+            "height": 8,
+            "tiled": True,
+            "blockxsize": 256,
+            "blockysize": 256,
+            "sparse_ok": True,
+        }
     with rasterio.open(wide / "wide_TOA_RAD_B1.tif", "w", **profile):
         pass
     [goci] = (huge / scene.name).glob("*_subset_footprint.nc")
     (wide / goci.name).symlink_to(goci.resolve())
-    batch = run_batch(huge, tmp_path, ResampleOptions(method="nearest"), workers=3,
-                      log=lines.append)
+    batch = run_batch(
+        huge, tmp_path, ResampleOptions(method="nearest"), workers=3, log=lines.append
+    )
     reduced = [line for line in lines if line.startswith("WORKERS reduced from 3 to")]
     assert len(reduced) == 1
     assert batch.counts() == {"ok": 2, "skipped": 0, "failed": 1, "no-pair": 0}

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import atomic_output
+from .checks import available_memory_bytes
 from .errors import GociResampleError, ResampleCancelled
 from .options import ResampleOptions
-from .checks import available_memory_bytes
 from .pair import output_name, pair_memory_bytes, resample_pair, sidecar_paths
 from .report import BatchReport
 from .scenes import discover_scenes
@@ -80,8 +80,19 @@ class BatchResult:
         return {status: sum(r.status == status for r in self.scenes) for status in STATUSES}
 
 
-def run_batch(input_root, output_root, options=None, *, overwrite=False, write_npy=False,
-              workers=1, executor=None, progress=None, is_cancelled=None, log=None):
+def run_batch(
+    input_root,
+    output_root,
+    options=None,
+    *,
+    overwrite=False,
+    write_npy=False,
+    workers=1,
+    executor=None,
+    progress=None,
+    is_cancelled=None,
+    log=None,
+):
     """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
 
     Args:
@@ -121,8 +132,9 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
         report.add(result)
         log(f"{result.scene}: {result.status} ({result.seconds:.1f} s) {result.message}")
 
-    settings = dict(output_root=output_root, options=options, overwrite=overwrite,
-                    write_npy=write_npy)
+    settings = dict(
+        output_root=output_root, options=options, overwrite=overwrite, write_npy=write_npy
+    )
     if executor is None and workers > 1:
         workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), log)
     if executor is None and workers <= 1:
@@ -140,8 +152,16 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     return batch
 
 
-def process_scene(scene, output_root, options, overwrite=False, write_npy=False, progress=None,
-                  is_cancelled=None, log=None):
+def process_scene(
+    scene,
+    output_root,
+    options,
+    overwrite=False,
+    write_npy=False,
+    progress=None,
+    is_cancelled=None,
+    log=None,
+):
     """Resample one ``SceneFolder`` and return its :class:`SceneResult`; never raises for a
     bad scene (its problem becomes the result's message).
 
@@ -157,12 +177,26 @@ def process_scene(scene, output_root, options, overwrite=False, write_npy=False,
     if not overwrite:
         existing = _complete_output(output, options, write_npy)
         if existing is not None:
-            return SceneResult(scene.name, SKIPPED, existing["message"],
-                               time.perf_counter() - started, output, existing["valid_fraction"],
-                               scene.landsat)
+            return SceneResult(
+                scene.name,
+                SKIPPED,
+                existing["message"],
+                time.perf_counter() - started,
+                output,
+                existing["valid_fraction"],
+                scene.landsat,
+            )
     try:
-        result = resample_pair(scene.goci, scene.landsat, output, options, progress=progress,
-                               is_cancelled=is_cancelled, log=log, overwrite=overwrite)
+        result = resample_pair(
+            scene.goci,
+            scene.landsat,
+            output,
+            options,
+            progress=progress,
+            is_cancelled=is_cancelled,
+            log=log,
+            overwrite=overwrite,
+        )
         if write_npy:
             export_npy(output)
     except ResampleCancelled:
@@ -170,19 +204,31 @@ def process_scene(scene, output_root, options, overwrite=False, write_npy=False,
     except GociResampleError as error:
         return SceneResult(scene.name, FAILED, str(error), time.perf_counter() - started)
     except MemoryError:
-        return SceneResult(scene.name, FAILED, "ran out of memory; run with fewer WORKERS.",
-                           time.perf_counter() - started)
+        return SceneResult(
+            scene.name,
+            FAILED,
+            "ran out of memory; run with fewer WORKERS.",
+            time.perf_counter() - started,
+        )
     except Exception as error:  # one bad scene never stops the batch
         log(traceback.format_exc())
         return SceneResult(
-            scene.name, FAILED,
+            scene.name,
+            FAILED,
             f"unexpected error reading {scene.goci.name} / {scene.landsat.name}: "
             f"{type(error).__name__}: {error}. Please report it with these files.",
             time.perf_counter() - started,
         )
     message = f"{result.valid_fraction:.1%} of the grid valid in every band"
-    return SceneResult(scene.name, OK, message, time.perf_counter() - started, output,
-                       result.valid_fraction, scene.landsat)
+    return SceneResult(
+        scene.name,
+        OK,
+        message,
+        time.perf_counter() - started,
+        output,
+        result.valid_fraction,
+        scene.landsat,
+    )
 
 
 def export_npy(output):
@@ -246,12 +292,16 @@ def _complete_output(output, options, write_npy):
         return None
     message = "output already complete; set OVERWRITE to redo it"
     changed = {
-        key: (made_with.get(key), value) for key, value in options.as_dict().items()
+        key: (made_with.get(key), value)
+        for key, value in options.as_dict().items()
         if made_with.get(key) != value
     }
     if changed:
-        message += " (it was made with " + ", ".join(
-            f"{key}={old} instead of {new}" for key, (old, new) in changed.items()) + ")"
+        message += (
+            " (it was made with "
+            + ", ".join(f"{key}={old} instead of {new}" for key, (old, new) in changed.items())
+            + ")"
+        )
     return {"message": message, "valid_fraction": sidecar.get("valid_fraction")}
 
 
@@ -285,17 +335,21 @@ def _affordable_workers(scenes, workers, log):
     widths = []
     for scene in scenes:
         if scene.landsat is not None:
-            with contextlib.suppress(rasterio.errors.RasterioError, OSError):
+            try:
                 with rasterio.open(scene.landsat) as dataset:
                     widths.append(dataset.width)
+            except (rasterio.errors.RasterioError, OSError):
+                continue  # the scene itself will report it
     available = available_memory_bytes()
     if not widths or available is None:
         return workers
     per_worker = pair_memory_bytes(max(widths), MAX_BANDS, MAX_GOCI_PIXELS)
     affordable = max(1, int(available // per_worker))
     if affordable < workers:
-        log(f"WORKERS reduced from {workers} to {affordable}: each needs up to "
-            f"{per_worker / 2**30:.1f} GB and {available / 2**30:.1f} GB are available.")
+        log(
+            f"WORKERS reduced from {workers} to {affordable}: each needs up to "
+            f"{per_worker / 2**30:.1f} GB and {available / 2**30:.1f} GB are available."
+        )
     return min(workers, affordable)
 
 
@@ -310,8 +364,9 @@ def _run_in_process(scenes, settings, finished, progress, is_cancelled, log):
             progress((position + fraction) / total)
 
         try:
-            result = process_scene(scene, **settings, progress=scene_progress,
-                                   is_cancelled=is_cancelled, log=log)
+            result = process_scene(
+                scene, **settings, progress=scene_progress, is_cancelled=is_cancelled, log=log
+            )
         except ResampleCancelled:
             return True
         finished(result)
@@ -366,8 +421,9 @@ def _worker_outcome(future, scene):
 def _process_in_worker(scene, settings, flag):
     """Run one scene in a worker; return (SceneResult, log lines)."""
     lines = []
-    result = process_scene(scene, **settings, is_cancelled=lambda: os.path.exists(flag),
-                           log=lines.append)
+    result = process_scene(
+        scene, **settings, is_cancelled=lambda: os.path.exists(flag), log=lines.append
+    )
     return result, lines
 
 
@@ -401,8 +457,13 @@ def python_executable():
     """
     prefix = Path(sys.exec_prefix)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [prefix / "bin" / version, prefix / "bin" / "python3", prefix / "python.exe",
-                  prefix / "python3.exe", Path(sys.executable)]
+    candidates = [
+        prefix / "bin" / version,
+        prefix / "bin" / "python3",
+        prefix / "python.exe",
+        prefix / "python3.exe",
+        Path(sys.executable),
+    ]
     for candidate in candidates:
         if candidate.name.lower().startswith("python") and candidate.is_file():
             return str(candidate)

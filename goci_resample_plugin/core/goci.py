@@ -119,8 +119,17 @@ def _malformed_is_an_error(path):
         yield
     except GociResampleError:
         raise
-    except (OSError, RuntimeError, ValueError, TypeError, IndexError, KeyError,
-            AttributeError, OverflowError, MemoryError) as error:
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+        AttributeError,
+        OverflowError,
+        MemoryError,
+    ) as error:
         raise GociResampleError(
             f"GOCI file {path} is malformed and cannot be read ({type(error).__name__}: "
             f"{error}). Check that it is a complete GOCI subset written by the "

@@ -61,8 +61,9 @@ class TargetGrid:
     def pixel_centres_lonlat(self, row_start, row_stop):
         """Return lon, lat (degrees, float64, shape (row_stop - row_start, width)) of the
         centres of pixel rows ``row_start:row_stop``."""
-        return self.pixel_lonlat(np.arange(row_start, row_stop)[:, np.newaxis],
-                                 np.arange(self.width))
+        return self.pixel_lonlat(
+            np.arange(row_start, row_stop)[:, np.newaxis], np.arange(self.width)
+        )
 
     def outline_lonlat(self, samples_per_edge=64):
         """Return lon, lat (degrees, 1-D float64) of pixel centres along the grid's four edges."""
@@ -105,8 +106,7 @@ def read_target_grid(path):
             )
     except (rasterio.errors.RasterioError, ValueError, OSError) as error:
         raise GociResampleError(
-            f"Landsat raster {path} cannot be read ({error}). Check that it is a complete "
-            "GeoTIFF."
+            f"Landsat raster {path} cannot be read ({error}). Check that it is a complete GeoTIFF."
         ) from None
     if grid.transform.is_identity:
         raise GociResampleError(

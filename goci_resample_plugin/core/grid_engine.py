@@ -78,8 +78,9 @@ class GridResampler:
         spacing = _smallest_spacing(located_xyz.reshape(rows, cols, 3))
         if not spacing > 0:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
-        self.centre, refined = _source_index(self.lattice, self.source_xyz, self.located,
-                                             near=options.radius_m + 4 * spacing)
+        self.centre, refined = _source_index(
+            self.lattice, self.source_xyz, self.located, near=options.radius_m + 4 * spacing
+        )
         self.centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
         self.step_m = 0.95 * spacing
         self.reach = options.radius_m / self.step_m + self.centre_error
@@ -87,8 +88,7 @@ class GridResampler:
             raise EngineUnavailable(
                 f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
             )
-        self.kernel_xyz = np.where(self.located.ravel()[:, np.newaxis], self.source_xyz,
-                                   FAR_AWAY_M)
+        self.kernel_xyz = np.where(self.located.ravel()[:, np.newaxis], self.source_xyz, FAR_AWAY_M)
         self.values = np.ascontiguousarray(
             np.stack([band.values.ravel() for band in subset.bands], axis=1), dtype=np.float64
         )
@@ -114,11 +114,24 @@ class GridResampler:
         nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         self._kernel(
-            self.lattice, self.weights, LATTICE_STEP, row_start, self.grid.width, self.centre,
-            self.kernel_xyz, self.usable_near, self.values, self.reach, self.step_m,
+            self.lattice,
+            self.weights,
+            LATTICE_STEP,
+            row_start,
+            self.grid.width,
+            self.centre,
+            self.kernel_xyz,
+            self.usable_near,
+            self.values,
+            self.reach,
+            self.step_m,
             self.centre_error,
-            opts.radius_m**2, opts.sigma_m**2, 1 if nearest else opts.neighbours,
-            opts.invalid == "propagate", nearest, out,
+            opts.radius_m**2,
+            opts.sigma_m**2,
+            1 if nearest else opts.neighbours,
+            opts.invalid == "propagate",
+            nearest,
+            out,
         )
         self._spot_check(row_start, out)
         return out
@@ -157,12 +170,14 @@ def _target_lattice(grid, step):
 def _cubic_weights(step):
     """(step, 4) Lagrange weights of nodes -1, 0, 1, 2 at fractions 0, 1/step, ..."""
     f = np.arange(step, dtype=np.float64)[:, np.newaxis] / step
-    return np.hstack([
-        -f * (f - 1) * (f - 2) / 6,
-        (f + 1) * (f - 1) * (f - 2) / 2,
-        -(f + 1) * f * (f - 2) / 2,
-        (f + 1) * f * (f - 1) / 6,
-    ])
+    return np.hstack(
+        [
+            -f * (f - 1) * (f - 2) / 6,
+            (f + 1) * (f - 1) * (f - 2) / 2,
+            -(f + 1) * f * (f - 2) / 2,
+            (f + 1) * f * (f - 1) / 6,
+        ]
+    )
 
 
 def _smallest_spacing(xyz):
@@ -220,9 +235,11 @@ def _index_derivative(grid_xyz, axis, fill_passes=3):
     pad[axis] = (0, 1)
     forward = np.pad(steps, pad, constant_values=np.nan)
     with np.errstate(invalid="ignore"):
-        derivative = np.where(np.isfinite(forward) & np.isfinite(backward),
-                              (forward + backward) / 2,
-                              np.where(np.isfinite(forward), forward, backward))
+        derivative = np.where(
+            np.isfinite(forward) & np.isfinite(backward),
+            (forward + backward) / 2,
+            np.where(np.isfinite(forward), forward, backward),
+        )
     for _ in range(fill_passes):
         missing = ~np.isfinite(derivative).all(axis=2)
         if not missing.any():

@@ -16,9 +16,26 @@ import numpy as np
 
 
 @numba.njit(parallel=True, nogil=True, cache=True, error_model="numpy")
-def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, usable_near,
-                   values, reach, step_m, centre_error, radius2, sigma2, k, propagate, nearest,
-                   out):
+def resample_strip(
+    lattice,
+    weights,
+    step,
+    row_start,
+    width,
+    centre,
+    src_xyz,
+    usable_near,
+    values,
+    reach,
+    step_m,
+    centre_error,
+    radius2,
+    sigma2,
+    k,
+    propagate,
+    nearest,
+    out,
+):
     """Resample target rows ``row_start : row_start + out.shape[1]`` into ``out``.
 
     Args:
@@ -59,8 +76,12 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, us
         centre_along = np.empty((n_lattice_cols, 2))
         for q in range(n_lattice_cols):
             for d in range(3):
-                along[q, d] = (wr[0] * lattice[p, q, d] + wr[1] * lattice[p + 1, q, d]
-                               + wr[2] * lattice[p + 2, q, d] + wr[3] * lattice[p + 3, q, d])
+                along[q, d] = (
+                    wr[0] * lattice[p, q, d]
+                    + wr[1] * lattice[p + 1, q, d]
+                    + wr[2] * lattice[p + 2, q, d]
+                    + wr[3] * lattice[p + 3, q, d]
+                )
             for d in range(2):
                 centre_along[q, d] = (1.0 - fr) * centre[p + 1, q, d] + fr * centre[p + 2, q, d]
         candidate_d2 = np.empty(max(span * span, 9))
@@ -76,34 +97,106 @@ def resample_strip(lattice, weights, step, row_start, width, centre, src_xyz, us
             # weights[g, :] read element by element: a row view per pixel costs reference counts
             w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
             fc = g / step
-            x = w0 * along[q, 0] + w1 * along[q + 1, 0] + w2 * along[q + 2, 0] + w3 * along[q + 3, 0]
-            y = w0 * along[q, 1] + w1 * along[q + 1, 1] + w2 * along[q + 2, 1] + w3 * along[q + 3, 1]
-            z = w0 * along[q, 2] + w1 * along[q + 1, 2] + w2 * along[q + 2, 2] + w3 * along[q + 3, 2]
+            x = (
+                w0 * along[q, 0]
+                + w1 * along[q + 1, 0]
+                + w2 * along[q + 2, 0]
+                + w3 * along[q + 3, 0]
+            )
+            y = (
+                w0 * along[q, 1]
+                + w1 * along[q + 1, 1]
+                + w2 * along[q + 2, 1]
+                + w3 * along[q + 3, 1]
+            )
+            z = (
+                w0 * along[q, 2]
+                + w1 * along[q + 1, 2]
+                + w2 * along[q + 2, 2]
+                + w3 * along[q + 3, 2]
+            )
             ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
             cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
-            if not (math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj)) or not (
-                    usable_near[min(max(int(math.floor(ci + 0.5)), 0), src_rows - 1),
-                                min(max(int(math.floor(cj + 0.5)), 0), src_cols - 1)]):
+            if (
+                not (math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj))
+                or not (
+                    usable_near[
+                        min(max(int(math.floor(ci + 0.5)), 0), src_rows - 1),
+                        min(max(int(math.floor(cj + 0.5)), 0), src_cols - 1),
+                    ]
+                )
+            ):
                 for b in range(n_bands):
                     out[b, strip_row, col] = np.nan
                 continue
-            if nearest and _nearest_in_cell(src_xyz, src_rows, src_cols, ci, cj, x, y, z,
-                                            step_m, centre_error, radius2, values, propagate,
-                                            out, strip_row, col):
+            if nearest and _nearest_in_cell(
+                src_xyz,
+                src_rows,
+                src_cols,
+                ci,
+                cj,
+                x,
+                y,
+                z,
+                step_m,
+                centre_error,
+                radius2,
+                values,
+                propagate,
+                out,
+                strip_row,
+                col,
+            ):
                 continue
-            n = _collect(src_xyz, src_rows, src_cols, int(math.ceil(ci - reach)),
-                         int(math.floor(ci + reach)), int(math.ceil(cj - reach)),
-                         int(math.floor(cj + reach)), x, y, z, radius2, candidate_d2,
-                         candidate_index)
+            n = _collect(
+                src_xyz,
+                src_rows,
+                src_cols,
+                int(math.ceil(ci - reach)),
+                int(math.floor(ci + reach)),
+                int(math.ceil(cj - reach)),
+                int(math.floor(cj + reach)),
+                x,
+                y,
+                z,
+                radius2,
+                candidate_d2,
+                candidate_index,
+            )
             if n > k:  # only then does the order matter: the k nearest (valid) ones count
                 _sort(candidate_d2, candidate_index, n)
-            _combine(candidate_d2, candidate_index, n, values, k, sigma2, propagate, nearest,
-                     weight, out, strip_row, col)
+            _combine(
+                candidate_d2,
+                candidate_index,
+                n,
+                values,
+                k,
+                sigma2,
+                propagate,
+                nearest,
+                weight,
+                out,
+                strip_row,
+                col,
+            )
 
 
 @numba.njit(inline="always", error_model="numpy")
-def _collect(src_xyz, src_rows, src_cols, row_first, row_last, col_first, col_last, x, y, z,
-             radius2, candidate_d2, candidate_index):
+def _collect(
+    src_xyz,
+    src_rows,
+    src_cols,
+    row_first,
+    row_last,
+    col_first,
+    col_last,
+    x,
+    y,
+    z,
+    radius2,
+    candidate_d2,
+    candidate_index,
+):
     """Store the sources of the index rectangle strictly within the radius; return how many."""
     n = 0
     for i in range(max(row_first, 0), min(row_last, src_rows - 1) + 1):
@@ -135,8 +228,24 @@ def _sort(candidate_d2, candidate_index, n):
 
 
 @numba.njit(inline="always", error_model="numpy")
-def _nearest_in_cell(src_xyz, src_rows, src_cols, ci, cj, x, y, z, step_m, centre_error,
-                     radius2, values, propagate, out, strip_row, col):
+def _nearest_in_cell(
+    src_xyz,
+    src_rows,
+    src_cols,
+    ci,
+    cj,
+    x,
+    y,
+    z,
+    step_m,
+    centre_error,
+    radius2,
+    values,
+    propagate,
+    out,
+    strip_row,
+    col,
+):
     """Nearest neighbour from the 2 × 2 sources around the fractional centre, when that
     decides: the nearest of them is closer than any source outside can be (those are at least
     ``step_m`` metres per index step away) and counts in every band. Writes the bands and
@@ -169,8 +278,20 @@ def _nearest_in_cell(src_xyz, src_rows, src_cols, ci, cj, x, y, z, step_m, centr
 
 
 @numba.njit(inline="always", error_model="numpy")
-def _combine(candidate_d2, candidate_index, n, values, k, sigma2, propagate, nearest, weight,
-             out, strip_row, col):
+def _combine(
+    candidate_d2,
+    candidate_index,
+    n,
+    values,
+    k,
+    sigma2,
+    propagate,
+    nearest,
+    weight,
+    out,
+    strip_row,
+    col,
+):
     """Write each band's value from the candidates (sorted whenever n > k): the Gaussian mean
     (or nearest value) of its first k counting sources; NaN when none, or when ``propagate``
     and an invalid one is among them with a weight above zero."""

@@ -33,17 +33,25 @@ class ResampleOptions:
 
     def __post_init__(self):
         if self.method not in METHODS:
-            raise GociResampleError(f"METHOD must be one of {', '.join(METHODS)}, not {self.method!r}.")
+            raise GociResampleError(
+                f"METHOD must be one of {', '.join(METHODS)}, not {self.method!r}."
+            )
         if self.invalid not in INVALID_POLICIES:
             raise GociResampleError(
                 f"INVALID must be one of {', '.join(INVALID_POLICIES)}, not {self.invalid!r}."
             )
         if not self.radius_m > 0:
-            raise GociResampleError(f"RADIUS must be a positive distance in metres, not {self.radius_m}.")
+            raise GociResampleError(
+                f"RADIUS must be a positive distance in metres, not {self.radius_m}."
+            )
         if not self.sigma_m > 0:
-            raise GociResampleError(f"SIGMA must be a positive distance in metres, not {self.sigma_m}.")
+            raise GociResampleError(
+                f"SIGMA must be a positive distance in metres, not {self.sigma_m}."
+            )
         if int(self.neighbours) != self.neighbours or self.neighbours < 1:
-            raise GociResampleError(f"NEIGHBOURS must be a whole number ≥ 1, not {self.neighbours}.")
+            raise GociResampleError(
+                f"NEIGHBOURS must be a whole number ≥ 1, not {self.neighbours}."
+            )
 
     @property
     def suffix(self):

@@ -19,10 +19,10 @@ from .checks import (
     parameter_warnings,
 )
 from .engine import KdTreeResampler
-from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .errors import GociResampleError, ResampleCancelled
 from .goci import read_goci_subset
 from .grid import read_target_grid
+from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .options import ResampleOptions
 from .provenance import library_versions, plugin_version
 from .scenes import LANDSAT_MARKER
@@ -102,8 +102,17 @@ ENGINES = ("auto", "grid", "kdtree")
 """``auto``: the grid engine when it can run (numba, a regular GOCI grid), else ``kdtree``."""
 
 
-def resample_pair(goci_path, landsat_path, output_path, options=None, progress=None,
-                  is_cancelled=None, log=None, engine="auto", overwrite=False):
+def resample_pair(
+    goci_path,
+    landsat_path,
+    output_path,
+    options=None,
+    progress=None,
+    is_cancelled=None,
+    log=None,
+    engine="auto",
+    overwrite=False,
+):
     """Resample every selected GOCI band onto the Landsat grid and write the outputs.
 
     Writes, each atomically (complete or absent): the float32 GeoTIFF ``output_path`` on exactly
@@ -141,8 +150,10 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
     _check_overlap(subset, grid, options.radius_m)
     for warning in parameter_warnings(subset, options):
         log(warning)
-    check_memory(pair_memory_bytes(grid.width, len(subset.bands), subset.latitude.size),
-                 f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})")
+    check_memory(
+        pair_memory_bytes(grid.width, len(subset.bands), subset.latitude.size),
+        f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})",
+    )
     resampler = _make_resampler(subset, grid, options, engine, log)
     seconds = {"read": time.perf_counter() - started}
     log(
@@ -159,8 +170,16 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
             # The raster lands first, then its sidecar, which marks the output complete.
             with atomic_outputs(output_path, json_path) as (raster_temporary, json_temporary):
                 all_valid = _write_raster(
-                    raster_temporary, output_path, subset, grid, options, resampler,
-                    statistics, seconds, progress, is_cancelled,
+                    raster_temporary,
+                    output_path,
+                    subset,
+                    grid,
+                    options,
+                    resampler,
+                    statistics,
+                    seconds,
+                    progress,
+                    is_cancelled,
                 )
                 if all(s.count == 0 for s in statistics):
                     raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
@@ -175,15 +194,20 @@ def resample_pair(goci_path, landsat_path, output_path, options=None, progress=N
                     style=qml_path,
                     valid_fraction=all_valid / grid.size,
                     bands=[
-                        {"name": band.name, "wavelength_nm": band.wavelength_nm,
-                         "units": band.units} | stats.as_dict()
+                        {
+                            "name": band.name,
+                            "wavelength_nm": band.wavelength_nm,
+                            "units": band.units,
+                        }
+                        | stats.as_dict()
                         for band, stats in zip(subset.bands, statistics)
                     ],
                     seconds=seconds,
                     engine=resampler.name,
                 )
-                write_text(json_temporary,
-                           json.dumps(_sidecar(result, subset, grid, options), indent=2))
+                write_text(
+                    json_temporary, json.dumps(_sidecar(result, subset, grid, options), indent=2)
+                )
                 # Until the new sidecar lands, the output must read as incomplete.
                 json_path.unlink(missing_ok=True)
             break
@@ -198,8 +222,13 @@ def pair_memory_bytes(width, bands, goci_pixels):
     """Peak memory (bytes) one pair needs: the loaded libraries, the GOCI arrays and their
     search structures, two strips of output, GDAL's cache and one block of engine work."""
     strip = bands * STRIP_ROWS * width * 4
-    return (BASELINE_BYTES + goci_pixels * (bands * 24 + 200) + 3 * strip
-            + GDAL_CACHE_MB * 2**20 + BLOCK_BUDGET_BYTES)
+    return (
+        BASELINE_BYTES
+        + goci_pixels * (bands * 24 + 200)
+        + 3 * strip
+        + GDAL_CACHE_MB * 2**20
+        + BLOCK_BUDGET_BYTES
+    )
 
 
 def _make_resampler(subset, grid, options, engine, log):
@@ -230,8 +259,9 @@ def _rows_per_block(grid, resampler):
     return int(min(STRIP_ROWS, max(1, rows)))
 
 
-def _write_raster(path, output_path, subset, grid, options, resampler, statistics, seconds,
-                  progress, is_cancelled):
+def _write_raster(
+    path, output_path, subset, grid, options, resampler, statistics, seconds, progress, is_cancelled
+):
     """Resample block by block into a new GeoTIFF; return the count of pixels valid in all bands.
 
     Blocks of rows sized to ``BLOCK_BUDGET_BYTES`` are resampled into a strip one tile high.
@@ -263,8 +293,9 @@ def _write_raster(path, output_path, subset, grid, options, resampler, statistic
             try:
                 for strip_start in range(0, grid.height, STRIP_ROWS):
                     strip_stop = min(grid.height, strip_start + STRIP_ROWS)
-                    strip = np.empty((len(subset.bands), strip_stop - strip_start, grid.width),
-                                     dtype=np.float32)
+                    strip = np.empty(
+                        (len(subset.bands), strip_stop - strip_start, grid.width), dtype=np.float32
+                    )
                     tick = time.perf_counter()
                     for row_start in range(strip_start, strip_stop, rows_per_block):
                         if is_cancelled():
@@ -354,7 +385,9 @@ def _describe(dataset, subset, grid, options, resampler):
     )
     for number, band in enumerate(subset.bands, start=1):
         dataset.set_band_description(number, band.name)
-        dataset.update_tags(number, NAME=band.name, WAVELENGTH_NM=band.wavelength_nm, UNITS=band.units)
+        dataset.update_tags(
+            number, NAME=band.name, WAVELENGTH_NM=band.wavelength_nm, UNITS=band.units
+        )
         if band.units:
             dataset.set_band_unit(number, band.units)
 
@@ -380,7 +413,9 @@ def _sidecar(result, subset, grid, options):
 
 
 def _source_extent(subset):
-    usable = subset.geolocation_valid & np.any([np.isfinite(b.values) for b in subset.bands], axis=0)
+    usable = subset.geolocation_valid & np.any(
+        [np.isfinite(b.values) for b in subset.bands], axis=0
+    )
     lon, lat = subset.longitude[usable], subset.latitude[usable]
     return lon.min(), lon.max(), lat.min(), lat.max()
 
@@ -398,8 +433,10 @@ def _check_overlap(subset, grid, radius_m):
     margin_lat = math.degrees(radius_m / 6370997.0)
     margin_lon = margin_lat / max(0.01, math.cos(math.radians(max(abs(t_lat0), abs(t_lat1)))))
     apart = (
-        s_lon1 + margin_lon < t_lon0 or t_lon1 + margin_lon < s_lon0
-        or s_lat1 + margin_lat < t_lat0 or t_lat1 + margin_lat < s_lat0
+        s_lon1 + margin_lon < t_lon0
+        or t_lon1 + margin_lon < s_lon0
+        or s_lat1 + margin_lat < t_lat0
+        or t_lat1 + margin_lat < s_lat0
     )
     if apart:
         raise GociResampleError(_no_overlap_message(subset, grid, radius_m))

@@ -30,11 +30,16 @@ class BatchReport:
         """Append the row of a ``SceneResult``."""
         try:
             with open(self.path, "a", newline="", encoding="utf-8") as handle:
-                csv.writer(handle).writerow([
-                    result.scene, result.status, result.message, f"{result.seconds:.2f}",
-                    str(result.output or ""),
-                    "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
-                ])
+                csv.writer(handle).writerow(
+                    [
+                        result.scene,
+                        result.status,
+                        result.message,
+                        f"{result.seconds:.2f}",
+                        str(result.output or ""),
+                        "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
+                    ]
+                )
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:

@@ -192,10 +192,21 @@ def _write_landsat(path, spec, geometry):
     import rasterio
 
     profile = dict(
-        driver="GTiff", width=spec.width, height=spec.height, count=len(LANDSAT_WAVELENGTHS_NM),
-        dtype="float32", crs=geometry.crs, transform=geometry.transform, nodata=0.0,
-        tiled=True, blockxsize=256, blockysize=256, compress="deflate", zlevel=1,
-        predictor=3, num_threads="all_cpus",
+        driver="GTiff",
+        width=spec.width,
+        height=spec.height,
+        count=len(LANDSAT_WAVELENGTHS_NM),
+        dtype="float32",
+        crs=geometry.crs,
+        transform=geometry.transform,
+        nodata=0.0,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+        compress="deflate",
+        zlevel=1,
+        predictor=3,
+        num_threads="all_cpus",
     )
     random = np.random.default_rng(spec.seed)
     with rasterio.open(path, "w", **profile) as dataset:
@@ -259,10 +270,11 @@ def _write_goci(path, spec, geometry):
         for name, length in zip(dims, shape):
             dataset.createDimension(name, length)
         navigation = dataset.createGroup("navigation_data")
-        for name, values, units in (("latitude", lat, "degrees_north"),
-                                    ("longitude", lon, "degrees_east")):
-            variable = navigation.createVariable(name, "f4", dims, fill_value=FILL_FLOAT,
-                                                 zlib=True)
+        for name, values, units in (
+            ("latitude", lat, "degrees_north"),
+            ("longitude", lon, "degrees_east"),
+        ):
+            variable = navigation.createVariable(name, "f4", dims, fill_value=FILL_FLOAT, zlib=True)
             variable.units = units
             variable[:] = values
         geophysical = dataset.createGroup("geophysical_data")
@@ -314,12 +326,20 @@ def main(argv=None):
     parser.add_argument("--height", type=int, default=defaults.height)
     parser.add_argument("--generation", choices=("new", "old"), default="new")
     parser.add_argument("--dtype", choices=("float32", "int16"), default="float32")
-    parser.add_argument("--rotation", type=float, default=0.0, help="geotransform rotation, degrees")
+    parser.add_argument(
+        "--rotation", type=float, default=0.0, help="geotransform rotation, degrees"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    spec = SceneSpec(scene=args.scene, width=args.width, height=args.height,
-                     goci_generation=args.generation, goci_dtype=args.dtype,
-                     rotation_deg=args.rotation, seed=args.seed)
+    spec = SceneSpec(
+        scene=args.scene,
+        width=args.width,
+        height=args.height,
+        goci_generation=args.generation,
+        goci_dtype=args.dtype,
+        rotation_deg=args.rotation,
+        seed=args.seed,
+    )
     files = write_scene(args.output_root, spec)
     print(files.landsat)
     print(files.goci)

@@ -59,29 +59,35 @@ def find_pair(folder):
     if len(goci) > 1:
         goci = [p for p in goci if GOCI_PREFERRED in p.name] or goci
     missing = [
-        text for text, found in (
+        text
+        for text, found in (
             (f"no Landsat *{LANDSAT_MARKER}*.tif", landsat),
             (f"no GOCI *{GOCI_MARKER}*.nc", goci),
-        ) if not found
+        )
+        if not found
     ]
     if missing:
         return SceneFolder(folder.name, folder, problem=f"{' and '.join(missing)} in {folder}")
     ambiguous = [
         f"{len(found)} {kind} files ({', '.join(p.name for p in found)})"
-        for kind, found in (("Landsat", landsat), ("GOCI", goci)) if len(found) > 1
+        for kind, found in (("Landsat", landsat), ("GOCI", goci))
+        if len(found) > 1
     ]
     if ambiguous:
         return SceneFolder(
-            folder.name, folder, ambiguous=True,
+            folder.name,
+            folder,
+            ambiguous=True,
             problem=f"{folder} holds {' and '.join(ambiguous)}: keep one pair per scene folder "
-                    "(move the others away) and run again.",
+            "(move the others away) and run again.",
         )
     return SceneFolder(folder.name, folder, landsat[0], goci[0])
 
 
 def _candidates(folder, test):
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and test(p.name))
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and test(p.name)
+    )
 
 
 def _is_landsat(name):

@@ -44,8 +44,16 @@ class BandStatistics:
     def as_dict(self):
         """JSON-ready summary; values are None where the band has no valid pixel."""
         if not self.count:
-            return {"valid_fraction": 0.0, "valid_pixels": 0, "min": None, "max": None,
-                    "mean": None, "std": None, "p2": None, "p98": None}
+            return {
+                "valid_fraction": 0.0,
+                "valid_pixels": 0,
+                "min": None,
+                "max": None,
+                "mean": None,
+                "std": None,
+                "p2": None,
+                "p98": None,
+            }
         mean = self.sum / self.count
         variance = max(0.0, self.sum_squares / self.count - mean * mean)
         p2, p98 = self.percentiles()

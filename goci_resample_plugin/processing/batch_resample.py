@@ -28,10 +28,19 @@ from .parameters import (
 )
 
 INPUT_ROOT, OUTPUT_ROOT, OVERWRITE, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
-    "INPUT_ROOT", "OUTPUT_ROOT", "OVERWRITE", "WRITE_NPY", "WORKERS", "LOAD_OUTPUTS",
+    "INPUT_ROOT",
+    "OUTPUT_ROOT",
+    "OVERWRITE",
+    "WRITE_NPY",
+    "WORKERS",
+    "LOAD_OUTPUTS",
 )
 REPORT, PROCESSED, SKIPPED_COUNT, FAILED_COUNT, NO_PAIR_COUNT = (
-    "REPORT", "PROCESSED", "SKIPPED", "FAILED", "NO_PAIR",
+    "REPORT",
+    "PROCESSED",
+    "SKIPPED",
+    "FAILED",
+    "NO_PAIR",
 )
 
 
@@ -60,31 +69,52 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
         return BatchResampleAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.addParameter(QgsProcessingParameterFile(
-            INPUT_ROOT, tr("Input root (one sub-folder per scene)"),
-            behavior=QgsProcessingParameterFile.Behavior.Folder,
-        ))
+        self.addParameter(
+            QgsProcessingParameterFile(
+                INPUT_ROOT,
+                tr("Input root (one sub-folder per scene)"),
+                behavior=QgsProcessingParameterFile.Behavior.Folder,
+            )
+        )
         for parameter in resampling_parameters():
             self.addParameter(parameter)
-        self.addParameter(QgsProcessingParameterBoolean(
-            OVERWRITE, tr("Redo scenes whose output already exists"), defaultValue=False,
-        ))
-        self.addParameter(QgsProcessingParameterBoolean(
-            WRITE_NPY, tr("Also write one .npy file per band"), defaultValue=False,
-        ))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                OVERWRITE,
+                tr("Redo scenes whose output already exists"),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                WRITE_NPY,
+                tr("Also write one .npy file per band"),
+                defaultValue=False,
+            )
+        )
         workers = QgsProcessingParameterNumber(
-            WORKERS, tr("Scenes processed at once (worker processes)"),
-            QgsProcessingParameterNumber.Type.Integer, defaultValue=1, minValue=1, maxValue=64,
+            WORKERS,
+            tr("Scenes processed at once (worker processes)"),
+            QgsProcessingParameterNumber.Type.Integer,
+            defaultValue=1,
+            minValue=1,
+            maxValue=64,
         )
         workers.setFlags(workers.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(workers)
-        self.addParameter(QgsProcessingParameterBoolean(
-            LOAD_OUTPUTS, tr("Load each result with its Landsat layer (one group per scene)"),
-            defaultValue=False,
-        ))
-        self.addParameter(QgsProcessingParameterFolderDestination(
-            OUTPUT_ROOT, tr("Output root"),
-        ))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                LOAD_OUTPUTS,
+                tr("Load each result with its Landsat layer (one group per scene)"),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(
+                OUTPUT_ROOT,
+                tr("Output root"),
+            )
+        )
         self.addOutput(QgsProcessingOutputFile(REPORT, tr("Batch report (CSV)")))
         for name, description in (
             (PROCESSED, tr("Scenes resampled")),
@@ -145,7 +175,9 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("INPUT_ROOT: choose the folder of scene folders."))
         try:
             batch = run_batch(
-                input_root, output_root, options,
+                input_root,
+                output_root,
+                options,
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
                 write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
@@ -158,8 +190,9 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
         counts = batch.counts()
         if counts[FAILED]:
             feedback.reportError(
-                tr("{count} scene(s) failed; see {report}.").format(count=counts[FAILED],
-                                                                   report=batch.report)
+                tr("{count} scene(s) failed; see {report}.").format(
+                    count=counts[FAILED], report=batch.report
+                )
             )
         if self.parameterAsBool(parameters, LOAD_OUTPUTS, context):
             self._load_outputs(batch, context, feedback, options)
@@ -181,7 +214,11 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
             if result.output is None or result.status not in (OK, SKIPPED):
                 continue
             group = result.scene
-            load_in_group(context, result.landsat, f"{result.scene} Landsat", group,
-                          on_top=False)
-            load_in_group(context, result.output, f"{result.scene} GOCI {options.suffix}", group,
-                          style_path=sidecar_paths(result.output)[1])
+            load_in_group(context, result.landsat, f"{result.scene} Landsat", group, on_top=False)
+            load_in_group(
+                context,
+                result.output,
+                f"{result.scene} GOCI {options.suffix}",
+                group,
+                style_path=sidecar_paths(result.output)[1],
+            )

@@ -1,6 +1,8 @@
 """Loading results on the map: the plugin's style, a name that says scene and method, and one
 layer group per scene."""
 
+from typing import ClassVar
+
 from qgis.core import (
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
@@ -16,7 +18,7 @@ class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
     alive in ``_pending`` until it has run.
     """
 
-    _pending = set()
+    _pending: ClassVar[set] = set()
 
     def __init__(self, style_path=None, group=None, on_top=True):
         super().__init__()
@@ -73,8 +75,9 @@ def load_in_group(context, path, name, group, style_path=None, on_top=True):
     project = context.project()
     if project is None:
         return False
-    details = QgsProcessingContext.LayerDetails(name, project, name,
-                                                QgsProcessingUtils.LayerHint.Raster)
+    details = QgsProcessingContext.LayerDetails(
+        name, project, name, QgsProcessingUtils.LayerHint.Raster
+    )
     details.setPostProcessor(LayerPlacement.create(style_path, group, on_top))
     context.addLayerToLoadOnCompletion(str(path), details)
     return True

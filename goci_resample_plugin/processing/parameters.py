@@ -19,7 +19,12 @@ def tr(text):
 
 
 METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
-    "METHOD", "RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "BANDS",
+    "METHOD",
+    "RADIUS",
+    "SIGMA",
+    "NEIGHBOURS",
+    "INVALID",
+    "BANDS",
 )
 
 
@@ -28,29 +33,45 @@ def resampling_parameters():
     INVALID, with the design note's defaults (800 m, 320 m, 16 neighbours)."""
     defaults = ResampleOptions()
     method = QgsProcessingParameterEnum(
-        METHOD, tr("Resampling method"),
-        options=[tr("Gaussian-weighted (recommended)"), tr("Nearest neighbour")], defaultValue=0,
+        METHOD,
+        tr("Resampling method"),
+        options=[tr("Gaussian-weighted (recommended)"), tr("Nearest neighbour")],
+        defaultValue=0,
     )
     bands = QgsProcessingParameterString(
-        BANDS, tr("GOCI bands in nm, comma-separated (empty = every L_TOA_* band)"),
-        defaultValue="", optional=True,
+        BANDS,
+        tr("GOCI bands in nm, comma-separated (empty = every L_TOA_* band)"),
+        defaultValue="",
+        optional=True,
     )
     radius = QgsProcessingParameterNumber(
-        RADIUS, tr("Radius of influence (m)"), QgsProcessingParameterNumber.Type.Double,
-        defaultValue=defaults.radius_m, minValue=0.001,
+        RADIUS,
+        tr("Radius of influence (m)"),
+        QgsProcessingParameterNumber.Type.Double,
+        defaultValue=defaults.radius_m,
+        minValue=0.001,
     )
     sigma = QgsProcessingParameterNumber(
-        SIGMA, tr("Gaussian sigma (m)"), QgsProcessingParameterNumber.Type.Double,
-        defaultValue=defaults.sigma_m, minValue=0.001,
+        SIGMA,
+        tr("Gaussian sigma (m)"),
+        QgsProcessingParameterNumber.Type.Double,
+        defaultValue=defaults.sigma_m,
+        minValue=0.001,
     )
     neighbours = QgsProcessingParameterNumber(
-        NEIGHBOURS, tr("Neighbours weighed per pixel (Gaussian)"),
-        QgsProcessingParameterNumber.Type.Integer, defaultValue=defaults.neighbours, minValue=1,
+        NEIGHBOURS,
+        tr("Neighbours weighed per pixel (Gaussian)"),
+        QgsProcessingParameterNumber.Type.Integer,
+        defaultValue=defaults.neighbours,
+        minValue=1,
     )
     invalid = QgsProcessingParameterEnum(
-        INVALID, tr("Invalid GOCI pixels"),
-        options=[tr("Skip them (use valid neighbours only)"),
-                 tr("Propagate them (NaN where one is weighted)")],
+        INVALID,
+        tr("Invalid GOCI pixels"),
+        options=[
+            tr("Skip them (use valid neighbours only)"),
+            tr("Propagate them (NaN where one is weighted)"),
+        ],
         defaultValue=0,
     )
     for advanced in (radius, sigma, neighbours, invalid):
@@ -81,16 +102,18 @@ def resampling_help():
     """Return ``{parameter name: help text}`` for the shared parameters (HTML allowed)."""
     return {
         METHOD: tr(
-            "<b>Gaussian</b> (default): each Landsat pixel is the mean of the NEIGHBOURS nearest "
-            "valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). "
+            "<b>Gaussian</b> (default): each Landsat pixel is the mean of the NEIGHBOURS "
+            "nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance "
+            "in metres). "
             "Smooth and robust; recommended. <b>Nearest neighbour</b>: the value of the nearest "
             "valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's ~500 m "
             "blocks."
         ),
         BANDS: tr(
-            "Wavelengths in nm of the GOCI bands to resample, e.g. <code>443,490,555,660,865</code>. "
-            "Empty (default) = every L_TOA_&lt;nm&gt; band in the file, in wavelength order. A band "
-            "that is not in the file is an error that lists the bands present."
+            "Wavelengths in nm of the GOCI bands to resample, e.g. "
+            "<code>443,490,555,660,865</code>. Empty (default) = every L_TOA_&lt;nm&gt; band in "
+            "the file, in wavelength order. A band that is not in the file is an error that "
+            "lists the bands present."
         ),
         RADIUS: tr(
             "Radius of influence in metres (default 800). Only GOCI pixels closer than this to a "

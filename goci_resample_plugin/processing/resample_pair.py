@@ -27,7 +27,11 @@ from .parameters import (
 )
 
 GOCI, LANDSAT, OVERWRITE, OUTPUT, VALID_FRACTION = (
-    "GOCI", "LANDSAT", "OVERWRITE", "OUTPUT", "VALID_FRACTION",
+    "GOCI",
+    "LANDSAT",
+    "OVERWRITE",
+    "OUTPUT",
+    "VALID_FRACTION",
 )
 
 
@@ -47,7 +51,9 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
         return "resampling"
 
     def tags(self):
-        return tr("goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour").split(",")
+        return tr("goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour").split(
+            ","
+        )
 
     def icon(self):
         return QIcon(str(plugin_file("resources", "icon.svg")))
@@ -56,28 +62,41 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
         return ResamplePairAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.addParameter(QgsProcessingParameterFile(
-            GOCI, tr("GOCI subset NetCDF (*_subset*.nc)"),
-            behavior=QgsProcessingParameterFile.Behavior.File,
-            fileFilter=tr("NetCDF files (*.nc *.nc4 *.h5);;All files (*.*)"),
-        ))
-        self.addParameter(QgsProcessingParameterRasterLayer(
-            LANDSAT, tr("Landsat TOA radiance GeoTIFF (target grid)"),
-        ))
+        self.addParameter(
+            QgsProcessingParameterFile(
+                GOCI,
+                tr("GOCI subset NetCDF (*_subset*.nc)"),
+                behavior=QgsProcessingParameterFile.Behavior.File,
+                fileFilter=tr("NetCDF files (*.nc *.nc4 *.h5);;All files (*.*)"),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(
+                LANDSAT,
+                tr("Landsat TOA radiance GeoTIFF (target grid)"),
+            )
+        )
         for parameter in resampling_parameters():
             self.addParameter(parameter)
         overwrite = QgsProcessingParameterBoolean(
-            OVERWRITE, tr("Replace an existing OUTPUT not written by goci-resample"),
+            OVERWRITE,
+            tr("Replace an existing OUTPUT not written by goci-resample"),
             defaultValue=False,
         )
         overwrite.setFlags(overwrite.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(overwrite)
-        self.addParameter(QgsProcessingParameterRasterDestination(
-            OUTPUT, tr("GOCI on Landsat grid"),
-        ))
-        self.addOutput(QgsProcessingOutputNumber(
-            VALID_FRACTION, tr("Fraction of Landsat grid pixels with a value in every band"),
-        ))
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(
+                OUTPUT,
+                tr("GOCI on Landsat grid"),
+            )
+        )
+        self.addOutput(
+            QgsProcessingOutputNumber(
+                VALID_FRACTION,
+                tr("Fraction of Landsat grid pixels with a value in every band"),
+            )
+        )
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return QgsProcessingUtils.formatHelpMapAsHtml(self._help_map(), self)
@@ -125,7 +144,10 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
         try:
             result = resample_pair(
-                goci_path, landsat_path, output_path, options,
+                goci_path,
+                landsat_path,
+                output_path,
+                options,
                 progress=lambda fraction: feedback.setProgress(100.0 * fraction),
                 is_cancelled=feedback.isCanceled,
                 log=feedback_log(feedback),
@@ -134,15 +156,21 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
         except GociResampleError as error:
             raise QgsProcessingException(str(error)) from None
         feedback.pushInfo(
-            tr("Wrote {path}: {fraction:.1%} of the grid valid in every band, {seconds:.1f} s "
-               "(read {read:.1f} s, resample {resample:.1f} s, write {write:.1f} s).").format(
-                path=result.output, fraction=result.valid_fraction, **result.seconds,
+            tr(
+                "Wrote {path}: {fraction:.1%} of the grid valid in every band, {seconds:.1f} s "
+                "(read {read:.1f} s, resample {resample:.1f} s, write {write:.1f} s)."
+            ).format(
+                path=result.output,
+                fraction=result.valid_fraction,
+                **result.seconds,
                 seconds=result.seconds["total"],
             )
         )
         load_styled(
-            context, output_path,
-            f"{scene_name(landsat_path)} GOCI {options.suffix}", result.style,
+            context,
+            output_path,
+            f"{scene_name(landsat_path)} GOCI {options.suffix}",
+            result.style,
         )
         return {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction}
 
@@ -154,7 +182,9 @@ def _landsat_file(layer):
     path = Path(layer.source().split("|")[0])
     if layer.providerType() != "gdal" or not path.is_file():
         raise QgsProcessingException(
-            tr("LANDSAT layer {name} ({source}) is not a raster file. Choose the scene's "
-               "_TOA_RAD_B*.tif.").format(name=layer.name(), source=layer.source())
+            tr(
+                "LANDSAT layer {name} ({source}) is not a raster file. Choose the scene's "
+                "_TOA_RAD_B*.tif."
+            ).format(name=layer.name(), source=layer.source())
         )
     return path
