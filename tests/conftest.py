@@ -90,38 +90,37 @@ def _load_packager():
 
 
 @pytest.fixture(scope="session")
-def packaged_plugin(tmp_path_factory):
-    """The plugin as ``make package`` ships it, unpacked into a plugins folder."""
+def qgis_process(tmp_path_factory):
+    """Run ``qgis_process.bin`` in a fresh profile into which the ZIP that ``make package``
+    builds was installed (unpacked into the profile's plugins folder, as *Install from ZIP*
+    does) and enabled.
+
+    Returns a function ``run(*args, check=False, env=None) -> subprocess.CompletedProcess``;
+    ``env`` adds environment variables for that run.
+    """
     import zipfile
 
-    work = tmp_path_factory.mktemp("package")
-    archive = _load_packager().build_zip(work / "goci_resample_plugin.zip")
-    plugins = work / "plugins"
-    with zipfile.ZipFile(archive) as zipped:
-        zipped.extractall(plugins)
-    return plugins
-
-
-@pytest.fixture(scope="session")
-def qgis_process(packaged_plugin, tmp_path_factory):
-    """Run ``qgis_process.bin`` in a fresh profile with the packaged plugin enabled.
-
-    Returns a function ``run(*args) -> subprocess.CompletedProcess``.
-    """
     profile = tmp_path_factory.mktemp("profile")
     profile.chmod(0o700)
-    env = dict(os.environ)
-    env.update(
+    archive = _load_packager().build_zip(tmp_path_factory.mktemp("dist") / "plugin.zip")
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(profile / "profiles" / "default" / "python" / "plugins")
+    base_env = dict(os.environ)
+    base_env.pop("QGIS_PLUGINPATH", None)
+    base_env.update(
         QT_QPA_PLATFORM="offscreen",
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
         XDG_CONFIG_HOME=str(profile),
         XDG_RUNTIME_DIR=str(profile),
-        QGIS_PLUGINPATH=str(packaged_plugin),
     )
 
-    def run(*args, check=False):
+    def run(*args, check=False, env=None):
         completed = subprocess.run(
-            [QGIS_PROCESS, *args], env=env, capture_output=True, text=True, timeout=600
+            [QGIS_PROCESS, *args],
+            env=base_env | (env or {}),
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if check and completed.returncode != 0:
             raise AssertionError(

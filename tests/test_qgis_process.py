@@ -8,10 +8,36 @@ import rasterio
 from reference import agreement, reference_resample
 
 
-def test_packaged_plugin_lists_the_algorithm(qgis_process):
+def test_zip_installed_in_a_fresh_profile_lists_every_algorithm(qgis_process):
     listing = json.loads(qgis_process("--json", "list", check=True).stdout)
     algorithms = listing["providers"]["gociresample"]["algorithms"]
-    assert "gociresample:resamplepair" in algorithms
+    assert set(algorithms) == {"gociresample:resamplepair", "gociresample:batchresample"}
+
+
+def test_a_missing_library_keeps_the_algorithms_and_says_how_to_install_it(
+    qgis_process, scene, tmp_path
+):
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "netCDF4.py").write_text("raise ImportError('hidden by the test')\n")
+    env = {"PYTHONPATH": str(hidden)}
+    listing = json.loads(qgis_process("--json", "list", check=True, env=env).stdout)
+    assert "gociresample:batchresample" in listing["providers"]["gociresample"]["algorithms"]
+    completed = qgis_process(
+        "run",
+        "gociresample:resamplepair",
+        "--",
+        f"GOCI={scene.goci}",
+        f"LANDSAT={scene.landsat}",
+        f"OUTPUT={tmp_path / 'o.tif'}",
+        env=env,
+    )
+    message = completed.stdout + completed.stderr
+    assert completed.returncode != 0 and "Traceback" not in message
+    assert "goci-resample needs netCDF4" in message
+    assert "sudo apt install python3-netcdf4" in message
+    assert "OSGeo4W" in message and "QGIS.app" in message
+    assert not (tmp_path / "o.tif").exists()
 
 
 def test_resamplepair_writes_the_output_and_returns_results(qgis_process, scene, tmp_path):

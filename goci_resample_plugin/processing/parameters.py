@@ -10,6 +10,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import GociResampleError, ResampleOptions, parse_wavelengths
+from ..core.dependencies import require_dependencies
 from ..core.options import INVALID_POLICIES, METHODS
 
 
@@ -80,12 +81,15 @@ def resampling_parameters():
 
 
 def resample_options(algorithm, parameters, context):
-    """Build ``ResampleOptions`` from an algorithm's parameter values.
+    """Build ``ResampleOptions`` from an algorithm's parameter values, after checking that the
+    libraries the core needs are there.
 
     Raises:
-        QgsProcessingException: a value is out of range or BANDS cannot be read.
+        QgsProcessingException: a library is missing, a value is out of range or BANDS cannot
+            be read.
     """
     try:
+        require_dependencies()
         return ResampleOptions(
             method=METHODS[algorithm.parameterAsEnum(parameters, METHOD, context)],
             radius_m=algorithm.parameterAsDouble(parameters, RADIUS, context),
