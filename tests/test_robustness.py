@@ -177,20 +177,20 @@ def test_docs_table_lists_every_row_the_tests_run():
     assert rows == tested
 
 
-def test_a_grid_too_large_for_the_memory_stops_before_any_work(scene, tmp_path):
-    """A real (sparse) GeoTIFF of 20 000 000 × 8 pixels: one strip alone needs ~100 GB."""
-    with rasterio.open(scene.landsat) as src:
-        profile = src.profile | {
-            "width": 20_000_000,
-            "height": 8,
-            "tiled": True,
-            "blockxsize": 256,
-            "blockysize": 256,
-            "sparse_ok": True,
-        }
-    huge = tmp_path / "huge_TOA_RAD_B1-2-3-4-5.tif"
-    with rasterio.open(huge, "w", **profile):
+def _sparse_grid_like(landsat, path, width):
+    """A real GeoTIFF on ``landsat``'s grid origin, ``width`` × 8 pixels, written sparse (no
+    pixel stored), so it is small on disk but describes a huge grid."""
+    with rasterio.open(landsat) as src:
+        profile = src.profile | {"width": width, "height": 8, "tiled": True, "blockxsize": 256,
+                                 "blockysize": 256, "sparse_ok": True}  # fmt: skip
+    with rasterio.open(path, "w", **profile):
         pass
+    return path
+
+
+def test_a_grid_too_large_for_the_memory_stops_before_any_work(scene, tmp_path):
+    """20 000 000 × 8 pixels: one strip alone needs ~100 GB."""
+    huge = _sparse_grid_like(scene.landsat, tmp_path / "huge_TOA_RAD_B1-2-3-4-5.tif", 20_000_000)
     with pytest.raises(GociResampleError) as raised:
         resample_pair(scene.goci, huge, tmp_path / "o.tif")
     message = str(raised.value)
@@ -204,30 +204,20 @@ def test_batch_runs_no_more_workers_than_the_memory_holds(batch_root, tmp_path):
 
     root, _ = batch_root
     lines = []
-    huge = root.parent / "huge_root"
+    huge = tmp_path / "input"
     for scene in sorted(p for p in root.iterdir() if p.is_dir())[:2]:
-        (huge / scene.name).mkdir(parents=True, exist_ok=True)
+        (huge / scene.name).mkdir(parents=True)
         for source in scene.iterdir():
             (huge / scene.name / source.name).symlink_to(source)
     # A grid 20 000 000 pixels wide in a third folder: more than any machine holds.
     [landsat] = (huge / scene.name).glob("*_TOA_RAD_B*.tif")
     wide = huge / "LC08_wide"
-    wide.mkdir(exist_ok=True)
-    with rasterio.open(landsat) as src:
-        profile = src.profile | {
-            "width": 20_000_000,
-            "height": 8,
-            "tiled": True,
-            "blockxsize": 256,
-            "blockysize": 256,
-            "sparse_ok": True,
-        }
-    with rasterio.open(wide / "wide_TOA_RAD_B1.tif", "w", **profile):
-        pass
+    wide.mkdir()
+    _sparse_grid_like(landsat, wide / "wide_TOA_RAD_B1.tif", 20_000_000)
     [goci] = (huge / scene.name).glob("*_subset_footprint.nc")
     (wide / goci.name).symlink_to(goci.resolve())
     batch = run_batch(
-        huge, tmp_path, ResampleOptions(method="nearest"), workers=3, log=lines.append
+        huge, tmp_path / "output", ResampleOptions(method="nearest"), workers=3, log=lines.append
     )
     reduced = [line for line in lines if line.startswith("WORKERS reduced from 3 to")]
     assert len(reduced) == 1

@@ -130,23 +130,9 @@ def resample_strip(
                     out[b, strip_row, col] = np.nan
                 continue
             if nearest and _nearest_in_cell(
-                src_xyz,
-                src_rows,
-                src_cols,
-                ci,
-                cj,
-                x,
-                y,
-                z,
-                step_m,
-                centre_error,
-                radius2,
-                values,
-                propagate,
-                out,
-                strip_row,
-                col,
-            ):
+                src_xyz, src_rows, src_cols, ci, cj, x, y, z, step_m, centre_error, radius2,
+                values, propagate, candidate_d2, candidate_index, out, strip_row, col,
+            ):  # fmt: skip
                 continue
             n = _collect(
                 src_xyz,
@@ -242,6 +228,8 @@ def _nearest_in_cell(
     radius2,
     values,
     propagate,
+    candidate_d2,
+    candidate_index,
     out,
     strip_row,
     col,
@@ -254,18 +242,16 @@ def _nearest_in_cell(
     j0 = int(math.floor(cj))
     steps_out = min(ci - i0 + 1.0, i0 + 2.0 - ci, cj - j0 + 1.0, j0 + 2.0 - cj) - centre_error
     bound = step_m * steps_out
+    n = _collect(
+        src_xyz, src_rows, src_cols, i0, i0 + 1, j0, j0 + 1, x, y, z,
+        min(bound * bound, radius2), candidate_d2, candidate_index,
+    )  # fmt: skip
     best = -1
-    best_d2 = min(bound * bound, radius2)
-    for i in range(max(i0, 0), min(i0 + 1, src_rows - 1) + 1):
-        start = i * src_cols
-        for s in range(start + max(j0, 0), start + min(j0 + 1, src_cols - 1) + 1):
-            dx = x - src_xyz[s, 0]
-            dy = y - src_xyz[s, 1]
-            dz = z - src_xyz[s, 2]
-            d2 = dx * dx + dy * dy + dz * dz
-            if d2 < best_d2:
-                best_d2 = d2
-                best = s
+    best_d2 = np.inf
+    for m in range(n):
+        if candidate_d2[m] < best_d2:
+            best_d2 = candidate_d2[m]
+            best = candidate_index[m]
     if best < 0:
         return False
     if not propagate:

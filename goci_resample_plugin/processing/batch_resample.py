@@ -1,7 +1,6 @@
 """``gociresample:batchresample``: resample every scene pair under an input root."""
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
@@ -10,14 +9,12 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
-    QgsProcessingUtils,
 )
-from qgis.PyQt.QtGui import QIcon
 
 from ..core import GociResampleError, run_batch
 from ..core.batch import FAILED, NO_PAIR, OK, SKIPPED
 from ..core.pair import sidecar_paths
-from ..core.paths import plugin_file
+from .algorithm import GociResampleAlgorithm
 from .layers import load_in_group
 from .parameters import (
     feedback_log,
@@ -44,7 +41,7 @@ REPORT, PROCESSED, SKIPPED_COUNT, FAILED_COUNT, NO_PAIR_COUNT = (
 )
 
 
-class BatchResampleAlgorithm(QgsProcessingAlgorithm):
+class BatchResampleAlgorithm(GociResampleAlgorithm):
     """Resamples the GOCI subset of every scene folder under a root onto its Landsat grid."""
 
     def name(self):
@@ -53,20 +50,8 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return tr("Resample GOCI onto Landsat grid (folder of scenes)")
 
-    def group(self):
-        return tr("Resampling")
-
-    def groupId(self):  # noqa: N802 (QGIS API)
-        return "resampling"
-
     def tags(self):
         return tr("goci,landsat,resample,batch,folder,pyresample,gaussian,nearest").split(",")
-
-    def icon(self):
-        return QIcon(str(plugin_file("resources", "icon.svg")))
-
-    def createInstance(self):  # noqa: N802 (QGIS API)
-        return BatchResampleAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(
@@ -124,10 +109,7 @@ class BatchResampleAlgorithm(QgsProcessingAlgorithm):
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
-        return QgsProcessingUtils.formatHelpMapAsHtml(self._help_map(), self)
-
-    def _help_map(self):
+    def help_map(self):
         return {
             "ALG_DESC": tr(
                 "Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat "

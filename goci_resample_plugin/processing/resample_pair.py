@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -11,12 +10,10 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
-    QgsProcessingUtils,
 )
-from qgis.PyQt.QtGui import QIcon
 
 from ..core import GociResampleError, resample_pair, scene_name
-from ..core.paths import plugin_file
+from .algorithm import GociResampleAlgorithm
 from .layers import load_styled
 from .parameters import (
     feedback_log,
@@ -35,7 +32,7 @@ GOCI, LANDSAT, OVERWRITE, OUTPUT, VALID_FRACTION = (
 )
 
 
-class ResamplePairAlgorithm(QgsProcessingAlgorithm):
+class ResamplePairAlgorithm(GociResampleAlgorithm):
     """Resamples every band of a GOCI subset NetCDF onto the exact grid of a Landsat GeoTIFF."""
 
     def name(self):
@@ -44,22 +41,10 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
     def displayName(self):  # noqa: N802 (QGIS API)
         return tr("Resample GOCI onto Landsat grid (one pair)")
 
-    def group(self):
-        return tr("Resampling")
-
-    def groupId(self):  # noqa: N802 (QGIS API)
-        return "resampling"
-
     def tags(self):
         return tr("goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour").split(
             ","
         )
-
-    def icon(self):
-        return QIcon(str(plugin_file("resources", "icon.svg")))
-
-    def createInstance(self):  # noqa: N802 (QGIS API)
-        return ResamplePairAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(
@@ -98,10 +83,7 @@ class ResamplePairAlgorithm(QgsProcessingAlgorithm):
             )
         )
 
-    def shortHelpString(self):  # noqa: N802 (QGIS API)
-        return QgsProcessingUtils.formatHelpMapAsHtml(self._help_map(), self)
-
-    def _help_map(self):
+    def help_map(self):
         return {
             "ALG_DESC": tr(
                 "Resamples every L_TOA_&lt;nm&gt; band of a GOCI subset NetCDF (curvilinear "

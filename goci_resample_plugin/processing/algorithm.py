@@ -1,0 +1,31 @@
+"""What every goci-resample algorithm shares: group, icon, help rendering, instance creation."""
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingUtils
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.paths import plugin_file
+from .parameters import tr
+
+
+class GociResampleAlgorithm(QgsProcessingAlgorithm):
+    """Base of the provider's algorithms; subclasses give ``name``, ``displayName``, ``tags``,
+    ``initAlgorithm``, ``processAlgorithm`` and ``help_map`` (``{parameter: text}``)."""
+
+    def group(self):
+        return tr("Resampling")
+
+    def groupId(self):  # noqa: N802 (QGIS API)
+        return "resampling"
+
+    def icon(self):
+        return QIcon(str(plugin_file("resources", "icon.svg")))
+
+    def createInstance(self):  # noqa: N802 (QGIS API)
+        return type(self)()
+
+    def shortHelpString(self):  # noqa: N802 (QGIS API)
+        return QgsProcessingUtils.formatHelpMapAsHtml(self.help_map(), self)
+
+    def help_map(self):
+        """``{"ALG_DESC": ..., parameter or output name: help text}`` (HTML allowed)."""
+        raise NotImplementedError
