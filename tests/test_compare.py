@@ -1,0 +1,71 @@
+"""compare_rasters: known answers from pairs generated from the same analytic field."""
+
+import numpy as np
+import pytest
+import rasterio
+
+from goci_resample_plugin.core import GociResampleError, resample_pair
+from goci_resample_plugin.core.compare import compare_rasters, parse_band_pairs
+from goci_resample_plugin.core.sample_data import SceneSpec, write_scene
+
+
+def _resampled_pair(root, **spec):
+    scene = write_scene(root, SceneSpec(width=1500, height=1500, seed=3, **spec))
+    return resample_pair(scene.goci, scene.landsat, root / "out.tif").output, scene.landsat
+
+
+@pytest.fixture(scope="module")
+def aligned(tmp_path_factory):
+    return _resampled_pair(tmp_path_factory.mktemp("aligned"))
+
+
+@pytest.fixture(scope="module")
+def shifted(tmp_path_factory):
+    return _resampled_pair(tmp_path_factory.mktemp("shifted"), goci_offset_m=(150.0, 90.0))
+
+
+def test_same_field_agrees_at_block_scale(aligned):
+    comparison = compare_rasters(*aligned)
+    assert [p.goci_wavelength_nm for p in comparison.pairs] == [443, 490, 555, 660, 865]
+    assert [p.landsat_band for p in comparison.pairs] == [1, 2, 3, 4, 5]
+    for pair in comparison.pairs:
+        assert pair.blocks.count > 1000
+        assert pair.blocks.r2 > 0.99
+        assert abs(pair.blocks.bias) < 0.005 * pair.blocks.mean_landsat
+        assert 0.9 < pair.blocks.slope < 1.1
+        assert pair.pixels.r2 < pair.blocks.r2  # Landsat's 30 m texture averages out
+    assert abs(comparison.shift.east_m) < 30 and abs(comparison.shift.north_m) < 30
+
+
+def test_known_misregistration_is_measured(shifted):
+    shift = compare_rasters(*shifted).shift
+    assert shift.east_m == pytest.approx(150.0, abs=30.0)
+    assert shift.north_m == pytest.approx(90.0, abs=30.0)
+    assert shift.confidence > 0.9 and shift.band_pair == "L_TOA_660:B4"
+
+
+def test_explicit_band_pairs(aligned):
+    comparison = compare_rasters(*aligned, band_pairs=parse_band_pairs("660:4, 865:5"))
+    assert [(p.goci_name, p.landsat_band) for p in comparison.pairs] == [
+        ("L_TOA_660", 4),
+        ("L_TOA_865", 5),
+    ]
+    assert len(comparison.table_rows()) == 4
+
+
+def test_a_band_pair_without_common_valid_pixels_is_a_clear_error(aligned, tmp_path):
+    resampled, landsat = aligned
+    empty = tmp_path / "empty_TOA_RAD_B1.tif"
+    with rasterio.open(landsat) as src:
+        profile = src.profile
+    with rasterio.open(empty, "w", **profile) as dst:
+        dst.write(np.zeros((profile["count"], profile["height"], profile["width"]), "float32"))
+    with pytest.raises(GociResampleError) as raised:
+        compare_rasters(resampled, empty)
+    assert "no pixel valid in both" in str(raised.value) and empty.name in str(raised.value)
+
+
+def test_bad_band_pairs_text_is_refused():
+    with pytest.raises(GociResampleError) as raised:
+        parse_band_pairs("443-1")
+    assert "<GOCI nm>:<Landsat band number>" in str(raised.value)
