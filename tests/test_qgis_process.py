@@ -11,7 +11,11 @@ from reference import agreement, reference_resample
 def test_zip_installed_in_a_fresh_profile_lists_every_algorithm(qgis_process):
     listing = json.loads(qgis_process("--json", "list", check=True).stdout)
     algorithms = listing["providers"]["gociresample"]["algorithms"]
-    assert set(algorithms) == {"gociresample:resamplepair", "gociresample:batchresample"}
+    assert set(algorithms) == {
+        "gociresample:resamplepair",
+        "gociresample:batchresample",
+        "gociresample:comparelandsat",
+    }
 
 
 def test_a_missing_library_keeps_the_algorithms_and_says_how_to_install_it(
@@ -164,3 +168,27 @@ def test_bad_inputs_exit_non_zero_with_the_message_of_the_table(qgis_process, sc
     assert EXPECTED[row] in completed.stdout + completed.stderr
     assert "Traceback" not in completed.stdout + completed.stderr
     assert not output.exists()
+
+
+def test_comparelandsat_writes_table_report_and_offset(qgis_process, scene, tmp_path):
+    import csv
+
+    from goci_resample_plugin.core import resample_pair
+
+    resampled = resample_pair(scene.goci, scene.landsat, tmp_path / "r.tif").output
+    completed = qgis_process(
+        "--json", "run", "gociresample:comparelandsat", "--", f"RESAMPLED={resampled}",
+        f"LANDSAT={scene.landsat}", "BAND_PAIRS=555:3,660:4", "BLOCK=16",
+        f"OUTPUT_TABLE={tmp_path / 't.csv'}", f"OUTPUT_REPORT={tmp_path / 'r.html'}", check=True,
+    )  # fmt: skip
+    results = json.loads(completed.stdout)["results"]
+    assert abs(results["SHIFT_X_M"]) < 30 and abs(results["SHIFT_Y_M"]) < 30
+    assert results["SHIFT_CONFIDENCE"] > 0.9
+    rows = list(csv.DictReader((tmp_path / "t.csv").open()))
+    assert [(r["goci_band"], r["scale"]) for r in rows] == [
+        ("L_TOA_555", "30m"), ("L_TOA_555", "block16"), ("L_TOA_660", "30m"),
+        ("L_TOA_660", "block16"),
+    ]  # fmt: skip
+    assert float(rows[1]["r2"]) > 0.99
+    report = (tmp_path / "r.html").read_text()
+    assert report.count('src="data:image/png;base64,') == 2 and "m east" in report

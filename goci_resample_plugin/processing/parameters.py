@@ -1,5 +1,7 @@
 """The resampling parameters every goci-resample algorithm shares (SPEC §5), and their help."""
 
+from pathlib import Path
+
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterDefinition,
@@ -153,3 +155,22 @@ def feedback_log(feedback):
             feedback.pushInfo(text)
 
     return log
+
+
+def raster_file(algorithm, parameters, name, context):
+    """Return the file behind a raster layer parameter, or fail with what to choose instead.
+
+    Raises:
+        QgsProcessingException: no layer, or a layer that is not a GDAL raster file.
+    """
+    layer = algorithm.parameterAsRasterLayer(parameters, name, context)
+    if layer is None:
+        raise QgsProcessingException(tr("{name}: choose a raster file.").format(name=name))
+    path = Path(layer.source().split("|")[0])
+    if layer.providerType() != "gdal" or not path.is_file():
+        raise QgsProcessingException(
+            tr(
+                "{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF."
+            ).format(parameter=name, name=layer.name(), source=layer.source())
+        )
+    return path

@@ -5,6 +5,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import plugin_file
 from .batch_resample import BatchResampleAlgorithm
+from .compare_landsat import CompareLandsatAlgorithm
 from .resample_pair import ResamplePairAlgorithm
 
 
@@ -32,3 +33,4 @@ class GociResampleProvider(QgsProcessingProvider):
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         self.addAlgorithm(ResamplePairAlgorithm())
         self.addAlgorithm(BatchResampleAlgorithm())
+        self.addAlgorithm(CompareLandsatAlgorithm())

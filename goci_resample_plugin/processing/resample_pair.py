@@ -1,7 +1,5 @@
 """``gociresample:resamplepair``: resample one GOCI subset onto one Landsat grid."""
 
-from pathlib import Path
-
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -17,6 +15,7 @@ from .algorithm import GociResampleAlgorithm
 from .layers import load_styled
 from .parameters import (
     feedback_log,
+    raster_file,
     resample_options,
     resampling_help,
     resampling_parameters,
@@ -122,7 +121,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         options = resample_options(self, parameters, context)
         goci_path = self.parameterAsFile(parameters, GOCI, context)
-        landsat_path = _landsat_file(self.parameterAsRasterLayer(parameters, LANDSAT, context))
+        landsat_path = raster_file(self, parameters, LANDSAT, context)
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
         try:
             result = resample_pair(
@@ -155,18 +154,3 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
             result.style,
         )
         return {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction}
-
-
-def _landsat_file(layer):
-    """Return the file behind the LANDSAT layer, or fail with what to choose instead."""
-    if layer is None:
-        raise QgsProcessingException(tr("LANDSAT: choose the Landsat GeoTIFF of the scene."))
-    path = Path(layer.source().split("|")[0])
-    if layer.providerType() != "gdal" or not path.is_file():
-        raise QgsProcessingException(
-            tr(
-                "LANDSAT layer {name} ({source}) is not a raster file. Choose the scene's "
-                "_TOA_RAD_B*.tif."
-            ).format(name=layer.name(), source=layer.source())
-        )
-    return path

@@ -1,0 +1,103 @@
+"""Write a ``Comparison``: the CSV table and a self-contained HTML report with plots."""
+
+import base64
+import csv
+import html
+import io
+from dataclasses import fields
+
+import numpy as np
+
+from .atomic import write_text_atomic
+from .compare import PairStatistics
+
+TABLE_COLUMNS = ("goci_band", "goci_wavelength_nm", "landsat_band", "landsat_wavelength_nm",
+                 "scale", *[f.name for f in fields(PairStatistics)])  # fmt: skip
+
+
+def write_table_csv(comparison, path):
+    """One row per band pair and scale (30 m, block), columns ``TABLE_COLUMNS``; atomic."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=TABLE_COLUMNS)
+    writer.writeheader()
+    for row in comparison.table_rows():
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+    write_text_atomic(path, text.getvalue())
+    return path
+
+
+def write_report_html(comparison, path):
+    """A single HTML file (plots embedded as PNG data): inputs, shift, table, one density plot
+    per band pair at block scale with the 1:1 line and the orthogonal fit; atomic."""
+    shift = comparison.shift
+    plots = "\n".join(
+        f'<figure><img alt="{html.escape(pair.goci_name)} vs Landsat B{pair.landsat_band}" '
+        f'src="data:image/png;base64,{_scatter_png(pair, comparison.block)}"></figure>'
+        for pair in comparison.pairs
+    )
+    header = "".join(f"<th>{html.escape(c)}</th>" for c in TABLE_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(row[c])}</td>" for c in TABLE_COLUMNS) + "</tr>"
+        for row in comparison.table_rows()
+    )
+    text = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>GOCI on Landsat vs Landsat: {html.escape(comparison.landsat.name)}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; font-size: 0.85em; }}
+td, th {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: right; }}
+figure {{ display: inline-block; margin: 0.5em; }}
+.shift {{ font-size: 1.2em; }}
+</style></head><body>
+<h1>GOCI on Landsat vs Landsat</h1>
+<p>Resampled GOCI: <code>{html.escape(str(comparison.resampled))}</code><br>
+Landsat: <code>{html.escape(str(comparison.landsat))}</code><br>
+Block: {comparison.block} × {comparison.block} target pixels (only blocks fully valid in both)</p>
+<h2>Offset</h2>
+<p class="shift">GOCI features sit <b>{shift.east_m:+.1f} m east</b> and
+<b>{shift.north_m:+.1f} m north</b> of Landsat's (band pair {html.escape(shift.band_pair)},
+confidence {shift.confidence:.3f}).</p>
+<h2>Statistics (x = Landsat, y = GOCI on Landsat)</h2>
+<table><tr>{header}</tr>{body}</table>
+<h2>Block-scale density plots</h2>
+{plots}
+</body></html>
+"""
+    write_text_atomic(path, text)
+    return path
+
+
+def _cell(value):
+    return f"{value:.4g}" if isinstance(value, float) else html.escape(str(value))
+
+
+def _scatter_png(pair, block):
+    """Base64 PNG: 2-D histogram of block means, the 1:1 line and the orthogonal fit."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    landsat, goci = pair.block_means
+    both = np.isfinite(landsat) & np.isfinite(goci)
+    x, y = landsat[both], goci[both]
+    figure = Figure(figsize=(4.2, 4.0), dpi=96)
+    FigureCanvasAgg(figure)
+    axis = figure.add_subplot()
+    if x.size:
+        low = float(min(x.min(), y.min()))
+        high = float(max(x.max(), y.max()))
+        axis.hist2d(x, y, bins=60, range=[[low, high], [low, high]], cmin=1, cmap="viridis")
+        line = np.array([low, high])
+        axis.plot(line, line, color="black", linewidth=0.8, label="1:1")
+        stats = pair.blocks
+        axis.plot(line, stats.slope * line + stats.intercept, color="tab:red", linewidth=1,
+                  label=f"fit y = {stats.slope:.3f} x {stats.intercept:+.2f}")  # fmt: skip
+        axis.legend(loc="upper left", fontsize=8)
+        axis.set_title(f"{pair.goci_name} vs B{pair.landsat_band}: R² {stats.r2:.4f}, "
+                       f"N {stats.count}", fontsize=9)  # fmt: skip
+    axis.set_xlabel(f"Landsat B{pair.landsat_band} ({block} × {block} block mean)")
+    axis.set_ylabel(f"GOCI {pair.goci_name}")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
