@@ -166,3 +166,20 @@ def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_pa
             assert np.isfinite(dataset.read(1)).mean() == pytest.approx(
                 sidecar["bands"][0]["valid_fraction"]
             )
+
+
+def test_compare_adds_the_key_figures_to_the_report(batch_root, tmp_path):
+    root, good = batch_root
+    batch = run_batch(root, tmp_path, OPTIONS, compare=True)
+    rows = {row["scene"]: row for row in read_report(tmp_path / "batch_report.csv")}
+    for scene in good:
+        row = rows[scene]
+        # 220 × 200 pixels are too few 16-pixel blocks for an offset: left empty, not made up
+        assert row["shift_east_m"] == row["shift_north_m"] == ""
+        r2 = dict(item.split("=") for item in row["r2_by_band"].split(";"))
+        assert set(r2) == {"443", "490", "555", "660", "865"}
+        assert all(float(value) > 0.95 for value in r2.values())
+        [html] = (tmp_path / scene).glob("*_comparison.html")
+        assert "m east" in html.read_text()
+    assert rows["LC08_L1TP_116040_20200412_20200422_01_T1"]["r2_by_band"] == ""
+    assert batch.counts()["ok"] == 3

@@ -95,6 +95,7 @@ def test_batch_algorithm_parameters_follow_the_public_contract(plugin):
         "OVERWRITE",
         "WRITE_NPY",
         "WORKERS",
+        "COMPARE",
         "LOAD_OUTPUTS",
         "OUTPUT_ROOT",
     ]

@@ -16,6 +16,7 @@ makes a process pool), with identical results.
 import concurrent.futures
 import contextlib
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .atomic import atomic_output
@@ -55,6 +56,8 @@ class SceneResult:
         output: the output GeoTIFF (``None`` when there is none).
         valid_fraction: fraction of the grid valid in every band (``None`` when unknown).
         landsat: the scene's Landsat file, when there is an output (to show them together).
+        figures: key figures of the comparison with Landsat when asked for (report columns
+            ``COMPARE_COLUMNS``).
     """
 
     scene: str
@@ -64,6 +67,7 @@ class SceneResult:
     output: Path = None
     valid_fraction: float = None
     landsat: Path = None
+    figures: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ def run_batch(
     progress=None,
     is_cancelled=None,
     log=None,
+    compare=False,
 ):
     """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
 
@@ -107,6 +112,8 @@ def run_batch(
         is_cancelled: optional callable; when it returns True the run stops within a block
             of rows, finished outputs stay and no partial file is left.
         log: optional callable taking a line of text.
+        compare: also compare each output with its Landsat file (``core.compare``) and put
+            the key figures in the report.
 
     Returns:
         BatchResult (scene results in the order they finished).
@@ -133,7 +140,11 @@ def run_batch(
         log(f"{result.scene}: {result.status} ({result.seconds:.1f} s) {result.message}")
 
     settings = dict(
-        output_root=output_root, options=options, overwrite=overwrite, write_npy=write_npy
+        output_root=output_root,
+        options=options,
+        overwrite=overwrite,
+        write_npy=write_npy,
+        compare=compare,
     )
     if executor is None and workers > 1:
         workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), log)
@@ -161,9 +172,12 @@ def process_scene(
     progress=None,
     is_cancelled=None,
     log=None,
+    compare=False,
 ):
     """Resample one ``SceneFolder`` and return its :class:`SceneResult`; never raises for a
-    bad scene (its problem becomes the result's message).
+    bad scene (its problem becomes the result's message). With ``compare``, a finished or
+    skipped output is also compared with Landsat (``<stem>_comparison.csv``/``.html`` next to
+    it, key figures in the result).
 
     Raises:
         ResampleCancelled: ``is_cancelled`` returned True; nothing partial is left.
@@ -177,7 +191,7 @@ def process_scene(
     if not overwrite:
         existing = _complete_output(output, options, write_npy)
         if existing is not None:
-            return SceneResult(
+            skipped = SceneResult(
                 scene.name,
                 SKIPPED,
                 existing["message"],
@@ -186,6 +200,7 @@ def process_scene(
                 existing["valid_fraction"],
                 scene.landsat,
             )
+            return _with_comparison(skipped, started) if compare else skipped
     try:
         result = resample_pair(
             scene.goci,
@@ -220,7 +235,7 @@ def process_scene(
             time.perf_counter() - started,
         )
     message = f"{result.valid_fraction:.1%} of the grid valid in every band"
-    return SceneResult(
+    done = SceneResult(
         scene.name,
         OK,
         message,
@@ -229,6 +244,32 @@ def process_scene(
         result.valid_fraction,
         scene.landsat,
     )
+    return _with_comparison(done, started) if compare else done
+
+
+def _with_comparison(result, started):
+    """``result`` with the comparison's key figures (or why it failed, in the message)."""
+    from .compare import compare_rasters
+    from .compare_report import write_report_html, write_table_csv
+
+    stem = result.output.with_suffix("")
+    try:
+        comparison = compare_rasters(result.output, result.landsat)
+        write_table_csv(comparison, stem.with_name(f"{stem.name}_comparison.csv"))
+        write_report_html(comparison, stem.with_name(f"{stem.name}_comparison.html"))
+    except GociResampleError as error:
+        return replace(result, message=f"{result.message}; comparison failed: {error}",
+                       seconds=time.perf_counter() - started)  # fmt: skip
+    shift, pairs = comparison.shift, comparison.pairs
+    measured = math.isfinite(shift.east_m)  # small scenes have too few blocks for an offset
+    figures = {
+        "shift_east_m": f"{shift.east_m:.1f}" if measured else "",
+        "shift_north_m": f"{shift.north_m:.1f}" if measured else "",
+        "shift_confidence": f"{shift.confidence:.3f}" if measured else "",
+        "r2_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.r2:.4f}" for p in pairs),
+        "bias_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.bias:.4g}" for p in pairs),
+    }
+    return replace(result, figures=figures, seconds=time.perf_counter() - started)
 
 
 def export_npy(output):

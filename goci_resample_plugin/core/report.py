@@ -9,7 +9,11 @@ from .atomic import write_text_atomic
 from .errors import GociResampleError
 
 REPORT_NAME = "batch_report.csv"
-COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction")
+COMPARE_COLUMNS = ("shift_east_m", "shift_north_m", "shift_confidence", "r2_by_band",
+                   "bias_by_band")  # fmt: skip
+"""Filled when the batch compares each output with Landsat (block-scale R² and bias per GOCI
+band as ``443=0.9991;490=…``)."""
+COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *COMPARE_COLUMNS)
 
 
 class BatchReport:
@@ -38,6 +42,7 @@ class BatchReport:
                         f"{result.seconds:.2f}",
                         str(result.output or ""),
                         "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
+                        *(result.figures.get(column, "") for column in COMPARE_COLUMNS),
                     ]
                 )
                 handle.flush()

@@ -32,6 +32,7 @@ INPUT_ROOT, OUTPUT_ROOT, OVERWRITE, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
     "WORKERS",
     "LOAD_OUTPUTS",
 )
+COMPARE = "COMPARE"
 REPORT, PROCESSED, SKIPPED_COUNT, FAILED_COUNT, NO_PAIR_COUNT = (
     "REPORT",
     "PROCESSED",
@@ -89,6 +90,11 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         self.addParameter(workers)
         self.addParameter(
             QgsProcessingParameterBoolean(
+                COMPARE, tr("Compare each result with its Landsat scene"), defaultValue=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
                 LOAD_OUTPUTS,
                 tr("Load each result with its Landsat layer (one group per scene)"),
                 defaultValue=False,
@@ -139,6 +145,12 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 "own process). Each worker needs up to about 2 GB for a full Landsat scene; "
                 "more workers than CPU cores does not help. Results are identical."
             ),
+            COMPARE: tr(
+                "Off (default). On: each result is also compared with its Landsat file as the "
+                "Compare algorithm does (&lt;output stem&gt;_comparison.csv and .html next to "
+                "it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, "
+                "shift_confidence) and the block-scale R² and bias per GOCI band."
+            ),
             LOAD_OUTPUTS: tr(
                 "Off (default). On: when the run ends, each result and its Landsat layer load "
                 "into a layer group named after the scene, the result styled as a true-colour "
@@ -166,6 +178,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 progress=lambda fraction: feedback.setProgress(100.0 * fraction),
                 is_cancelled=feedback.isCanceled,
                 log=feedback_log(feedback),
+                compare=self.parameterAsBool(parameters, COMPARE, context),
             )
         except GociResampleError as error:
             raise QgsProcessingException(str(error)) from None
