@@ -63,7 +63,7 @@ def test_outputs_only_for_good_scenes_with_sidecars_and_npy(batch_root, first_ru
     expected = sorted(
         f"{scene}/{stem}{suffix}"
         for scene in good
-        for suffix in [".tif", ".json", ".qml"] + [f"_{b}.npy" for b in bands]
+        for suffix in [".tif", ".json", ".qml", "_landsat.qml"] + [f"_{b}.npy" for b in bands]
     )
     assert written == expected
     scene = output_root / good[0]

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from qgis.core import (
     QgsApplication,
@@ -59,26 +60,60 @@ def test_parameters_follow_the_public_contract(plugin):
     assert [o.name() for o in algorithm.outputDefinitions()] == ["OUTPUT", "VALID_FRACTION"]
 
 
-def test_run_and_load_results_loads_a_named_true_colour_layer(plugin, scene, tmp_path):
+def test_run_and_load_results_puts_result_and_landsat_in_one_scene_group(plugin, scene, tmp_path):
     import processing
 
-    QgsProject.instance().clear()
+    project = QgsProject.instance()
+    project.clear()
     output = tmp_path / "GOCI_on_Landsat_demo_GAUSS.tif"
     results = processing.runAndLoadResults(
         "gociresample:resamplepair",
         {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat), "OUTPUT": str(output)},
     )
     assert results["OUTPUT"] == str(output) and 0.3 < results["VALID_FRACTION"] <= 1.0
-    layers = list(QgsProject.instance().mapLayers().values())
-    assert [layer.name() for layer in layers] == [f"{scene.scene_dir.name} GOCI GAUSS"]
-    renderer = layers[0].renderer()
-    assert renderer.type() == "multibandcolor"
-    assert (renderer.redBand(), renderer.greenBand(), renderer.blueBand()) == (4, 3, 2)
+    name = scene.scene_dir.name
+    [group] = project.layerTreeRoot().findGroups()
+    assert group.name() == name
+    assert [node.name() for node in group.findLayers()] == [f"{name} GOCI GAUSS", f"{name} Landsat"]
+    goci, landsat = (node.layer() for node in group.findLayers())
     red = json.loads(output.with_suffix(".json").read_text())["bands"][3]
     assert red["name"] == "L_TOA_660"
-    enhancement = renderer.redContrastEnhancement()
-    assert enhancement.minimumValue() == pytest.approx(red["p2"])
-    assert enhancement.maximumValue() == pytest.approx(red["p98"])
+    for layer, bands in ((goci, (4, 3, 2)), (landsat, (4, 3, 2))):
+        renderer = layer.renderer()
+        assert renderer.type() == "multibandcolor"
+        assert (renderer.redBand(), renderer.greenBand(), renderer.blueBand()) == bands
+        enhancement = renderer.redContrastEnhancement()
+        assert enhancement.minimumValue() == pytest.approx(red["p2"])
+        assert enhancement.maximumValue() == pytest.approx(red["p98"])
+    # What the user sees: render each layer alone and compare the pixels.
+    goci_image = _render(goci, landsat.extent())
+    landsat_image = _render(landsat, landsat.extent())
+    both = (goci_image.sum(axis=2) > 0) & (landsat_image.sum(axis=2) > 0)
+    assert both.mean() > 0.3, "both layers must show the scene"
+    difference = np.abs(goci_image.astype(int) - landsat_image.astype(int))[both].mean()
+    spread = landsat_image[both].astype(int).std()
+    assert difference < 0.35 * spread, (difference, spread)
+
+
+def _render(layer, extent, size=240):
+    """Render one layer headless (QgsMapRendererParallelJob) to an (h, w, 3) uint8 array."""
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(size, size))
+    settings.setBackgroundColor(QColor(0, 0, 0))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage().convertToFormat(QImage.Format.Format_RGB888)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), dtype=np.uint8)
+    return data.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3)
 
 
 def test_batch_algorithm_parameters_follow_the_public_contract(plugin):

@@ -27,7 +27,7 @@ from .options import ResampleOptions
 from .provenance import library_versions, plugin_version
 from .scenes import LANDSAT_MARKER
 from .statistics import BandStatistics
-from .style import style_qml
+from .style import landsat_style_qml, style_qml
 
 BLOCK_BUDGET_BYTES = 256 * 2**20
 """Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
@@ -70,6 +70,8 @@ class PairResult:
         bands: per band ``{"name", "wavelength_nm", "units", statistics...}``.
         seconds: wall time per stage (``read``, ``resample``, ``write``, ``total``).
         engine: the resampling engine that ran.
+        landsat_style: style for the Landsat layer shown next to the output (same channels
+            and display limits; ``<output stem>_landsat.qml``), None if not written.
     """
 
     output: Path
@@ -79,6 +81,7 @@ class PairResult:
     bands: list
     seconds: dict = field(default_factory=dict)
     engine: str = ""
+    landsat_style: Path = None
 
 
 def output_name(goci_path, options):
@@ -96,6 +99,12 @@ def sidecar_paths(output):
     """Return the (json, qml) sidecar paths of an output GeoTIFF."""
     output = Path(output)
     return output.with_suffix(".json"), output.with_suffix(".qml")
+
+
+def landsat_style_path(output):
+    """Return the path of the Landsat layer style written next to an output GeoTIFF."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}_landsat.qml")
 
 
 ENGINES = ("auto", "grid", "kdtree")
@@ -183,10 +192,7 @@ def resample_pair(
                 )
                 if all(s.count == 0 for s in statistics):
                     raise GociResampleError(_no_overlap_message(subset, grid, options.radius_m))
-                write_text_atomic(
-                    qml_path,
-                    style_qml(subset.wavelengths, [s.percentiles() for s in statistics]),
-                )
+                landsat_qml = _write_styles(output_path, subset, grid, statistics)
                 seconds["total"] = time.perf_counter() - started
                 result = PairResult(
                     output=output_path,
@@ -204,6 +210,7 @@ def resample_pair(
                     ],
                     seconds=seconds,
                     engine=resampler.name,
+                    landsat_style=landsat_qml,
                 )
                 write_text(
                     json_temporary, json.dumps(_sidecar(result, subset, grid, options), indent=2)
@@ -229,6 +236,19 @@ def pair_memory_bytes(width, bands, goci_pixels):
         + GDAL_CACHE_MB * 2**20
         + BLOCK_BUDGET_BYTES
     )
+
+
+def _write_styles(output_path, subset, grid, statistics):
+    """Write the output's ``.qml`` and, when the Landsat file has bands 2–4, the matching
+    Landsat style; return the latter's path (or None)."""
+    stretches = [s.percentiles() for s in statistics]
+    write_text_atomic(sidecar_paths(output_path)[1], style_qml(subset.wavelengths, stretches))
+    landsat_qml = landsat_style_qml(subset.wavelengths, stretches)
+    if landsat_qml is None or grid.band_count < 4:
+        return None
+    path = landsat_style_path(output_path)
+    write_text_atomic(path, landsat_qml)
+    return path
 
 
 def _make_resampler(subset, grid, options, engine, log):

@@ -18,6 +18,10 @@ def nearest_band(wavelengths, target_nm):
     return distances.index(min(distances)) + 1
 
 
+LANDSAT_TRUE_COLOUR_BANDS = {"red": 4, "green": 3, "blue": 2}
+"""Landsat 8/9 OLI bands shown in the same channels as ``TRUE_COLOUR_NM``."""
+
+
 def style_qml(wavelengths, stretches):
     """Return the QML text of the plugin's style for a resampled raster.
 
@@ -30,21 +34,46 @@ def style_qml(wavelengths, stretches):
         A true-colour composite (660/555/490 nm or the nearest bands) when there are three
         bands or more, otherwise a grey stretch of the band nearest 555 nm.
     """
-    fields = {}
     if len(wavelengths) >= 3:
         template, channels = "true_colour.qml", TRUE_COLOUR_NM
     else:
         template, channels = "grey.qml", {"grey": TRUE_COLOUR_NM["green"]}
+    fields = {}
     for channel, target_nm in channels.items():
         band = nearest_band(wavelengths, target_nm)
-        low, high = stretches[band - 1]
-        if not (low == low and high == high) or high <= low:
-            low, high = 0.0, 1.0
-        fields |= {
-            f"{channel}_band": band,
-            f"{channel}_name": f"L_TOA_{wavelengths[band - 1]}",
-            f"{channel}_min": repr(float(low)),
-            f"{channel}_max": repr(float(high)),
-        }
+        fields |= _channel(channel, band, f"L_TOA_{wavelengths[band - 1]}", stretches[band - 1])
+    return _render(template, fields)
+
+
+def landsat_style_qml(wavelengths, stretches):
+    """Return the QML text for the Landsat layer shown next to a resampled raster: B4/B3/B2 in
+    the channels of GOCI 660/555/490 nm, with the same display limits, so that toggling the
+    two layers compares like with like (both are TOA radiance in the same units).
+
+    Returns None when the resampled raster has fewer than three bands.
+    """
+    if len(wavelengths) < 3:
+        return None
+    fields = {}
+    for channel, target_nm in TRUE_COLOUR_NM.items():
+        goci_band = nearest_band(wavelengths, target_nm)
+        landsat_band = LANDSAT_TRUE_COLOUR_BANDS[channel]
+        fields |= _channel(channel, landsat_band, f"B{landsat_band}", stretches[goci_band - 1])
+    return _render("true_colour.qml", fields)
+
+
+def _channel(channel, band, name, stretch):
+    low, high = stretch
+    if not (low == low and high == high) or high <= low:
+        low, high = 0.0, 1.0
+    return {
+        f"{channel}_band": band,
+        f"{channel}_name": name,
+        f"{channel}_min": repr(float(low)),
+        f"{channel}_max": repr(float(high)),
+    }
+
+
+def _render(template, fields):
     text = plugin_file("resources", "styles", template).read_text(encoding="utf-8")
     return Template(text).substitute(fields)

@@ -13,9 +13,8 @@ from qgis.core import (
 
 from ..core import GociResampleError, run_batch
 from ..core.batch import FAILED, NO_PAIR, OK, SKIPPED
-from ..core.pair import sidecar_paths
 from .algorithm import GociResampleAlgorithm
-from .layers import load_in_group
+from .layers import load_scene_pair
 from .parameters import (
     feedback_log,
     resample_options,
@@ -208,12 +207,6 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         for result in batch.scenes:
             if result.output is None or result.status not in (OK, SKIPPED):
                 continue
-            group = result.scene
-            load_in_group(context, result.landsat, f"{result.scene} Landsat", group, on_top=False)
-            load_in_group(
-                context,
-                result.output,
-                f"{result.scene} GOCI {options.suffix}",
-                group,
-                style_path=sidecar_paths(result.output)[1],
+            load_scene_pair(
+                context, result.output, result.landsat, result.scene, options.suffix, False
             )

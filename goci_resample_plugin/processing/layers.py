@@ -9,6 +9,8 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from ..core.pair import landsat_style_path, sidecar_paths
+
 
 class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
     """Once Processing has loaded a layer (main thread): apply a ``.qml`` style and move the
@@ -58,12 +60,36 @@ def _move_into_group(project, layer, group_name, on_top):
     node.parent().removeChildNode(node)
 
 
-def load_styled(context, output_id, name, style_path):
-    """If Processing will load ``output_id`` on completion, name it and style it on load."""
-    if context.willLoadLayerOnCompletion(output_id):
-        details = context.layerToLoadOnCompletionDetails(output_id)
-        details.name = name
-        details.setPostProcessor(LayerPlacement.create(style_path))
+def load_styled(context, output_id, name, style_path, group=None):
+    """If Processing will load ``output_id`` on completion, name it, style it and put it on
+    top of ``group``; return whether it will be loaded."""
+    if not context.willLoadLayerOnCompletion(output_id):
+        return False
+    details = context.layerToLoadOnCompletionDetails(output_id)
+    details.name = name
+    details.setPostProcessor(LayerPlacement.create(style_path, group))
+    return True
+
+
+def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_destination):
+    """Load a result and its Landsat layer into the layer group ``scene``: the result on top in
+    its true-colour style, Landsat below in the matching style (same channels and limits,
+    ``<output stem>_landsat.qml``) for toggling or the transparency slider.
+
+    ``output_is_destination``: the output is the algorithm's own destination parameter
+    (loaded by Processing if the user asked for it) rather than a file found by a batch.
+    """
+    name = f"{scene} GOCI {method_suffix}"
+    style = sidecar_paths(output)[1]
+    if output_is_destination:
+        loading = load_styled(context, str(output), name, style, group=scene)
+    else:
+        loading = load_in_group(context, output, name, scene, style_path=style)
+    if loading:
+        landsat_style = landsat_style_path(output)
+        load_in_group(context, landsat, f"{scene} Landsat", scene,
+                      style_path=landsat_style if landsat_style.is_file() else None,
+                      on_top=False)  # fmt: skip
 
 
 def load_in_group(context, path, name, group, style_path=None, on_top=True):

@@ -12,7 +12,7 @@ from qgis.core import (
 
 from ..core import GociResampleError, resample_pair, scene_name
 from .algorithm import GociResampleAlgorithm
-from .layers import load_styled
+from .layers import load_scene_pair
 from .parameters import (
     feedback_log,
     raster_file,
@@ -147,10 +147,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 seconds=result.seconds["total"],
             )
         )
-        load_styled(
-            context,
-            output_path,
-            f"{scene_name(landsat_path)} GOCI {options.suffix}",
-            result.style,
+        load_scene_pair(
+            context, output_path, landsat_path, scene_name(landsat_path), options.suffix, True
         )
         return {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction}
