@@ -179,7 +179,8 @@ def test_comparelandsat_writes_table_report_and_offset(qgis_process, scene, tmp_
     completed = qgis_process(
         "--json", "run", "gociresample:comparelandsat", "--", f"RESAMPLED={resampled}",
         f"LANDSAT={scene.landsat}", "BAND_PAIRS=555:3,660:4", "BLOCK=16",
-        f"OUTPUT_TABLE={tmp_path / 't.csv'}", f"OUTPUT_REPORT={tmp_path / 'r.html'}", check=True,
+        f"OUTPUT_TABLE={tmp_path / 't.csv'}", f"OUTPUT_REPORT={tmp_path / 'r.html'}",
+        f"OUTPUT_DIFFERENCE={tmp_path / 'd.tif'}", check=True,
     )  # fmt: skip
     results = json.loads(completed.stdout)["results"]
     assert abs(results["SHIFT_X_M"]) < 30 and abs(results["SHIFT_Y_M"]) < 30
@@ -190,5 +191,9 @@ def test_comparelandsat_writes_table_report_and_offset(qgis_process, scene, tmp_
         ("L_TOA_660", "block16"),
     ]  # fmt: skip
     assert float(rows[1]["r2"]) > 0.99
+    with rasterio.open(tmp_path / "d.tif") as difference:
+        assert difference.descriptions == ("L_TOA_555-B3", "L_TOA_660-B4")
+        relative = difference.read(2)
+    assert np.nanmedian(np.abs(relative)) < 0.05
     report = (tmp_path / "r.html").read_text()
     assert report.count('src="data:image/png;base64,') == 2 and "m east" in report

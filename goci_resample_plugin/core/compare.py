@@ -381,3 +381,34 @@ def _valid_rectangle(valid):
         left += worst == "left"
         right -= worst == "right"
     return slice(top, bottom), slice(left, right)
+
+
+def write_difference(comparison, path):
+    """Write the relative difference (GOCI − Landsat) / Landsat of every compared band pair as
+    a float32 GeoTIFF on the same grid (NaN where either is invalid or Landsat is 0); one band
+    per pair, described ``L_TOA_<nm>-B<band>``; atomic, in strips."""
+    import rasterio
+    from rasterio.windows import Window
+
+    from .atomic import atomic_output
+    from .pair import GEOTIFF_PROFILE
+
+    with rasterio.open(comparison.resampled) as ours, rasterio.open(comparison.landsat) as theirs:
+        profile = GEOTIFF_PROFILE | {"width": ours.width, "height": ours.height,
+                                     "count": len(comparison.pairs), "crs": ours.crs,
+                                     "transform": ours.transform}  # fmt: skip
+        nodata = theirs.nodata
+        with atomic_output(path) as temporary, rasterio.open(temporary, "w", **profile) as out:
+            for number, pair in enumerate(comparison.pairs, start=1):
+                out.set_band_description(number, f"{pair.goci_name}-B{pair.landsat_band}")
+            for start in range(0, ours.height, STRIP_ROWS):
+                window = Window(0, start, ours.width, min(STRIP_ROWS, ours.height - start))
+                for number, pair in enumerate(comparison.pairs, start=1):
+                    y = ours.read(pair.goci_band, window=window).astype(np.float64)
+                    x = theirs.read(pair.landsat_band, window=window).astype(np.float64)
+                    if nodata is not None and not math.isnan(nodata):
+                        x[x == nodata] = np.nan
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        relative = np.where(x != 0, (y - x) / x, np.nan)
+                    out.write(relative.astype(np.float32), number, window=window)
+    return path

@@ -5,18 +5,23 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
 
 from ..core import GociResampleError
-from ..core.compare import compare_rasters, parse_band_pairs
+from ..core.compare import compare_rasters, parse_band_pairs, write_difference
 from ..core.compare_report import write_report_html, write_table_csv
 from .algorithm import GociResampleAlgorithm
 from .parameters import raster_file, tr
 
 RESAMPLED, LANDSAT, BAND_PAIRS, BLOCK = "RESAMPLED", "LANDSAT", "BAND_PAIRS", "BLOCK"
-OUTPUT_TABLE, OUTPUT_REPORT = "OUTPUT_TABLE", "OUTPUT_REPORT"
+OUTPUT_TABLE, OUTPUT_REPORT, OUTPUT_DIFFERENCE = (
+    "OUTPUT_TABLE",
+    "OUTPUT_REPORT",
+    "OUTPUT_DIFFERENCE",
+)
 SHIFT_X_M, SHIFT_Y_M, SHIFT_CONFIDENCE = "SHIFT_X_M", "SHIFT_Y_M", "SHIFT_CONFIDENCE"
 
 
@@ -46,6 +51,14 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             OUTPUT_TABLE, tr("Statistics table"), tr("CSV files (*.csv)")))  # fmt: skip
         self.addParameter(QgsProcessingParameterFileDestination(
             OUTPUT_REPORT, tr("Report"), tr("HTML files (*.html)")))  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(
+                OUTPUT_DIFFERENCE,
+                tr("Relative difference (GOCI − Landsat) / Landsat"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
         for name, description in (
             (SHIFT_X_M, tr("Offset of GOCI east of Landsat (m)")),
             (SHIFT_Y_M, tr("Offset of GOCI north of Landsat (m)")),
@@ -75,6 +88,10 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             BLOCK: tr("Block size in target pixels for the block statistics and the offset."),
             OUTPUT_TABLE: tr("CSV: one row per band pair and scale."),
             OUTPUT_REPORT: tr("Self-contained HTML: offset, table and density plots."),
+            OUTPUT_DIFFERENCE: tr(
+                "Optional GeoTIFF: (GOCI − Landsat) / Landsat per band pair, NaN where either "
+                "has no data. Skipped when left empty."
+            ),
         }
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
@@ -90,6 +107,9 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             )  # fmt: skip
             write_table_csv(comparison, table)
             write_report_html(comparison, report)
+            difference = self.parameterAsOutputLayer(parameters, OUTPUT_DIFFERENCE, context)
+            if difference:
+                write_difference(comparison, difference)
         except GociResampleError as error:
             raise QgsProcessingException(str(error)) from None
         for pair in comparison.pairs:
@@ -103,6 +123,7 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             f"(confidence {shift.confidence:.3f})"
         )
         return {
+            OUTPUT_DIFFERENCE: difference or None,
             OUTPUT_TABLE: table,
             OUTPUT_REPORT: report,
             SHIFT_X_M: shift.east_m,
