@@ -45,7 +45,8 @@ def write_report_html(comparison, path):
 <title>GOCI on Landsat vs Landsat: {html.escape(comparison.landsat.name)}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; font-size: 0.85em; }}
+table {{ border-collapse: collapse; font-size: 0.8em; }}
+.table {{ overflow-x: auto; }}
 td, th {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: right; }}
 figure {{ display: inline-block; margin: 0.5em; }}
 .shift {{ font-size: 1.2em; }}
@@ -59,7 +60,7 @@ Block: {comparison.block} × {comparison.block} target pixels (only blocks fully
 <b>{shift.north_m:+.1f} m north</b> of Landsat's (band pair {html.escape(shift.band_pair)},
 confidence {shift.confidence:.3f}).</p>
 <h2>Statistics (x = Landsat, y = GOCI on Landsat)</h2>
-<table><tr>{header}</tr>{body}</table>
+<div class="table"><table><tr>{header}</tr>{body}</table></div>
 <h2>Block-scale density plots</h2>
 {plots}
 </body></html>
