@@ -7,13 +7,14 @@ PLUGIN_DIR ?= $(QGIS_PLUGINS)
 DEMO_DIR ?= demo_output
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-runtime lint test demo bench package deploy clean
+.PHONY: help setup setup-runtime lint test demo bench translations package deploy clean
 
 help:
 	@echo "make demo     generate a sample pair, resample it with qgis_process, write a quick-look"
 	@echo "make test     install what is missing, then run the whole test suite"
 	@echo "make bench    time the engines against GDAL's geolocation warp (bench/results.md)"
 	@echo "make lint     ruff (lint and format) and bandit; make test runs it too"
+	@echo "make translations  update i18n/*.ts from the code and compile .qm"
 	@echo "make package  write dist/goci_resample_plugin.zip (QGIS: Install from ZIP)"
 	@echo "make deploy   install the plugin into PLUGIN_DIR=$(PLUGIN_DIR)"
 	@echo "make clean    remove build products, demo output and caches"
@@ -41,6 +42,13 @@ demo: setup-runtime
 
 bench: setup
 	@$(PYTHON) scripts/bench.py $(BENCH_ARGS)
+
+# Update the .ts sources from the tr() calls (pylupdate5 keeps existing translations), then
+# compile them to .qm (make package and make deploy compile them too).
+translations: setup-runtime
+	@pylupdate5 -noobsolete goci_resample_plugin/*.py goci_resample_plugin/processing/*.py \
+		-ts $(wildcard i18n/*.ts)
+	@lrelease -silent i18n/*.ts
 
 package:
 	@$(PYTHON) scripts/package.py zip dist/goci_resample_plugin.zip

@@ -1,7 +1,9 @@
-"""The QGIS plugin: registers the goci-resample Processing provider."""
+"""The QGIS plugin: registers the goci-resample Processing provider in the user's language."""
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
+from .core.paths import plugin_file
 from .processing.provider import GociResampleProvider
 
 
@@ -11,6 +13,7 @@ class GociResamplePlugin:
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
+        self.translator = _load_translator()
 
     def initProcessing(self):  # noqa: N802 (QGIS plugin API)
         """Register the provider; QGIS calls this in the desktop and in qgis_process."""
@@ -26,3 +29,22 @@ class GociResamplePlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
+
+
+def _load_translator():
+    """Install the translation for QGIS's user locale (``i18n/goci_resample_<lang>.qm``), if
+    there is one; return it (or None)."""
+    locale = str(QgsSettings().value("locale/userLocale", "") or "")
+    for name in filter(None, (locale, locale[:2])):
+        try:
+            path = plugin_file("i18n", f"goci_resample_{name}.qm")
+        except FileNotFoundError:
+            continue
+        translator = QTranslator()
+        if translator.load(str(path)):
+            QCoreApplication.installTranslator(translator)
+            return translator
+    return None

@@ -11,6 +11,7 @@ fixed timestamps and permissions, so the same sources give the same bytes.
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -18,8 +19,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN = "goci_resample_plugin"
-TOP_LEVEL = ("metadata.txt", "LICENSE", "resources")
+TOP_LEVEL = ("metadata.txt", "LICENSE", "resources", "i18n")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def compile_translations():
+    """Compile ``i18n/*.ts`` to ``.qm`` with Qt's lrelease (Debian qttools5-dev-tools), when
+    it is installed; without it the plugin ships untranslated."""
+    sources = sorted((REPO / "i18n").glob("*.ts"))
+    lrelease = shutil.which("lrelease")
+    if sources and lrelease:
+        subprocess.run([lrelease, "-silent", *map(str, sources)], check=True)
 
 
 def plugin_files():
@@ -30,12 +40,15 @@ def plugin_files():
             yield source, inside
             continue
         for path in sorted(source.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            if path.suffix in (".pyc", ".ts") or "__pycache__" in path.parts:
+                continue
+            if path.is_file():
                 yield path, inside / path.relative_to(source)
 
 
 def build_plugin_dir(plugins_dir):
     """Write ``plugins_dir/goci_resample_plugin/``; replace an existing copy. Return its path."""
+    compile_translations()
     plugins_dir = Path(plugins_dir)
     plugins_dir.mkdir(parents=True, exist_ok=True)
     target = plugins_dir / PLUGIN
@@ -56,6 +69,7 @@ def build_plugin_dir(plugins_dir):
 
 def build_zip(archive):
     """Write the reproducible plugin ZIP to ``archive`` atomically; return its path."""
+    compile_translations()
     archive = Path(archive)
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_name(f".{archive.name}.partial-{os.getpid()}")

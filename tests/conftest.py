@@ -115,6 +115,7 @@ def qgis_process(tmp_path_factory):
     )
 
     def run(*args, check=False, env=None):
+        """Run qgis_process.bin with ``args``; ``env`` adds variables (e.g. another profile)."""
         completed = subprocess.run(
             [QGIS_PROCESS, *args],
             env=base_env | (env or {}),
@@ -129,4 +130,5 @@ def qgis_process(tmp_path_factory):
         return completed
 
     run("plugins", "enable", "goci_resample_plugin", check=True)
+    run.profile = profile
     return run

@@ -24,7 +24,10 @@ def test_zip_holds_one_plugin_folder_without_tests_or_caches(tmp_path):
         "metadata.txt",
         "resources",
         "LICENSE",
+        "i18n",
     }
+    assert "goci_resample_plugin/i18n/goci_resample_zh.qm" in names
+    assert not [name for name in names if name.endswith(".ts")]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     assert "goci_resample_plugin/resources/icon.svg" in names
     metadata = configparser.ConfigParser(interpolation=None)

@@ -1,6 +1,7 @@
 """Real qgis_process runs of the packaged plugin in a throw-away profile."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -197,3 +198,26 @@ def test_comparelandsat_writes_table_report_and_offset(qgis_process, scene, tmp_
     assert np.nanmedian(np.abs(relative)) < 0.05
     report = (tmp_path / "r.html").read_text()
     assert report.count('src="data:image/png;base64,') == 2 and "m east" in report
+
+
+def test_the_algorithms_speak_the_users_language(qgis_process, tmp_path):
+    """A profile whose QGIS locale is zh_CN lists the algorithms in Chinese."""
+    import shutil
+
+    profile = tmp_path / "zh_profile"
+    plugins = Path("profiles") / "default" / "python" / "plugins"
+    shutil.copytree(qgis_process.profile / plugins, profile / plugins)
+    settings = profile / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[locale]\nuserLocale=zh_CN\noverrideFlag=true\n", encoding="utf-8")
+    profile.chmod(0o700)
+    env = {"QGIS_CUSTOM_CONFIG_PATH": str(profile), "XDG_CONFIG_HOME": str(profile),
+           "XDG_RUNTIME_DIR": str(profile)}  # fmt: skip
+    qgis_process("plugins", "enable", "goci_resample_plugin", check=True, env=env)
+    listing = json.loads(qgis_process("--json", "list", check=True, env=env).stdout)
+    names = {
+        algorithm_id: details["name"]
+        for algorithm_id, details in listing["providers"]["gociresample"]["algorithms"].items()
+    }
+    assert names["gociresample:resamplepair"] == "将 GOCI 重采样到 Landsat 网格（单对影像）"
+    assert names["gociresample:comparelandsat"] == "比较重采样后的 GOCI 与 Landsat"

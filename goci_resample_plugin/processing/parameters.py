@@ -15,10 +15,13 @@ from ..core import GociResampleError, ResampleOptions, parse_wavelengths
 from ..core.dependencies import require_dependencies
 from ..core.options import INVALID_POLICIES, METHODS
 
+TRANSLATION_CONTEXT = "@default"
+"""The context ``pylupdate5`` gives plain ``tr("...")`` calls (see ``make translations``)."""
+
 
 def tr(text):
-    """Translate a user-visible string in the plugin's context."""
-    return QCoreApplication.translate("GociResample", text)
+    """Translate a user-visible string with the plugin's translator (``i18n/*.qm``)."""
+    return QCoreApplication.translate(TRANSLATION_CONTEXT, text)
 
 
 METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
