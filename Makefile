@@ -7,13 +7,14 @@ PLUGIN_DIR ?= $(QGIS_PLUGINS)
 DEMO_DIR ?= demo_output
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-runtime lint test demo bench translations package deploy clean
+.PHONY: help setup setup-runtime lint test demo bench docs translations package deploy clean
 
 help:
 	@echo "make demo     generate a sample pair, resample it with qgis_process, write a quick-look"
 	@echo "make test     install what is missing, then run the whole test suite"
 	@echo "make bench    time the engines against GDAL's geolocation warp (bench/results.md)"
 	@echo "make lint     ruff (lint and format) and bandit; make test runs it too"
+	@echo "make docs     re-render the screenshots in docs/img (real dialogs, headless)"
 	@echo "make translations  update i18n/*.ts from the code and compile .qm"
 	@echo "make package  write dist/goci_resample_plugin.zip (QGIS: Install from ZIP)"
 	@echo "make deploy   install the plugin into PLUGIN_DIR=$(PLUGIN_DIR)"
@@ -49,6 +50,13 @@ translations: setup-runtime
 	@pylupdate5 -noobsolete goci_resample_plugin/*.py goci_resample_plugin/processing/*.py \
 		-ts $(wildcard i18n/*.ts)
 	@lrelease -silent i18n/*.ts
+
+# Screenshots of the real dialogs and map for docs/ (headless, throw-away QGIS profile).
+docs: setup
+	@profile=$$(mktemp -d) && chmod 700 $$profile && \
+	QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile \
+	XDG_RUNTIME_DIR=$$profile $(VENV)/bin/python -m pytest -q -p no:xdist -p no:cacheprovider \
+	scripts/screenshots.py; status=$$?; rm -rf $$profile; exit $$status
 
 package:
 	@$(PYTHON) scripts/package.py zip dist/goci_resample_plugin.zip

@@ -30,6 +30,7 @@ def test_provider_and_algorithm_are_registered(plugin):
     assert algorithm is not None
     assert "Landsat" in algorithm.displayName()
     assert "exp(-d²/SIGMA²)" in algorithm.shortHelpString()
+    assert algorithm.helpUrl().endswith("/docs/user-guide.md")
 
 
 def test_parameters_follow_the_public_contract(plugin):

@@ -7,12 +7,17 @@ import platform
 from .paths import plugin_file
 
 
-@functools.lru_cache(maxsize=1)
-def plugin_version():
-    """Return the plugin version from ``metadata.txt`` (the one source of plugin metadata)."""
+@functools.cache
+def plugin_metadata(key):
+    """Return ``key`` of ``metadata.txt``'s [general] section (the one source of metadata)."""
     metadata = configparser.ConfigParser(interpolation=None)
     metadata.read(plugin_file("metadata.txt"), encoding="utf-8")
-    return metadata.get("general", "version")
+    return metadata.get("general", key)
+
+
+def plugin_version():
+    """Return the plugin version from ``metadata.txt``."""
+    return plugin_metadata("version")
 
 
 def library_versions():

@@ -4,6 +4,7 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingUtils
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import plugin_file
+from ..core.provenance import plugin_metadata
 from .parameters import tr
 
 
@@ -22,6 +23,9 @@ class GociResampleAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802 (QGIS API)
         return type(self)()
+
+    def helpUrl(self):  # noqa: N802 (QGIS API)
+        return f"{plugin_metadata('homepage')}/blob/main/docs/user-guide.md"
 
     def shortHelpString(self):  # noqa: N802 (QGIS API)
         return QgsProcessingUtils.formatHelpMapAsHtml(self.help_map(), self)

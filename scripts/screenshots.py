@@ -1,0 +1,82 @@
+"""``make docs``: screenshots of the real Processing dialogs and of the map, rendered headless.
+
+Run through pytest so that pytest-qgis provides QGIS, Processing and a stand-in for iface:
+``.venv/bin/python -m pytest -p no:xdist -p no:cacheprovider scripts/screenshots.py``
+(``make docs`` does this, with a throw-away QGIS profile). Writes ``docs/img/*.png``: each
+algorithm's dialog, and the map after resamplepair (the result and its Landsat layer alone).
+"""
+
+import sys
+from pathlib import Path
+
+from qgis.core import QgsApplication, QgsMapRendererParallelJob, QgsMapSettings, QgsProject
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from goci_resample_plugin import classFactory  # noqa: E402
+from goci_resample_plugin.core.sample_data import SceneSpec, write_scene  # noqa: E402
+
+IMAGES = REPO / "docs" / "img"
+
+
+def test_screenshots(qgis_app, qgis_iface, qgis_processing):
+    """Not a test: the docs' screenshot generator, run by ``make docs``."""
+    from qgis.gui import QgsBrowserGuiModel
+
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    browser = QgsBrowserGuiModel()
+    qgis_iface.browserModel = lambda: browser  # the dialog's file widgets ask for it
+    plugin = classFactory(qgis_iface)
+    plugin.initProcessing()
+    scene = write_scene(REPO / "demo_output" / "docs", SceneSpec(width=900, height=900, seed=5))
+    dialogs(IMAGES, scene)
+    map_views(IMAGES, scene)
+    plugin.unload()
+
+
+def dialogs(folder, scene):
+    """Each algorithm's dialog, parameters filled for the pair, advanced parameters shown."""
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+
+    registry = QgsApplication.processingRegistry()
+    for algorithm_id, values in (
+        ("gociresample:resamplepair", {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat)}),
+        ("gociresample:batchresample", {"INPUT_ROOT": str(scene.scene_dir.parent)}),
+        ("gociresample:comparelandsat", {}),
+    ):
+        dialog = AlgorithmDialog(registry.algorithmById(algorithm_id).create())
+        dialog.mainWidget().setParameters(values)
+        dialog.resize(980, 760)
+        dialog.show()
+        QgsApplication.processEvents()
+        dialog.grab().save(str(folder / f"{algorithm_id.split(':')[1]}_dialog.png"))
+        dialog.close()
+
+
+def map_views(folder, scene):
+    """The scene group after resamplepair: result over Landsat, and each layer alone."""
+    import processing
+
+    project = QgsProject.instance()
+    project.clear()
+    output = REPO / "demo_output" / "docs" / "GOCI_on_Landsat_docs_GAUSS.tif"
+    processing.runAndLoadResults("gociresample:resamplepair", {
+        "GOCI": str(scene.goci), "LANDSAT": str(scene.landsat), "OUTPUT": str(output),
+        "OVERWRITE": True,
+    })  # fmt: skip
+    [group] = project.layerTreeRoot().findGroups()
+    goci, landsat = (node.layer() for node in group.findLayers())
+    for name, layers in (("map_goci", [goci]), ("map_landsat", [landsat])):
+        settings = QgsMapSettings()
+        settings.setLayers(layers)
+        settings.setDestinationCrs(landsat.crs())
+        settings.setExtent(landsat.extent())
+        settings.setOutputSize(QSize(600, 600))
+        settings.setBackgroundColor(QColor(255, 255, 255))
+        job = QgsMapRendererParallelJob(settings)
+        job.start()
+        job.waitForFinished()
+        job.renderedImage().save(str(folder / f"{name}.png"))
