@@ -135,36 +135,17 @@ def resample_strip(
             ):  # fmt: skip
                 continue
             n = _collect(
-                src_xyz,
-                src_rows,
-                src_cols,
-                int(math.ceil(ci - reach)),
-                int(math.floor(ci + reach)),
-                int(math.ceil(cj - reach)),
-                int(math.floor(cj + reach)),
-                x,
-                y,
-                z,
-                radius2,
-                candidate_d2,
-                candidate_index,
-            )
+                src_xyz, src_rows, src_cols,
+                int(math.ceil(ci - reach)), int(math.floor(ci + reach)),
+                int(math.ceil(cj - reach)), int(math.floor(cj + reach)),
+                x, y, z, radius2, candidate_d2, candidate_index,
+            )  # fmt: skip
             if n > k:  # only then does the order matter: the k nearest (valid) ones count
                 _sort(candidate_d2, candidate_index, n)
             _combine(
-                candidate_d2,
-                candidate_index,
-                n,
-                values,
-                k,
-                sigma2,
-                propagate,
-                nearest,
-                weight,
-                out,
-                strip_row,
-                col,
-            )
+                candidate_d2, candidate_index, n, values, k, sigma2, propagate, nearest, weight,
+                out, strip_row, col,
+            )  # fmt: skip
 
 
 @numba.njit(inline="always", error_model="numpy")
