@@ -57,7 +57,7 @@ def build_plugin_dir(plugins_dir):
         for source, inside in plugin_files():
             destination = staging / inside
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
+            shutil.copy2(source, destination)  # keeps mtimes: numba's cache stays valid
         staging.chmod(0o755)
         if target.exists():
             shutil.rmtree(target)
