@@ -65,6 +65,12 @@ def test_a_band_pair_without_common_valid_pixels_is_a_clear_error(aligned, tmp_p
     assert "no pixel valid in both" in str(raised.value) and empty.name in str(raised.value)
 
 
+def test_a_band_pair_naming_a_missing_landsat_band_is_refused(aligned):
+    with pytest.raises(GociResampleError) as raised:
+        compare_rasters(*aligned, band_pairs=[(660, 9)])
+    assert "has no band 9; it has 5 bands" in str(raised.value)
+
+
 def test_bad_band_pairs_text_is_refused():
     with pytest.raises(GociResampleError) as raised:
         parse_band_pairs("443-1")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GociResampleError
+from .errors import GociResampleError, ResampleCancelled
 
 OLI_WAVELENGTHS_NM = (443, 482, 561, 655, 865, 1609, 2201)
 """Centre wavelengths of Landsat 8/9 OLI bands B1..B7, used when the bands carry no
@@ -141,7 +141,9 @@ def compare_rasters(resampled, landsat, band_pairs=None, block=16, is_cancelled=
         _check_same_grid(ours, theirs, resampled, landsat)
         goci_bands = _goci_bands(ours, resampled)
         landsat_wavelengths = _landsat_wavelengths(theirs)
-        pairs = _choose_pairs(band_pairs, goci_bands, landsat_wavelengths, resampled, landsat)
+        pairs = _choose_pairs(
+            band_pairs, goci_bands, landsat_wavelengths, theirs.count, resampled, landsat
+        )
         comparisons = [
             _compare_band(ours, theirs, goci_bands[nm], nm, band, landsat_wavelengths, block,
                           is_cancelled, resampled, landsat)
@@ -187,7 +189,7 @@ def _landsat_wavelengths(dataset):
     return wavelengths
 
 
-def _choose_pairs(band_pairs, goci_bands, landsat_wavelengths, resampled, landsat):
+def _choose_pairs(band_pairs, goci_bands, landsat_wavelengths, band_count, resampled, landsat):
     if band_pairs:
         for nm, band in band_pairs:
             if nm not in goci_bands:
@@ -195,10 +197,9 @@ def _choose_pairs(band_pairs, goci_bands, landsat_wavelengths, resampled, landsa
                     f"{resampled} has no band L_TOA_{nm}; it has "
                     f"{', '.join(str(w) for w in sorted(goci_bands))} nm. Change BAND_PAIRS."
                 )
-            if band not in landsat_wavelengths and band > max(landsat_wavelengths, default=0):
+            if band > band_count:
                 raise GociResampleError(
-                    f"{landsat} has no band {band}; it has {max(landsat_wavelengths)} bands. "
-                    "Change BAND_PAIRS."
+                    f"{landsat} has no band {band}; it has {band_count} bands. Change BAND_PAIRS."
                 )
         return list(band_pairs)
     pairs = []
@@ -265,7 +266,7 @@ def _compare_band(ours, theirs, goci_band, nm, landsat_band, wavelengths, block,
     means = np.full((2, block_rows, block_cols), np.nan)
     for start in range(0, ours.height, rows_per_strip):
         if is_cancelled is not None and is_cancelled():
-            raise GociResampleError("Cancelled by the user.")
+            raise ResampleCancelled()
         window = Window(0, start, ours.width, min(rows_per_strip, ours.height - start))
         y = ours.read(number, window=window).astype(np.float64)
         x = theirs.read(landsat_band, window=window).astype(np.float64)

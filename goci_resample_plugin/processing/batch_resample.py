@@ -141,7 +141,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
             ),
             WORKERS: tr(
                 "How many scenes run at once, each in its own process (default 1 = in QGIS's "
-                "own process). Each worker needs up to about 2 GB for a full Landsat scene; "
+                "own process). Each worker needs up to about 1 GB for a full Landsat scene; "
                 "more workers than CPU cores does not help. Results are identical."
             ),
             COMPARE: tr(
