@@ -3,7 +3,7 @@
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
-from .core.paths import plugin_file
+from .core.provenance import plugin_file
 from .processing.provider import GociResampleProvider
 
 

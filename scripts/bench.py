@@ -26,9 +26,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from goci_resample_plugin.core.sample_data import SceneSpec  # noqa: E402
+from sample_data import SceneSpec  # noqa: E402
 
 SIZES = {"quarter": (1925, 1950), "half": (3850, 3900), "full": (7700, 7800)}
 CACHE = REPO / "bench" / "cache"
@@ -39,7 +40,7 @@ import sys, json
 sys.path.insert(0, {repo!r})
 from goci_resample_plugin.core import ResampleOptions, resample_pair
 result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(method={method!r}),
-                       engine={engine!r})
+                       engine={engine!r}, overwrite=True)
 print(json.dumps({{"engine": result.engine, "seconds": result.seconds}}))
 """
 
@@ -67,8 +68,7 @@ def cached_scene(size_name):
         subprocess.run(
             [
                 sys.executable,
-                "-m",
-                "goci_resample_plugin.core.sample_data",
+                str(REPO / "scripts" / "sample_data.py"),
                 str(CACHE),
                 "--scene",
                 scene,

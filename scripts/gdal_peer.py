@@ -13,7 +13,7 @@ from osgeo import gdal, osr
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from goci_resample_plugin.core import available_bands
-from goci_resample_plugin.core.pair import GEOTIFF_PROFILE
+from goci_resample_plugin.core.write import GEOTIFF_PROFILE
 
 gdal.UseExceptions()
 

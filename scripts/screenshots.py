@@ -15,9 +15,11 @@ from qgis.PyQt.QtGui import QColor
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from sample_data import SceneSpec, write_scene  # noqa: E402
 
 from goci_resample_plugin import classFactory  # noqa: E402
-from goci_resample_plugin.core.sample_data import SceneSpec, write_scene  # noqa: E402
 
 IMAGES = REPO / "docs" / "img"
 

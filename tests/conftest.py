@@ -12,8 +12,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "scripts"))
 
-from goci_resample_plugin.core.sample_data import SceneSpec, write_scene  # noqa: E402
+from sample_data import SceneSpec, write_scene  # noqa: E402
 
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
 

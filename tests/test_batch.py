@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,8 +13,8 @@ import pytest
 import rasterio
 from conftest import REPO
 
-from goci_resample_plugin.core import ResampleOptions, run_batch
-from goci_resample_plugin.core.report import read_report
+from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
+from goci_resample_plugin.core.batch import read_report
 
 OPTIONS = ResampleOptions(method="nearest")
 
@@ -86,14 +87,27 @@ def test_second_run_skips_and_overwrite_redoes(batch_root, first_run):
     assert all(p.stat().st_mtime_ns > before[p] for p in before)
 
 
-def test_skip_message_says_when_parameters_differ(batch_root, first_run):
-    root, _ = batch_root
-    output_root, _ = first_run
-    again = run_batch(
-        root, output_root, ResampleOptions(method="nearest", radius_m=900.0), write_npy=True
-    )
-    skipped = [r for r in again.scenes if r.status == "skipped"]
-    assert len(skipped) == 3 and "radius_m=800.0 instead of 900.0" in skipped[0].message
+def test_stale_outputs_are_redone_and_the_report_says_why(batch_root, first_run, tmp_path):
+    """SPEC §4: only an output complete *for this run* is skipped; the others are our own
+    files and are redone (inputs changed in place, other parameters, a truncated raster)."""
+    root, good = batch_root
+    inputs, outputs = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(root, inputs)
+    shutil.copytree(first_run[0], outputs)
+    # Copies keep size, modification time and content: still the same inputs.
+    assert run_batch(inputs, outputs, OPTIONS).counts()["skipped"] == 3
+    [goci] = (inputs / good[0]).glob("*_subset_footprint.nc")
+    os.utime(goci, ns=(time.time_ns(), time.time_ns()))  # the land-mask step rewrote it
+    [tif] = (outputs / good[1]).glob("*.tif")
+    tif.write_bytes(tif.read_bytes()[:-5000])  # truncated; its sidecar stays
+    again = run_batch(inputs, outputs, ResampleOptions(method="nearest", radius_m=900.0))
+    rows = {row["scene"]: row for row in read_report(outputs / "batch_report.csv")}
+    assert again.counts()["ok"] == 3 and again.counts()["skipped"] == 0
+    assert f"input {goci.name} changed" in rows[good[0]]["message"]
+    assert "truncated or changed" in rows[good[1]]["message"]
+    assert "radius_m=800.0 instead of 900.0" in rows[good[2]]["message"]
+    with rasterio.open(tif) as dataset:
+        assert float(dataset.tags()["RADIUS_M"]) == 900.0
 
 
 def test_two_workers_give_byte_identical_rasters(batch_root, tmp_path):
@@ -115,7 +129,9 @@ def test_cancel_stops_and_leaves_no_partial_file(batch_root, tmp_path):
         calls.append(1)
         return len(calls) > 3
 
-    batch = run_batch(root, tmp_path, OPTIONS, is_cancelled=cancel_after_a_few_blocks)
+    batch = run_batch(
+        root, tmp_path, OPTIONS, control=RunControl(cancelled=cancel_after_a_few_blocks)
+    )
     assert batch.cancelled
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]
     for tif in tmp_path.rglob("*.tif"):
@@ -125,13 +141,13 @@ def test_cancel_stops_and_leaves_no_partial_file(batch_root, tmp_path):
 KILLABLE = """
 import sys
 sys.path.insert(0, {repo!r})
-from goci_resample_plugin.core import ResampleOptions, run_batch
+from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
 run_batch({root!r}, {out!r}, ResampleOptions())
 """
 
 
 def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_path):
-    from goci_resample_plugin.core.sample_data import SceneSpec, write_root
+    from sample_data import SceneSpec, write_root
 
     root = tmp_path / "input"
     specs = [

@@ -3,10 +3,14 @@
 import numpy as np
 import pytest
 import rasterio
+from sample_data import SceneSpec, write_scene
 
-from goci_resample_plugin.core import GociResampleError, resample_pair
-from goci_resample_plugin.core.compare import compare_rasters, parse_band_pairs
-from goci_resample_plugin.core.sample_data import SceneSpec, write_scene
+from goci_resample_plugin.core import (
+    GociResampleError,
+    compare_rasters,
+    parse_band_pairs,
+    resample_pair,
+)
 
 
 def _resampled_pair(root, **spec):
@@ -31,7 +35,12 @@ def test_same_field_agrees_at_block_scale(aligned):
     for pair in comparison.pairs:
         assert pair.blocks.count > 1000
         assert pair.blocks.r2 > 0.99
-        assert abs(pair.blocks.bias) < 0.005 * pair.blocks.mean_landsat
+        # The generator's Landsat bands sit at OLI wavelengths (482, 561, 655 nm), GOCI's at
+        # 490, 555, 660 nm: the field differs by a few per cent between them.
+        assert abs(pair.blocks.bias) < 0.05 * pair.blocks.mean_landsat
+        assert pair.blocks.bias == pytest.approx(
+            pair.blocks.mean_goci - pair.blocks.mean_landsat, rel=1e-9
+        )
         assert 0.9 < pair.blocks.slope < 1.1
         assert pair.pixels.r2 < pair.blocks.r2  # Landsat's 30 m texture averages out
     assert abs(comparison.shift.east_m) < 30 and abs(comparison.shift.north_m) < 30

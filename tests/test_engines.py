@@ -11,9 +11,9 @@ import pytest
 import rasterio
 from conftest import REPO
 from reference import agreement
+from sample_data import SceneSpec, write_scene
 
-from goci_resample_plugin.core import ResampleOptions, resample_pair
-from goci_resample_plugin.core.sample_data import SceneSpec, write_scene
+from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
 
 CASES = [(m, p) for m in ("gauss", "nearest") for p in ("skip", "propagate")]
 
@@ -130,7 +130,7 @@ def test_scrambled_geolocation_falls_back_to_the_reference_engine(scene, tmp_pat
         scene.landsat,
         tmp_path / "out.tif",
         ResampleOptions(wavelengths=(443,)),
-        log=lines.append,
+        RunControl(log=lambda level, text: lines.append(text)),
     )
     assert result.engine == "kdtree"
     assert any("KD-tree engine" in line for line in lines)
@@ -140,9 +140,10 @@ HIDDEN_NUMBA = """
 import sys, json
 sys.modules["numba"] = None  # as on a QGIS without numba
 sys.path.insert(0, {repo!r})
-from goci_resample_plugin.core import resample_pair
+from goci_resample_plugin.core import RunControl, resample_pair
 lines = []
-result = resample_pair({goci!r}, {landsat!r}, {output!r}, log=lines.append)
+control = RunControl(log=lambda level, text: lines.append(text))
+result = resample_pair({goci!r}, {landsat!r}, {output!r}, control=control)
 print(json.dumps({{"engine": result.engine, "log": lines}}))
 """
 

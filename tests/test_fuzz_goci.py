@@ -7,9 +7,9 @@ import pytest
 import rasterio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sample_data import SceneSpec, write_scene
 
 from goci_resample_plugin.core import GociResampleError, ResampleOptions, resample_pair
-from goci_resample_plugin.core.sample_data import SceneSpec, write_scene
 
 
 @pytest.fixture(scope="module")

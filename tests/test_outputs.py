@@ -9,9 +9,11 @@ import pytest
 import rasterio
 
 from goci_resample_plugin.core import (
+    WARNING,
     GociResampleError,
     ResampleCancelled,
     ResampleOptions,
+    RunControl,
     output_name,
     resample_pair,
     scene_name,
@@ -117,7 +119,8 @@ def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp
             scene.landsat,
             target,
             ResampleOptions(neighbours=200),
-            is_cancelled=cancel_on_second_block,
+            RunControl(cancelled=cancel_on_second_block),
+            overwrite=True,
         )
     assert len(calls) == 2
     assert target.read_bytes() == previous
@@ -163,9 +166,9 @@ def test_parameters_that_leave_holes_or_over_smooth_are_warned(scene, tmp_path):
         scene.landsat,
         tmp_path / "o.tif",
         ResampleOptions(radius_m=300.0, sigma_m=400.0, wavelengths=(443,)),
-        log=lines.append,
+        RunControl(log=lambda level, text: lines.append((level, text))),
     )
-    warnings = [line for line in lines if line.startswith("Warning")]
+    warnings = [text for level, text in lines if level == WARNING]
     assert len(warnings) == 2
     assert "holes" in warnings[0] and "m apart in" in warnings[0]
     assert "SIGMA 400 m is larger than RADIUS 300 m" in warnings[1]

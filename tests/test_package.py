@@ -30,6 +30,12 @@ def test_zip_holds_one_plugin_folder_without_tests_or_caches(tmp_path):
     assert not [name for name in names if name.endswith(".ts")]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     assert "goci_resample_plugin/resources/icon.svg" in names
+    # Exactly the plugin's own modules: the sample-scene generator is a development tool.
+    shipped = {name for name in names if name.endswith(".py")}
+    package = REPO / "goci_resample_plugin"
+    assert shipped == {f"goci_resample_plugin/{p.relative_to(package).as_posix()}"
+                       for p in package.rglob("*.py") if "__pycache__" not in p.parts}  # fmt: skip
+    assert not [name for name in names if "sample_data" in name]
     metadata = configparser.ConfigParser(interpolation=None)
     metadata.read_string(
         zipfile.ZipFile(archive).read("goci_resample_plugin/metadata.txt").decode()
@@ -57,7 +63,7 @@ def test_deploy_installs_into_the_chosen_plugins_folder(tmp_path):
         capture_output=True,
     )
     installed = plugins / "goci_resample_plugin"
-    assert (installed / "metadata.txt").is_file() and (installed / "core" / "engine.py").is_file()
+    assert (installed / "metadata.txt").is_file() and (installed / "core" / "pair.py").is_file()
     assert not (installed / "tests").exists()
     # Deploying again replaces the copy in place.
     subprocess.run(

@@ -9,7 +9,13 @@ import rasterio
 from bad_inputs import BAD_INPUTS, EXPECTED
 from conftest import REPO
 
-from goci_resample_plugin.core import GociResampleError, ResampleOptions, resample_pair
+from goci_resample_plugin.core import (
+    WARNING,
+    GociResampleError,
+    ResampleOptions,
+    RunControl,
+    resample_pair,
+)
 
 FULL_DISK = """
 import resource, signal, sys
@@ -217,9 +223,14 @@ def test_batch_runs_no_more_workers_than_the_memory_holds(batch_root, tmp_path):
     [goci] = (huge / scene.name).glob("*_subset_footprint.nc")
     (wide / goci.name).symlink_to(goci.resolve())
     batch = run_batch(
-        huge, tmp_path / "output", ResampleOptions(method="nearest"), workers=3, log=lines.append
+        huge,
+        tmp_path / "output",
+        ResampleOptions(method="nearest"),
+        workers=3,
+        control=RunControl(log=lambda level, text: lines.append((level, text))),
     )
-    reduced = [line for line in lines if line.startswith("WORKERS reduced from 3 to")]
+    reduced = [text for level, text in lines if text.startswith("WORKERS reduced from 3 to")]
+    assert [level for level, text in lines if text.startswith("WORKERS reduced")] == [WARNING]
     assert len(reduced) == 1
     assert batch.counts() == {"ok": 2, "skipped": 0, "failed": 1, "no-pair": 0}
     [failed] = [r for r in batch.scenes if r.status == "failed"]

@@ -3,9 +3,9 @@
 import netCDF4
 import numpy as np
 import rasterio
+from sample_data import SceneSpec, radiance_field, write_scene
 
 from goci_resample_plugin.core import read_goci_subset, read_target_grid
-from goci_resample_plugin.core.sample_data import SceneSpec, radiance_field, write_scene
 
 
 def test_new_generation_layout_geometry_and_values(scene):

@@ -7,17 +7,32 @@ notebook or script can use it directly::
     result = resample_pair("scene/x_subset_footprint.nc", "scene/x_TOA_RAD_B1-2-3-4-5.tif",
                            "out/GOCI_on_Landsat_x_GAUSS.tif", ResampleOptions(method="gauss"))
     print(result.valid_fraction, result.seconds)
+
+The rooms follow the data: ``read`` (GOCI subset, Landsat grid) → ``resample`` (engines) →
+``write`` (the product: names, ownership, atomic commit, GeoTIFF, sidecar, styles), joined by
+``pair``; ``batch`` and ``compare`` sit on top.
 """
 
-from .batch import BatchResult, SceneResult, run_batch
+from .bands import parse_band_pairs, parse_wavelengths
+from .batch import BatchResult, SceneFolder, SceneResult, discover_scenes, find_pair, run_batch
+from .compare import compare_pair, compare_rasters
+from .control import INFO, WARNING, RunControl
 from .errors import GociResampleError, ResampleCancelled
-from .goci import GociBand, GociSubset, available_bands, read_goci_subset
-from .grid import TargetGrid, read_target_grid
-from .options import ResampleOptions, parse_wavelengths
-from .pair import PairResult, output_name, resample_pair, scene_name
-from .scenes import SceneFolder, discover_scenes, find_pair
+from .options import ResampleOptions
+from .pair import PairResult, resample_pair
+from .read import (
+    GociBand,
+    GociSubset,
+    TargetGrid,
+    available_bands,
+    read_goci_subset,
+    read_target_grid,
+)
+from .write import output_name, scene_name
 
 __all__ = [
+    "INFO",
+    "WARNING",
     "BatchResult",
     "GociBand",
     "GociResampleError",
@@ -25,13 +40,17 @@ __all__ = [
     "PairResult",
     "ResampleCancelled",
     "ResampleOptions",
+    "RunControl",
     "SceneFolder",
     "SceneResult",
     "TargetGrid",
     "available_bands",
+    "compare_pair",
+    "compare_rasters",
     "discover_scenes",
     "find_pair",
     "output_name",
+    "parse_band_pairs",
     "parse_wavelengths",
     "read_goci_subset",
     "read_target_grid",

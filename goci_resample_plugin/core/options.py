@@ -1,6 +1,5 @@
 """Resampling parameters, their defaults (from the design note) and their checks."""
 
-import re
 from dataclasses import asdict, dataclass
 
 from .errors import GociResampleError
@@ -61,25 +60,3 @@ class ResampleOptions:
     def as_dict(self):
         """The options as a JSON-ready dict (units in the key names)."""
         return asdict(self) | {"wavelengths": list(self.wavelengths)}
-
-
-def parse_wavelengths(text):
-    """Parse a BANDS parameter such as ``"443, 490,555"`` into a tuple of ints (nm).
-
-    Accepts commas, semicolons or spaces as separators and an optional ``L_TOA_`` prefix;
-    empty text means every band.
-
-    Raises:
-        GociResampleError: an entry is not a wavelength.
-    """
-    entries = [e for e in re.split(r"[,;\s]+", (text or "").strip()) if e]
-    wavelengths = []
-    for entry in entries:
-        digits = entry.upper().removeprefix("L_TOA_").removesuffix("NM")
-        if not digits.isdigit():
-            raise GociResampleError(
-                f"BANDS entry {entry!r} is not a wavelength in nm; write e.g. 443,490,555,660,865 "
-                "or leave BANDS empty for every band."
-            )
-        wavelengths.append(int(digits))
-    return tuple(sorted(set(wavelengths)))

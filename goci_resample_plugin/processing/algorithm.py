@@ -3,9 +3,8 @@
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingUtils
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.paths import plugin_file
-from ..core.provenance import plugin_metadata
-from .parameters import tr
+from ..core.provenance import plugin_file, plugin_metadata
+from .bridge import tr
 
 
 class GociResampleAlgorithm(QgsProcessingAlgorithm):

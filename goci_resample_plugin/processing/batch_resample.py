@@ -5,28 +5,29 @@ from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
 )
 
-from ..core import GociResampleError, run_batch
+from ..core import run_batch
 from ..core.batch import FAILED, NO_PAIR, OK, SKIPPED
 from .algorithm import GociResampleAlgorithm
+from .bridge import core_errors, feedback_control, tr
 from .layers import load_scene_pair
 from .parameters import (
-    feedback_log,
+    OVERWRITE,
+    advanced,
+    overwrite_help,
+    overwrite_parameter,
     resample_options,
     resampling_help,
     resampling_parameters,
-    tr,
 )
 
-INPUT_ROOT, OUTPUT_ROOT, OVERWRITE, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
+INPUT_ROOT, OUTPUT_ROOT, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
     "INPUT_ROOT",
     "OUTPUT_ROOT",
-    "OVERWRITE",
     "WRITE_NPY",
     "WORKERS",
     "LOAD_OUTPUTS",
@@ -63,13 +64,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         )
         for parameter in resampling_parameters():
             self.addParameter(parameter)
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                OVERWRITE,
-                tr("Redo scenes whose output already exists"),
-                defaultValue=False,
-            )
-        )
+        self.addParameter(overwrite_parameter())
         self.addParameter(
             QgsProcessingParameterBoolean(
                 WRITE_NPY,
@@ -77,16 +72,10 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 defaultValue=False,
             )
         )
-        workers = QgsProcessingParameterNumber(
-            WORKERS,
-            tr("Scenes processed at once (worker processes)"),
-            QgsProcessingParameterNumber.Type.Integer,
-            defaultValue=1,
-            minValue=1,
-            maxValue=64,
-        )
-        workers.setFlags(workers.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-        self.addParameter(workers)
+        self.addParameter(advanced(QgsProcessingParameterNumber(
+            WORKERS, tr("Scenes processed at once (worker processes)"),
+            QgsProcessingParameterNumber.Type.Integer, defaultValue=1, minValue=1, maxValue=64,
+        )))  # fmt: skip
         self.addParameter(
             QgsProcessingParameterBoolean(
                 COMPARE, tr("Compare each result with its Landsat scene"), defaultValue=False
@@ -130,11 +119,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
             "ALG_CREATOR": "goci-resample",
             INPUT_ROOT: tr("The folder with one sub-folder per Landsat scene."),
             **resampling_help(),
-            OVERWRITE: tr(
-                "Off (default): a scene whose output is already complete is skipped (status "
-                "'skipped'; the message says if it was made with other parameters). On: redo it; "
-                "the old output is replaced only when the new one is complete."
-            ),
+            OVERWRITE: overwrite_help(),
             WRITE_NPY: tr(
                 "Also write each band as &lt;output stem&gt;_L_TOA_&lt;nm&gt;.npy (float32, "
                 "NaN = no data) for numpy users."
@@ -166,7 +151,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         output_root = self.parameterAsString(parameters, OUTPUT_ROOT, context)
         if not input_root:
             raise QgsProcessingException(tr("INPUT_ROOT: choose the folder of scene folders."))
-        try:
+        with core_errors():
             batch = run_batch(
                 input_root,
                 output_root,
@@ -174,13 +159,9 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
                 write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
-                progress=lambda fraction: feedback.setProgress(100.0 * fraction),
-                is_cancelled=feedback.isCanceled,
-                log=feedback_log(feedback),
                 compare=self.parameterAsBool(parameters, COMPARE, context),
+                control=feedback_control(feedback),
             )
-        except GociResampleError as error:
-            raise QgsProcessingException(str(error)) from None
         counts = batch.counts()
         if counts[FAILED]:
             feedback.reportError(

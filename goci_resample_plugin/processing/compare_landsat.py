@@ -1,7 +1,6 @@
 """``gociresample:comparelandsat``: how GOCI-on-Landsat agrees with Landsat, and the offset."""
 
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -10,11 +9,10 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import GociResampleError
-from ..core.compare import compare_rasters, parse_band_pairs, write_difference
-from ..core.compare_report import write_report_html, write_table_csv
+from ..core import compare_pair, parse_band_pairs
 from .algorithm import GociResampleAlgorithm
-from .parameters import raster_file, tr
+from .bridge import core_errors, feedback_control, tr
+from .parameters import OVERWRITE, overwrite_help, overwrite_parameter, raster_file
 
 RESAMPLED, LANDSAT, BAND_PAIRS, BLOCK = "RESAMPLED", "LANDSAT", "BAND_PAIRS", "BLOCK"
 OUTPUT_TABLE, OUTPUT_REPORT, OUTPUT_DIFFERENCE = (
@@ -47,6 +45,7 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             BLOCK, tr("Block size for block statistics (target pixels)"),
             QgsProcessingParameterNumber.Type.Integer, defaultValue=16, minValue=2))  # fmt: skip
+        self.addParameter(overwrite_parameter())
         self.addParameter(QgsProcessingParameterFileDestination(
             OUTPUT_TABLE, tr("Statistics table"), tr("CSV files (*.csv)")))  # fmt: skip
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -86,6 +85,7 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
                 "else the Landsat 8/9 OLI band order), within 40 nm."
             ),
             BLOCK: tr("Block size in target pixels for the block statistics and the offset."),
+            OVERWRITE: overwrite_help(),
             OUTPUT_TABLE: tr("CSV: one row per band pair and scale."),
             OUTPUT_REPORT: tr("Self-contained HTML: offset, table and density plots."),
             OUTPUT_DIFFERENCE: tr(
@@ -99,29 +99,18 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
         landsat = raster_file(self, parameters, LANDSAT, context)
         table = self.parameterAsFileOutput(parameters, OUTPUT_TABLE, context)
         report = self.parameterAsFileOutput(parameters, OUTPUT_REPORT, context)
-        try:
-            pairs = parse_band_pairs(self.parameterAsString(parameters, BAND_PAIRS, context))
-            comparison = compare_rasters(
-                resampled, landsat, pairs, self.parameterAsInt(parameters, BLOCK, context),
-                is_cancelled=feedback.isCanceled,
+        difference = self.parameterAsOutputLayer(parameters, OUTPUT_DIFFERENCE, context)
+        pairs = self.parameterAsString(parameters, BAND_PAIRS, context)
+        with core_errors():
+            comparison = compare_pair(
+                resampled, landsat, table, report,
+                band_pairs=parse_band_pairs(pairs),
+                block=self.parameterAsInt(parameters, BLOCK, context),
+                difference=difference or None,
+                overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
+                control=feedback_control(feedback),
             )  # fmt: skip
-            write_table_csv(comparison, table)
-            write_report_html(comparison, report)
-            difference = self.parameterAsOutputLayer(parameters, OUTPUT_DIFFERENCE, context)
-            if difference:
-                write_difference(comparison, difference)
-        except GociResampleError as error:
-            raise QgsProcessingException(str(error)) from None
-        for pair in comparison.pairs:
-            feedback.pushInfo(
-                f"{pair.goci_name} vs B{pair.landsat_band}: block R² {pair.blocks.r2:.4f}, "
-                f"bias {pair.blocks.bias:+.4g}, slope {pair.blocks.slope:.4f}"
-            )
         shift = comparison.shift
-        feedback.pushInfo(
-            f"Offset: {shift.east_m:+.1f} m east, {shift.north_m:+.1f} m north "
-            f"(confidence {shift.confidence:.3f})"
-        )
         return {
             OUTPUT_DIFFERENCE: difference or None,
             OUTPUT_TABLE: table,

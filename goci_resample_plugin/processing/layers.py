@@ -9,7 +9,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ..core.pair import landsat_style_path, sidecar_paths
+from ..core.write import landsat_style_path, style_path
 
 
 class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
@@ -80,7 +80,7 @@ def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_de
     (loaded by Processing if the user asked for it) rather than a file found by a batch.
     """
     name = f"{scene} GOCI {method_suffix}"
-    style = sidecar_paths(output)[1]
+    style = style_path(output)
     if output_is_destination:
         loading = load_styled(context, str(output), name, style, group=scene)
     else:

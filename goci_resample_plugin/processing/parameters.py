@@ -4,25 +4,17 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core import GociResampleError, ResampleOptions, parse_wavelengths
+from ..core import ResampleOptions, parse_wavelengths
 from ..core.dependencies import require_dependencies
 from ..core.options import INVALID_POLICIES, METHODS
-
-TRANSLATION_CONTEXT = "@default"
-"""The context ``pylupdate5`` gives plain ``tr("...")`` calls (see ``make translations``)."""
-
-
-def tr(text):
-    """Translate a user-visible string with the plugin's translator (``i18n/*.qm``)."""
-    return QCoreApplication.translate(TRANSLATION_CONTEXT, text)
-
+from .bridge import core_errors, tr
 
 METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
     "METHOD",
@@ -32,6 +24,39 @@ METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
     "INVALID",
     "BANDS",
 )
+OVERWRITE = "OVERWRITE"
+
+
+def advanced(parameter):
+    """Return ``parameter`` flagged as advanced (shown under *Advanced Parameters*)."""
+    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+    return parameter
+
+
+def overwrite_parameter():
+    """OVERWRITE, with one meaning in every algorithm: replace what is at the output paths.
+
+    Optional with a default, so models saved before it existed stay valid."""
+    return advanced(
+        QgsProcessingParameterBoolean(
+            OVERWRITE,
+            tr("Overwrite existing outputs (recompute; replace files not ours)"),
+            defaultValue=False,
+            optional=True,
+        )
+    )
+
+
+def overwrite_help():
+    """Help text of OVERWRITE (the same in every algorithm)."""
+    return tr(
+        "Off (default): an output that is already complete for the same input files, "
+        "parameters and bands is reused instead of computed again (a batch reports it as "
+        "'skipped'); an output that is out of date (inputs changed, other parameters, "
+        "truncated) is redone; and a file at an output name that goci-resample did not "
+        "write is left untouched and the run stops with a message. On: compute everything "
+        "again and replace whatever is at the output names. An input file is never replaced."
+    )
 
 
 def resampling_parameters():
@@ -80,9 +105,7 @@ def resampling_parameters():
         ],
         defaultValue=0,
     )
-    for advanced in (radius, sigma, neighbours, invalid):
-        advanced.setFlags(advanced.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-    return [method, bands, radius, sigma, neighbours, invalid]
+    return [method, bands, *map(advanced, (radius, sigma, neighbours, invalid))]
 
 
 def resample_options(algorithm, parameters, context):
@@ -93,7 +116,7 @@ def resample_options(algorithm, parameters, context):
         QgsProcessingException: a library is missing, a value is out of range or BANDS cannot
             be read.
     """
-    try:
+    with core_errors():
         require_dependencies()
         return ResampleOptions(
             method=METHODS[algorithm.parameterAsEnum(parameters, METHOD, context)],
@@ -103,8 +126,6 @@ def resample_options(algorithm, parameters, context):
             invalid=INVALID_POLICIES[algorithm.parameterAsEnum(parameters, INVALID, context)],
             wavelengths=parse_wavelengths(algorithm.parameterAsString(parameters, BANDS, context)),
         )
-    except GociResampleError as error:
-        raise QgsProcessingException(str(error)) from None
 
 
 def resampling_help():
@@ -146,18 +167,6 @@ def resampling_help():
             "masked-array behaviour); use it to keep fill gaps visible."
         ),
     }
-
-
-def feedback_log(feedback):
-    """Return a ``log`` callable for the core that shows its warnings as warnings."""
-
-    def log(text):
-        if text.startswith("Warning"):
-            feedback.pushWarning(text)
-        else:
-            feedback.pushInfo(text)
-
-    return log
 
 
 def raster_file(algorithm, parameters, name, context):

@@ -3,7 +3,7 @@
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.paths import plugin_file
+from ..core.provenance import plugin_file
 from .batch_resample import BatchResampleAlgorithm
 from .compare_landsat import CompareLandsatAlgorithm
 from .resample_pair import ResamplePairAlgorithm

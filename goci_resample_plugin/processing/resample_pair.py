@@ -1,34 +1,27 @@
 """``gociresample:resamplepair``: resample one GOCI subset onto one Landsat grid."""
 
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
 )
 
-from ..core import GociResampleError, resample_pair, scene_name
+from ..core import resample_pair, scene_name
 from .algorithm import GociResampleAlgorithm
+from .bridge import core_errors, feedback_control, tr
 from .layers import load_scene_pair
 from .parameters import (
-    feedback_log,
+    OVERWRITE,
+    overwrite_help,
+    overwrite_parameter,
     raster_file,
     resample_options,
     resampling_help,
     resampling_parameters,
-    tr,
 )
 
-GOCI, LANDSAT, OVERWRITE, OUTPUT, VALID_FRACTION = (
-    "GOCI",
-    "LANDSAT",
-    "OVERWRITE",
-    "OUTPUT",
-    "VALID_FRACTION",
-)
+GOCI, LANDSAT, OUTPUT, VALID_FRACTION = "GOCI", "LANDSAT", "OUTPUT", "VALID_FRACTION"
 
 
 class ResamplePairAlgorithm(GociResampleAlgorithm):
@@ -62,13 +55,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         )
         for parameter in resampling_parameters():
             self.addParameter(parameter)
-        overwrite = QgsProcessingParameterBoolean(
-            OVERWRITE,
-            tr("Replace an existing OUTPUT not written by goci-resample"),
-            defaultValue=False,
-        )
-        overwrite.setFlags(overwrite.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-        self.addParameter(overwrite)
+        self.addParameter(overwrite_parameter())
         self.addParameter(
             QgsProcessingParameterRasterDestination(
                 OUTPUT,
@@ -104,11 +91,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 "The Landsat TOA radiance GeoTIFF of the same scene; its grid is the output grid."
             ),
             **resampling_help(),
-            OVERWRITE: tr(
-                "Off (default): an existing OUTPUT file that goci-resample did not write is left "
-                "untouched and the run stops with a message (an earlier result of this plugin is "
-                "always replaced). The inputs are never overwritten."
-            ),
+            OVERWRITE: overwrite_help(),
             OUTPUT: tr(
                 "The GeoTIFF to write. A batch run names it "
                 "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST)."
@@ -123,30 +106,11 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         goci_path = self.parameterAsFile(parameters, GOCI, context)
         landsat_path = raster_file(self, parameters, LANDSAT, context)
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
-        try:
+        with core_errors():
             result = resample_pair(
-                goci_path,
-                landsat_path,
-                output_path,
-                options,
-                progress=lambda fraction: feedback.setProgress(100.0 * fraction),
-                is_cancelled=feedback.isCanceled,
-                log=feedback_log(feedback),
+                goci_path, landsat_path, output_path, options, feedback_control(feedback),
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
-            )
-        except GociResampleError as error:
-            raise QgsProcessingException(str(error)) from None
-        feedback.pushInfo(
-            tr(
-                "Wrote {path}: {fraction:.1%} of the grid valid in every band, {seconds:.1f} s "
-                "(read {read:.1f} s, resample {resample:.1f} s, write {write:.1f} s)."
-            ).format(
-                path=result.output,
-                fraction=result.valid_fraction,
-                **result.seconds,
-                seconds=result.seconds["total"],
-            )
-        )
+            )  # fmt: skip
         load_scene_pair(
             context, output_path, landsat_path, scene_name(landsat_path), options.suffix, True
         )

@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <!-- goci-resample single-band style: ${grey_name}, stretched to the 2-98 % cumulative cut of the
-     resampled data. Placeholders are filled by core/style.py. -->
+     resampled data. Placeholders are filled by core/write/style.py. -->
 <qgis version="3.22.0" styleCategories="AllStyleCategories" hasScaleBasedVisibilityFlag="0" minScale="1e+08" maxScale="0">
   <pipe>
     <provider>

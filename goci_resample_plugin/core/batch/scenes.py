@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-LANDSAT_MARKER = "_TOA_RAD_B"
+from ..write.names import LANDSAT_MARKER
+
 LANDSAT_SUFFIXES = (".tif", ".tiff")
 GOCI_MARKER = "_subset"
 GOCI_PREFERRED = "_subset_footprint"

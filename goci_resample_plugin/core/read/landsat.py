@@ -1,4 +1,4 @@
-"""The target grid: size, affine transform and CRS of the Landsat GeoTIFF."""
+"""The target grid: size, affine transform and CRS of the Landsat GeoTIFF (SPEC §2)."""
 
 import functools
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GociResampleError
+from ..errors import GociResampleError
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ from dataclasses import fields
 
 import numpy as np
 
-from .atomic import write_text_atomic
-from .compare import PairStatistics
+from ..write.atomic import write_text_atomic
+from ..write.ownership import GENERATOR
+from .statistics import PairStatistics
 
 TABLE_COLUMNS = ("goci_band", "goci_wavelength_nm", "landsat_band", "landsat_wavelength_nm",
                  "scale", *[f.name for f in fields(PairStatistics)])  # fmt: skip
+TABLE_HEADER = ",".join(TABLE_COLUMNS)
+"""The CSV table's first line (how an existing table is recognised as ours)."""
 
 
 def write_table_csv(comparison, path):
@@ -42,6 +45,7 @@ def write_report_html(comparison, path):
     )
     text = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="generator" content="{GENERATOR}">
 <title>GOCI on Landsat vs Landsat: {html.escape(comparison.landsat.name)}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; color: #222; }}

@@ -5,8 +5,8 @@ import io
 import os
 from pathlib import Path
 
-from .atomic import write_text_atomic
-from .errors import GociResampleError
+from ..errors import GociResampleError
+from ..write.atomic import write_text_atomic
 
 REPORT_NAME = "batch_report.csv"
 COMPARE_COLUMNS = ("shift_east_m", "shift_north_m", "shift_confidence", "r2_by_band",

@@ -2,33 +2,37 @@
 
 import numpy as np
 
+from ..moments import Moments
+
 MAX_SAMPLES = 1_000_000
 
 
 class BandStatistics:
     """Count, min, max, mean, standard deviation and percentiles of one band's valid pixels.
 
-    Percentiles come from a regular subsample of at most ~``MAX_SAMPLES`` pixels, taken
+    Mean and standard deviation come from :class:`~..moments.Moments` (exact to float64
+    rounding); percentiles from a regular subsample of at most ~``MAX_SAMPLES`` pixels, taken
     deterministically, so memory stays bounded whatever the raster size.
     """
 
     def __init__(self, total_pixels):
         self.total_pixels = total_pixels
         self.stride = max(1, total_pixels // MAX_SAMPLES)
-        self.count = 0
-        self.sum = 0.0
-        self.sum_squares = 0.0
+        self.moments = Moments()
         self.minimum = np.inf
         self.maximum = -np.inf
         self.samples = []
+
+    @property
+    def count(self):
+        """Valid pixels seen so far."""
+        return self.moments.count
 
     def update(self, values):
         """Add a block of values (any shape, NaN = no data)."""
         valid = values[np.isfinite(values)].astype(np.float64)
         if valid.size:
-            self.count += valid.size
-            self.sum += valid.sum()
-            self.sum_squares += np.square(valid).sum()
+            self.moments.add(valid)
             self.minimum = min(self.minimum, valid.min())
             self.maximum = max(self.maximum, valid.max())
             self.samples.append(valid[:: self.stride].copy())  # a view would keep all of valid
@@ -54,16 +58,14 @@ class BandStatistics:
                 "p2": None,
                 "p98": None,
             }
-        mean = self.sum / self.count
-        variance = max(0.0, self.sum_squares / self.count - mean * mean)
         p2, p98 = self.percentiles()
         return {
             "valid_fraction": self.count / self.total_pixels,
             "valid_pixels": self.count,
             "min": float(self.minimum),
             "max": float(self.maximum),
-            "mean": mean,
-            "std": variance**0.5,
+            "mean": float(self.moments.mean[0]),
+            "std": float(np.sqrt(self.moments.covariance()[0, 0])),
             "p2": p2,
             "p98": p98,
         }

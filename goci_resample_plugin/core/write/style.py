@@ -6,20 +6,8 @@ applies whenever the file is opened, not only when the plugin loads it.
 
 from string import Template
 
-from .paths import plugin_file
-
-TRUE_COLOUR_NM = {"red": 660, "green": 555, "blue": 490}
-"""Display channels and the GOCI wavelengths (nm) that match Landsat B4 / B3 / B2."""
-
-
-def nearest_band(wavelengths, target_nm):
-    """Return the 1-based band number whose wavelength (nm) is nearest ``target_nm``."""
-    distances = [abs(w - target_nm) for w in wavelengths]
-    return distances.index(min(distances)) + 1
-
-
-LANDSAT_TRUE_COLOUR_BANDS = {"red": 4, "green": 3, "blue": 2}
-"""Landsat 8/9 OLI bands shown in the same channels as ``TRUE_COLOUR_NM``."""
+from ..bands import LANDSAT_TRUE_COLOUR_BANDS, TRUE_COLOUR_NM, band_name, nearest_band
+from ..provenance import plugin_file
 
 
 def style_qml(wavelengths, stretches):
@@ -41,7 +29,7 @@ def style_qml(wavelengths, stretches):
     fields = {}
     for channel, target_nm in channels.items():
         band = nearest_band(wavelengths, target_nm)
-        fields |= _channel(channel, band, f"L_TOA_{wavelengths[band - 1]}", stretches[band - 1])
+        fields |= _channel(channel, band, band_name(wavelengths[band - 1]), stretches[band - 1])
     return _render(template, fields)
 
 

@@ -21,7 +21,8 @@ import math
 
 import numpy as np
 
-from .engine import KdTreeResampler, lonlat_to_xyz
+from .geometry import lonlat_to_xyz
+from .kdtree import KdTreeResampler
 
 LATTICE_STEP = 8
 """Target pixels between exactly projected lattice points."""

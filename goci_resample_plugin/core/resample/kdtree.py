@@ -1,9 +1,8 @@
-"""The resampling engine: SPEC §3 semantics with pyresample ``kd_tree`` geometry.
+"""The KD-tree engine: SPEC §3 semantics with pyresample ``kd_tree``'s own search.
 
-Points live on a sphere of radius 6 370 997 m and distances are 3-D chords, as in
-pyresample. For each block of target pixels the k nearest sources within the radius are
-found once with a KD-tree (pykdtree, the tree pyresample itself uses) and every band is then
-weighted from that one search.
+Points and distances as in :mod:`.geometry`. For each block of target pixels the k nearest
+sources within the radius are found once with a KD-tree (pykdtree, the tree pyresample itself
+uses) and every band is then weighted from that one search.
 
 Invalid sources (NaN in ``GociBand.values``) follow ``ResampleOptions.invalid``:
 
@@ -20,23 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EARTH_RADIUS_M = 6370997.0
+from .geometry import lonlat_to_xyz
+
 ENGINE_NAME = "kdtree"
-
-
-def lonlat_to_xyz(lon, lat):
-    """Return (n, 3) float64 Cartesian coordinates in metres of points given in degrees.
-
-    Same formula as pyresample's ``Cartesian.transform_lonlats`` (sphere of 6 370 997 m).
-    """
-    lon = np.deg2rad(np.asarray(lon, dtype=np.float64).ravel())
-    lat = np.deg2rad(np.asarray(lat, dtype=np.float64).ravel())
-    xyz = np.empty((lon.size, 3), dtype=np.float64)
-    cos_lat = np.cos(lat)
-    xyz[:, 0] = EARTH_RADIUS_M * cos_lat * np.cos(lon)
-    xyz[:, 1] = EARTH_RADIUS_M * cos_lat * np.sin(lon)
-    xyz[:, 2] = EARTH_RADIUS_M * np.sin(lat)
-    return xyz
 
 
 @dataclass

@@ -8,15 +8,14 @@ names (``y/x`` or ``rows/cols``) are never looked at.
 """
 
 import contextlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .errors import GociResampleError
+from ..bands import band_wavelength
+from ..errors import GociResampleError
 
-BAND_NAME = re.compile(r"^L_TOA_(\d+)$")
 MASK_NAMES = ("inside_mask", "inside_footprint")
 
 
@@ -188,9 +187,9 @@ def _band_variables(group):
     """Return ``{wavelength_nm: variable}`` for the ``L_TOA_<nm>`` variables of a group."""
     found = {}
     for name, variable in group.variables.items():
-        match = BAND_NAME.match(name)
-        if match:
-            found[int(match.group(1))] = variable
+        wavelength = band_wavelength(name)
+        if wavelength is not None:
+            found[wavelength] = variable
     return found
 
 

@@ -13,20 +13,25 @@ Each scene folder holds a Landsat TOA radiance GeoTIFF and a GOCI subset NetCDF:
 
 Values come from :func:`radiance_field`, a smooth analytic function of lon/lat/wavelength, so a
 resampled result can be checked against the truth. Used by the tests, ``make demo`` and
-``make bench``; run ``python3 -m goci_resample_plugin.core.sample_data --help`` for the CLI.
+``make bench``; run ``python3 scripts/sample_data.py --help`` for the command line. A
+development tool: it is not part of the plugin ZIP.
 """
 
 import argparse
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_output
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-LANDSAT_WAVELENGTHS_NM = (443, 482, 561, 655, 865)
-"""Centre wavelengths (nm) of Landsat 8 OLI bands B1..B5."""
+from goci_resample_plugin.core.bands import OLI_WAVELENGTHS_NM, band_name
+from goci_resample_plugin.core.write import atomic_output
+
+LANDSAT_WAVELENGTHS_NM = OLI_WAVELENGTHS_NM[:5]
+"""Landsat bands the clip step writes: OLI B1..B5."""
 
 GOCI_PROJECTION = "+proj=ortho +lat_0=36 +lon_0=130 +R=6370997 +units=m +no_defs"
 FILL_FLOAT = -999.0
@@ -282,7 +287,7 @@ def _write_goci(path, spec, geometry):
         for wavelength in spec.goci_wavelengths:
             radiance = radiance_field(true_lon, true_lat, wavelength)
             fill = (random.random(shape) < spec.fill_fraction) | cluster
-            _write_goci_band(geophysical, f"L_TOA_{wavelength}", radiance, fill, dims, spec)
+            _write_goci_band(geophysical, band_name(wavelength), radiance, fill, dims, spec)
         mask = dataset.createGroup("mask").createVariable(mask_name, "u1", dims, zlib=True)
         mask.long_name = "1 = inside the Landsat scene footprint"
         mask[:] = inside.astype(np.uint8)

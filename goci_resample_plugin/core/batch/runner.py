@@ -1,0 +1,212 @@
+"""Resample every scene pair under an input root: isolated scenes, resumable, optionally parallel.
+
+::
+
+    from goci_resample_plugin.core import ResampleOptions, run_batch
+
+    if __name__ == "__main__":  # needed with workers > 1: workers re-import the script
+        batch = run_batch("/data/clipped", "/data/resampled", ResampleOptions(), workers=2)
+        print(batch.counts())      # {'ok': 41, 'skipped': 0, 'failed': 2, 'no-pair': 1}
+
+Each scene runs in isolation (:mod:`.scene`): its errors become a ``failed`` report row and
+the batch goes on. Outputs are atomic and an output complete for this run is reused, so a
+killed run resumes where it stopped. Scenes run in-process, or in any
+``concurrent.futures.Executor`` (``workers`` > 1 makes a process pool), with identical results.
+"""
+
+import concurrent.futures
+import contextlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..control import RunControl
+from ..errors import GociResampleError, ResampleCancelled
+from ..memory import available_memory_bytes
+from ..options import ResampleOptions
+from ..pair import pair_memory_bytes
+from .report import BatchReport
+from .scene import FAILED, STATUSES, SceneResult, process_scene
+from .scenes import discover_scenes
+from .workers import cancel_flag, process_in_worker, process_pool
+
+POLL_SECONDS = 0.25
+MAX_BANDS = 16
+"""Bands assumed per scene when sizing workers before reading any GOCI file (GOCI-II: 12)."""
+MAX_GOCI_PIXELS = 1_000_000
+"""GOCI pixels assumed per subset when sizing workers (a Landsat footprint holds ~250 000)."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """All scene results of a run, the report path and whether the run was cancelled."""
+
+    scenes: list
+    report: Path
+    cancelled: bool
+    seconds: float
+
+    def counts(self):
+        """Return ``{status: number of scenes}`` for every status."""
+        return {status: sum(r.status == status for r in self.scenes) for status in STATUSES}
+
+
+def run_batch(input_root, output_root, options=None, *, overwrite=False, write_npy=False,
+              workers=1, executor=None, compare=False, control=None):  # fmt: skip
+    """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
+
+    Args:
+        input_root: folder of scene folders (SPEC §2).
+        output_root: where outputs and ``batch_report.csv`` go (created if needed).
+        options: ``ResampleOptions`` for every scene.
+        overwrite: redo outputs that are already complete for this run, and replace files at
+            output names that goci-resample did not write (the same meaning as for one pair).
+        write_npy: also write one ``<output stem>_<band>.npy`` per band.
+        workers: scenes run at once; > 1 makes a process pool (ignored with ``executor``).
+        executor: any ``concurrent.futures.Executor`` to run scenes in (e.g. a cluster's).
+        compare: also compare each output with its Landsat file and put the key figures in
+            the report.
+        control: ``RunControl``: overall progress, cancel (the run stops within a block of
+            rows; finished outputs stay, no partial file is left), log.
+
+    Returns:
+        BatchResult (scene results in the order they finished).
+
+    Raises:
+        GociResampleError: the input root is missing or the output root is not writable.
+    """
+    started = time.perf_counter()
+    options = options or ResampleOptions()
+    control = control or RunControl()
+    input_root, output_root = Path(input_root), Path(output_root)
+    scenes = _discover(input_root)
+    report = _start_report(output_root)
+    control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
+    results = []
+
+    def finished(result, lines=()):
+        for level, line in lines:
+            control.log(level, f"{result.scene}: {line}")
+        results.append(result)
+        report.add(result)
+        control.info(f"{result.scene}: {result.status} ({result.seconds:.1f} s) {result.message}")
+
+    settings = dict(output_root=output_root, options=options, overwrite=overwrite,
+                    write_npy=write_npy, compare=compare)  # fmt: skip
+    if executor is None and workers > 1:
+        workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), control)
+    if executor is None and workers <= 1:
+        cancelled = _run_in_process(scenes, settings, finished, control)
+    else:
+        with contextlib.nullcontext(executor) if executor else process_pool(workers) as pool:
+            cancelled = _run_in_executor(pool, scenes, settings, finished, control)
+    batch = BatchResult(results, report.path, cancelled, time.perf_counter() - started)
+    counts = batch.counts()
+    control.info(
+        f"{'Cancelled' if cancelled else 'Done'} in {batch.seconds:.1f} s: "
+        + ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+        + f". Report: {report.path}"
+    )
+    return batch
+
+
+def _discover(input_root):
+    if not input_root.is_dir():
+        raise GociResampleError(
+            f"INPUT_ROOT {input_root} is not a folder. Choose the folder that holds one "
+            "sub-folder per Landsat scene."
+        )
+    return discover_scenes(input_root)
+
+
+def _start_report(output_root):
+    try:
+        output_root.mkdir(parents=True, exist_ok=True)
+        return BatchReport(output_root)
+    except OSError as error:
+        raise GociResampleError(
+            f"Cannot write to OUTPUT_ROOT {output_root} ({error.strerror}). Choose a folder "
+            "you can write to."
+        ) from None
+
+
+def _affordable_workers(scenes, workers, control):
+    """Fewer workers when the machine cannot hold ``workers`` of the largest scene at once."""
+    import rasterio
+
+    widths = []
+    for scene in scenes:
+        if scene.landsat is not None:
+            try:
+                with rasterio.open(scene.landsat) as dataset:
+                    widths.append(dataset.width)
+            except (rasterio.errors.RasterioError, OSError):
+                continue  # the scene itself will report it
+    available = available_memory_bytes()
+    if not widths or available is None:
+        return workers
+    per_worker = pair_memory_bytes(max(widths), MAX_BANDS, MAX_GOCI_PIXELS)
+    affordable = max(1, int(available // per_worker))
+    if affordable < workers:
+        control.warning(
+            f"WORKERS reduced from {workers} to {affordable}: each needs up to "
+            f"{per_worker / 2**30:.1f} GB and {available / 2**30:.1f} GB are available."
+        )
+    return min(workers, affordable)
+
+
+def _run_in_process(scenes, settings, finished, control):
+    """Run scenes one after the other; return True when cancelled."""
+    total = max(1, len(scenes))
+    for position, scene in enumerate(scenes):
+        if control.cancelled():
+            return True
+        try:
+            result = process_scene(
+                scene, **settings, control=control.part(position / total, (position + 1) / total)
+            )
+        except ResampleCancelled:
+            return True
+        finished(result)
+        control.progress((position + 1) / total)
+    return False
+
+
+def _run_in_executor(pool, scenes, settings, finished, control):
+    """Run scenes in ``pool``; return True when cancelled.
+
+    Workers see a cancel request through a flag file (any executor on this machine can).
+    """
+    with cancel_flag() as flag:
+        pending = {
+            pool.submit(process_in_worker, scene, settings, str(flag)): scene for scene in scenes
+        }
+        total, done = max(1, len(pending)), 0
+        while pending:
+            finished_now, _ = concurrent.futures.wait(
+                pending, timeout=POLL_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in finished_now:
+                scene = pending.pop(future)
+                done += 1
+                outcome = _worker_outcome(future, scene)
+                if outcome is not None:
+                    finished(*outcome)
+                control.progress(done / total)
+            if control.cancelled() and not flag.exists():
+                flag.touch()
+                for future in pending:
+                    future.cancel()
+        return flag.exists()
+
+
+def _worker_outcome(future, scene):
+    """Return (SceneResult, log lines) of a finished future, or None if it was cancelled."""
+    if future.cancelled():
+        return None
+    try:
+        return future.result()
+    except ResampleCancelled:
+        return None
+    except Exception as error:  # the worker itself died (e.g. killed for memory)
+        return SceneResult(scene.name, FAILED, f"the worker process failed: {error}"), ()

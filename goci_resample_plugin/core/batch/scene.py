@@ -1,0 +1,112 @@
+"""One scene of a batch: resample its pair (or find it up to date), optionally compare it with
+Landsat, and turn whatever goes wrong into the scene's report row."""
+
+import math
+import time
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..control import RunControl
+from ..errors import GociResampleError, ResampleCancelled
+from ..pair import resample_pair
+from ..write import comparison_paths, output_name
+
+OK, SKIPPED, FAILED, NO_PAIR = "ok", "skipped", "failed", "no-pair"
+STATUSES = (OK, SKIPPED, FAILED, NO_PAIR)
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    """What happened to one scene folder.
+
+    Attributes:
+        scene: the folder name.
+        status: ``ok``, ``skipped``, ``failed`` or ``no-pair``.
+        message: what was done or what was wrong (names the file and the fix).
+        seconds: wall time spent on the scene.
+        output: the output GeoTIFF (``None`` when there is none).
+        valid_fraction: fraction of the grid valid in every band (``None`` when unknown).
+        landsat: the scene's Landsat file, when there is an output (to show them together).
+        figures: key figures of the comparison with Landsat when asked for (report columns
+            ``COMPARE_COLUMNS``).
+    """
+
+    scene: str
+    status: str
+    message: str = ""
+    seconds: float = 0.0
+    output: Path = None
+    valid_fraction: float = None
+    landsat: Path = None
+    figures: dict = field(default_factory=dict)
+
+
+def process_scene(scene, output_root, options, *, overwrite=False, write_npy=False,
+                  compare=False, control=None):  # fmt: skip
+    """Resample one ``SceneFolder`` into ``output_root/<scene>/`` and return its
+    :class:`SceneResult`; never raises for a bad scene (its problem becomes the message).
+
+    An output already complete for this run is reused (``skipped``) unless ``overwrite``; a
+    stale one is redone. With ``compare`` the output is also compared with Landsat
+    (``<stem>_comparison.csv``/``.html`` next to it, key figures in the result).
+
+    Raises:
+        ResampleCancelled: the control asked to stop; nothing partial is left.
+    """
+    started = time.perf_counter()
+    control = control or RunControl()
+    if scene.problem:
+        return SceneResult(scene.name, FAILED if scene.ambiguous else NO_PAIR, scene.problem)
+
+    def failed(message):
+        return SceneResult(scene.name, FAILED, message, time.perf_counter() - started)
+
+    try:
+        output = Path(output_root) / scene.name / output_name(scene.goci, options)
+        result = resample_pair(scene.goci, scene.landsat, output, options, control,
+                               overwrite=overwrite, write_npy=write_npy)  # fmt: skip
+    except ResampleCancelled:
+        raise
+    except GociResampleError as error:
+        return failed(str(error))
+    except MemoryError:
+        return failed("ran out of memory; run with fewer WORKERS.")
+    except Exception as error:  # one bad scene never stops the batch
+        control.info(traceback.format_exc())
+        return failed(
+            f"unexpected error with {scene.goci.name} / {scene.landsat.name}: "
+            f"{type(error).__name__}: {error}. Please report it with these files."
+        )
+    if result.reused:
+        status, message = SKIPPED, "output already complete; set OVERWRITE to redo it"
+    else:
+        status, message = OK, f"{result.valid_fraction:.1%} of the grid valid in every band"
+        if result.replaced_because:
+            message += f"; the existing output was redone: {result.replaced_because}"
+    done = SceneResult(scene.name, status, message, time.perf_counter() - started, output,
+                       result.valid_fraction, scene.landsat)  # fmt: skip
+    return _with_comparison(done, started, overwrite) if compare else done
+
+
+def _with_comparison(result, started, overwrite):
+    """``result`` with the comparison's key figures (or why it failed, in the message)."""
+    from ..compare import compare_pair
+
+    table, report = comparison_paths(result.output)
+    try:
+        comparison = compare_pair(result.output, result.landsat, table, report,
+                                  overwrite=overwrite)  # fmt: skip
+    except GociResampleError as error:
+        return replace(result, message=f"{result.message}; comparison failed: {error}",
+                       seconds=time.perf_counter() - started)  # fmt: skip
+    shift, pairs = comparison.shift, comparison.pairs
+    measured = math.isfinite(shift.east_m)  # small scenes have too few blocks for an offset
+    figures = {
+        "shift_east_m": f"{shift.east_m:.1f}" if measured else "",
+        "shift_north_m": f"{shift.north_m:.1f}" if measured else "",
+        "shift_confidence": f"{shift.confidence:.3f}" if measured else "",
+        "r2_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.r2:.4f}" for p in pairs),
+        "bias_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.bias:.4g}" for p in pairs),
+    }
+    return replace(result, figures=figures, seconds=time.perf_counter() - started)

@@ -1,0 +1,15 @@
+"""Comparing GOCI-on-Landsat with Landsat: statistics per band pair (SPEC §7), the image
+offset, the CSV table, HTML report and difference raster."""
+
+from .registration import Shift, image_offset
+from .run import compare_pair
+from .statistics import Comparison, PairStatistics, compare_rasters
+
+__all__ = [
+    "Comparison",
+    "PairStatistics",
+    "Shift",
+    "compare_pair",
+    "compare_rasters",
+    "image_offset",
+]

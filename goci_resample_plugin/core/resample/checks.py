@@ -1,0 +1,74 @@
+"""Checks before any heavy work: parameters that will disappoint, pairs that do not overlap."""
+
+import math
+
+import numpy as np
+
+from ..errors import GociResampleError
+from .geometry import EARTH_RADIUS_M, goci_pixel_spacing_m
+
+
+def parameter_warnings(subset, options):
+    """Return warnings (text) about parameters that will give a poor result for this file."""
+    warnings = []
+    spacing = goci_pixel_spacing_m(subset)
+    if np.isfinite(spacing) and options.radius_m < spacing / np.sqrt(2):
+        warnings.append(
+            f"RADIUS {options.radius_m:g} m is less than half the diagonal of a GOCI "
+            f"pixel ({spacing:.0f} m apart in {subset.path.name}): Landsat pixels between GOCI "
+            f"pixel centres will have none within reach and stay empty (holes). Use at least "
+            f"{np.ceil(spacing / np.sqrt(2) / 10) * 10:.0f} m; the default is 800 m."
+        )
+    if options.method == "gauss" and options.sigma_m > options.radius_m:
+        warnings.append(
+            f"SIGMA {options.sigma_m:g} m is larger than RADIUS {options.radius_m:g} m: "
+            "the weights barely fall off inside the radius, so the result is close to a plain "
+            "mean of the neighbours. The design note uses SIGMA ≈ 0.4 × RADIUS (320 m for 800 m)."
+        )
+    return warnings
+
+
+def check_overlap(subset, grid, radius_m):
+    """Fail before any heavy work when the GOCI pixels are nowhere near the Landsat grid.
+
+    Raises:
+        GociResampleError: the lon/lat boxes, widened by ``radius_m``, do not meet.
+    """
+    s_lon0, s_lon1, s_lat0, s_lat1 = _source_extent(subset)
+    t_lon0, t_lon1, t_lat0, t_lat1 = _target_extent(grid)
+    margin_lat = math.degrees(radius_m / EARTH_RADIUS_M)
+    margin_lon = margin_lat / max(0.01, math.cos(math.radians(max(abs(t_lat0), abs(t_lat1)))))
+    apart = (
+        s_lon1 + margin_lon < t_lon0
+        or t_lon1 + margin_lon < s_lon0
+        or s_lat1 + margin_lat < t_lat0
+        or t_lat1 + margin_lat < s_lat0
+    )
+    if apart:
+        raise GociResampleError(no_overlap_message(subset, grid, radius_m))
+
+
+def no_overlap_message(subset, grid, radius_m):
+    """The message for a pair whose GOCI pixels give no value anywhere on the grid."""
+    s_lon0, s_lon1, s_lat0, s_lat1 = _source_extent(subset)
+    t_lon0, t_lon1, t_lat0, t_lat1 = _target_extent(grid)
+    return (
+        f"No valid GOCI pixel within {radius_m:g} m of the Landsat grid: {subset.path.name} and "
+        f"{grid.path.name} do not overlap (GOCI lon {s_lon0:.3f}..{s_lon1:.3f}, lat "
+        f"{s_lat0:.3f}..{s_lat1:.3f}; Landsat lon {t_lon0:.3f}..{t_lon1:.3f}, lat "
+        f"{t_lat0:.3f}..{t_lat1:.3f}). Check that the two files belong to the same scene pair."
+    )
+
+
+def _source_extent(subset):
+    usable = subset.geolocation_valid & np.any(
+        [np.isfinite(b.values) for b in subset.bands], axis=0
+    )
+    lon, lat = subset.longitude[usable], subset.latitude[usable]
+    return lon.min(), lon.max(), lat.min(), lat.max()
+
+
+def _target_extent(grid):
+    lon, lat = grid.outline_lonlat()
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    return lon[finite].min(), lon[finite].max(), lat[finite].min(), lat[finite].max()

@@ -1,0 +1,49 @@
+"""The product: file names, which files may be replaced, atomic commit, the GeoTIFF, its JSON
+sidecar and QGIS styles, and when an existing output is complete for a run."""
+
+from .atomic import atomic_output, atomic_outputs, make_folder, remove_stale_temporaries
+from .geotiff import GEOTIFF_PROFILE, STRIP_ROWS, export_npy, geotiff_profile, write_geotiff
+from .names import (
+    comparison_paths,
+    landsat_style_path,
+    npy_path,
+    output_name,
+    product_paths,
+    scene_name,
+    sidecar_path,
+    style_path,
+)
+from .ownership import OUR_TAG, check_outputs, is_ours
+from .sidecar import existing_output, file_identity, sidecar_content, write_sidecar
+from .statistics import BandStatistics
+from .style import landsat_style_qml, style_qml
+
+__all__ = [
+    "GEOTIFF_PROFILE",
+    "OUR_TAG",
+    "STRIP_ROWS",
+    "BandStatistics",
+    "atomic_output",
+    "atomic_outputs",
+    "check_outputs",
+    "comparison_paths",
+    "existing_output",
+    "export_npy",
+    "file_identity",
+    "geotiff_profile",
+    "is_ours",
+    "landsat_style_path",
+    "landsat_style_qml",
+    "make_folder",
+    "npy_path",
+    "output_name",
+    "product_paths",
+    "remove_stale_temporaries",
+    "scene_name",
+    "sidecar_content",
+    "sidecar_path",
+    "style_path",
+    "style_qml",
+    "write_geotiff",
+    "write_sidecar",
+]

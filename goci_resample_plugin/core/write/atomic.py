@@ -1,0 +1,91 @@
+"""Outputs that appear whole or not at all: write to a temporary name, then rename."""
+
+import contextlib
+import os
+from pathlib import Path
+
+from ..errors import GociResampleError
+from .names import temporary_owner, temporary_path
+
+
+@contextlib.contextmanager
+def atomic_outputs(*paths):
+    """Yield temporary paths for ``paths``; when the block succeeds, rename them to ``paths``
+    in the order given.
+
+    On any exception (including cancel and ``KeyboardInterrupt``) the temporary files are
+    removed and existing files at ``paths`` are untouched.
+    """
+    temporaries = [temporary_path(path) for path in paths]
+    try:
+        yield temporaries
+        for temporary, path in zip(temporaries, paths):
+            os.replace(temporary, path)
+    finally:
+        for temporary in temporaries:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+@contextlib.contextmanager
+def atomic_output(path):
+    """Yield a temporary path next to ``path``; rename it to ``path`` when the block succeeds."""
+    with atomic_outputs(path) as (temporary,):
+        yield temporary
+
+
+def write_text(path, text, shown_as=None):
+    """Write ``text`` (UTF-8) to ``path``; a full disk or a lost folder is a clear error
+    naming ``shown_as`` (the final name, when ``path`` is a temporary one)."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise GociResampleError(
+            f"Cannot write {shown_as or path} ({error.strerror or error}). Check the free space "
+            "and that the folder is still writable."
+        ) from None
+
+
+def write_text_atomic(path, text):
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    with atomic_output(path) as temporary:
+        write_text(temporary, text, shown_as=path)
+
+
+def make_folder(folder):
+    """Create ``folder`` and its parents, or fail with what to do.
+
+    Raises:
+        GociResampleError: the folder cannot be created.
+    """
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GociResampleError(
+            f"Cannot create the output folder {folder} ({error.strerror or error}). "
+            "Choose a folder you can write to."
+        ) from None
+
+
+def remove_stale_temporaries(folder):
+    """Delete temporary files that a killed run (its process gone) left in ``folder``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for path in folder.glob(".*"):
+        pid = temporary_owner(path)
+        if pid is not None and not _process_alive(pid):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _process_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,110 @@
+"""Every file name the product uses: outputs, sidecars, styles, ``.npy``, temporary names.
+
+One home, so the Processing layer, the batch and the comparison never spell a name twice.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..read import available_bands
+
+LANDSAT_MARKER = "_TOA_RAD_B"
+"""What a Landsat file name contains (``{scene}_TOA_RAD_B1-2-3-4-5.tif``)."""
+
+OUTPUT_PREFIX = "GOCI_on_Landsat_"
+
+MAX_NAME_BYTES = 255
+"""Longest file name (bytes) the usual file systems (ext4, NTFS, APFS) accept."""
+
+
+def output_name(goci_path, options):
+    """Return the SPEC §4 file name ``GOCI_on_Landsat_{goci_stem}_{GAUSS|NEAREST}.tif``.
+
+    An output of a band set other than every band of the file carries it in its name
+    (``..._GAUSS_B443-660.tif``), so that scripts pairing bands by position never take it for
+    the default product. Reads the GOCI file's band list when ``options`` selects bands.
+
+    Raises:
+        GociResampleError: the GOCI file cannot be read (only when bands are selected).
+    """
+    stem = f"{OUTPUT_PREFIX}{Path(goci_path).stem}_{options.suffix}"
+    chosen = tuple(sorted(options.wavelengths))
+    if chosen and chosen != available_bands(goci_path):
+        stem += "_B" + "-".join(str(w) for w in chosen)
+    return f"{stem}.tif"
+
+
+def scene_name(landsat_path):
+    """Return the scene name of a Landsat file: the part before ``_TOA_RAD_B``, else the stem."""
+    stem = Path(landsat_path).stem
+    return stem.split(LANDSAT_MARKER)[0] if LANDSAT_MARKER in stem else stem
+
+
+def sidecar_path(output):
+    """``<stem>.json``: what the output was made from and its statistics."""
+    return Path(output).with_suffix(".json")
+
+
+def style_path(output):
+    """``<stem>.qml``: QGIS's default style for the output."""
+    return Path(output).with_suffix(".qml")
+
+
+def landsat_style_path(output):
+    """``<stem>_landsat.qml``: the style for the Landsat layer shown next to the output."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}_landsat.qml")
+
+
+def npy_path(output, band_name):
+    """``<stem>_<band name>.npy``: one band of the output as a numpy array."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}_{band_name}.npy")
+
+
+def comparison_paths(output):
+    """``(<stem>_comparison.csv, <stem>_comparison.html)``: the batch's comparison files."""
+    output = Path(output)
+    return (
+        output.with_name(f"{output.stem}_comparison.csv"),
+        output.with_name(f"{output.stem}_comparison.html"),
+    )
+
+
+def product_paths(output, band_names=(), npy=False):
+    """Every file a pair writes next to ``output``: raster, sidecar, styles, optional ``.npy``."""
+    paths = [Path(output), sidecar_path(output), style_path(output), landsat_style_path(output)]
+    if npy:
+        paths += [npy_path(output, name) for name in band_names]
+    return paths
+
+
+TEMPORARY_MARK = ".partial-"
+
+
+def temporary_path(path):
+    """The hidden temporary name ``.<name>.partial-<pid>`` next to ``path``.
+
+    It does not end in the output's extension, so no tool mistakes it for a result. A name too
+    long for the file system is shortened, keeping a hash of the full name so two outputs never
+    share a temporary name.
+    """
+    path = Path(path)
+    suffix = f"{TEMPORARY_MARK}{os.getpid()}"
+    name = f".{path.name}{suffix}"
+    if len(os.fsencode(name)) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
+        keep = MAX_NAME_BYTES - len(os.fsencode(f".~{digest}{suffix}"))
+        head = os.fsencode(path.name)[:keep].decode("utf-8", "ignore")
+        name = f".{head}~{digest}{suffix}"
+    return path.with_name(name)
+
+
+def temporary_owner(path):
+    """The process id in a temporary name, or None when ``path`` is not one of ours."""
+    name = Path(path).name
+    if not name.startswith(".") or TEMPORARY_MARK not in name:
+        return None
+    pid = name.rsplit(TEMPORARY_MARK, 1)[1]
+    return int(pid) if pid.isdigit() else None

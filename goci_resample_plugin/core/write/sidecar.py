@@ -1,0 +1,105 @@
+"""The JSON sidecar and the rule for when an existing output is complete for this run.
+
+The sidecar is written last, so its presence marks the output complete. It records what the
+output was made from: each input's identity (size, modification time, a cheap content
+fingerprint), the parameters and band set, and the raster's own identity. An output is reused
+only when all of that matches this run (SPEC §4); otherwise it is stale and is redone.
+"""
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..provenance import library_versions
+from .names import sidecar_path
+from .ownership import GENERATOR
+
+FINGERPRINT_BYTES = 1 << 20
+"""Bytes hashed at each end of a file for its fingerprint (a full read of a 1 GB raster would
+cost seconds; size and modification time catch the rest)."""
+
+
+def file_identity(path):
+    """``{"size", "mtime_ns", "fingerprint"}`` of a file: size in bytes, modification time in
+    ns, SHA-256 of its first and last ``FINGERPRINT_BYTES`` bytes."""
+    path = Path(path)
+    status = path.stat()
+    digest = hashlib.sha256(str(status.st_size).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(FINGERPRINT_BYTES))
+        if status.st_size > FINGERPRINT_BYTES:
+            handle.seek(max(FINGERPRINT_BYTES, status.st_size - FINGERPRINT_BYTES))
+            digest.update(handle.read(FINGERPRINT_BYTES))
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns,
+            "fingerprint": digest.hexdigest()}  # fmt: skip
+
+
+def sidecar_content(result, subset, grid, options, raster_identity):
+    """The sidecar of a ``PairResult`` as a JSON-ready dict."""
+    return {
+        "generator": GENERATOR,
+        "output": result.output.name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs": {"goci": str(subset.path), "landsat": str(grid.path)},
+        "input_files": {"goci": file_identity(subset.path), "landsat": file_identity(grid.path)},
+        "raster": raster_identity,
+        "target_grid": {
+            "width": grid.width,
+            "height": grid.height,
+            "crs": grid.crs.to_string(),
+            "transform": list(grid.transform)[:6],
+        },
+        "parameters": options.as_dict(),
+        "engine": result.engine,
+        "valid_fraction": result.valid_fraction,
+        "bands": result.bands,
+        "seconds": result.seconds,
+        "versions": library_versions(),
+    }
+
+
+def write_sidecar(path, content, shown_as):
+    """Write the sidecar ``content`` to ``path`` (a temporary name for ``shown_as``)."""
+    from .atomic import write_text
+
+    write_text(path, json.dumps(content, indent=2, ensure_ascii=False), shown_as=shown_as)
+
+
+def existing_output(output, goci_path, landsat_path, options):
+    """What is at ``output`` already, for this run: ``(sidecar, why_not)``.
+
+    Returns ``(sidecar dict, "")`` when the output is complete and up to date: raster and
+    sidecar present, the raster as the sidecar recorded it, made from these very input files
+    with these parameters. Otherwise ``(None, reason)``; the reason is "" when there is no
+    complete output at all, else it says what changed (for the log and the batch report).
+    """
+    output = Path(output)
+    json_path = sidecar_path(output)
+    if not (output.is_file() and json_path.is_file()):
+        return None, ""
+    try:
+        sidecar = json.loads(json_path.read_text(encoding="utf-8"))
+        recorded_inputs = sidecar.get("input_files") or {}
+        recorded_raster = sidecar.get("raster") or {}
+        made_with = sidecar["parameters"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, "its sidecar is unreadable"
+    if not recorded_inputs or not recorded_raster:
+        return None, "it was made by an older version that did not record its inputs"
+    try:
+        if file_identity(output) != recorded_raster:
+            return None, f"{output.name} is not the raster that was written (truncated or changed)"
+        for role, path in (("goci", goci_path), ("landsat", landsat_path)):
+            if file_identity(path) != recorded_inputs.get(role):
+                return None, f"the input {Path(path).name} changed since"
+    except OSError as error:
+        return None, f"it cannot be checked ({error.strerror or error})"
+    changed = [
+        f"{key}={made_with.get(key)} instead of {value}"
+        for key, value in options.as_dict().items()
+        if made_with.get(key) != value
+    ]
+    if changed:
+        return None, "it was made with " + ", ".join(changed)
+    return sidecar, ""
