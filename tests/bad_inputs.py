@@ -3,53 +3,32 @@
 Each builder takes (folder, scene) and returns (goci, landsat, options) for ``resample_pair``.
 """
 
-import netCDF4
 import numpy as np
 import rasterio
+from netcdf_files import edited_copy, rewritten
 
 from goci_resample_plugin.core import ResampleOptions
 
 
-def _copy_goci(scene, folder, edit=None):
-    """Copy the scene's GOCI file and let ``edit(dataset)`` change it in place."""
-    target = folder / scene.goci.name
-    target.write_bytes(scene.goci.read_bytes())
-    if edit:
-        with netCDF4.Dataset(target, "a") as dataset:
-            dataset.set_auto_maskandscale(False)
-            edit(dataset)
-    return target
+def _copy_goci(scene, folder, edit):
+    """A copy of the scene's GOCI file changed in place by ``edit(dataset)``."""
+    return edited_copy(scene.goci, folder / scene.goci.name, edit)
 
 
-def _rebuild_without(scene, folder, group_name=None, variable_name=None, reshape=None):
-    """A copy of the GOCI file without a group or variable, or with one variable reshaped."""
-    target = folder / scene.goci.name
-    with netCDF4.Dataset(scene.goci) as src, netCDF4.Dataset(target, "w") as dst:
-        for name, dimension in src.dimensions.items():
-            dst.createDimension(name, len(dimension))
-        for gname, group in src.groups.items():
-            if gname == group_name and variable_name is None:
-                continue
-            out = dst.createGroup(gname)
-            for name, variable in group.variables.items():
-                if gname == group_name and name == variable_name and reshape is None:
-                    continue
-                variable.set_auto_maskandscale(False)
-                data = variable[:]
-                dims = variable.dimensions
-                if gname == group_name and name == variable_name:
-                    data = data[: data.shape[0] // 2]
-                    out_dim = f"half_{dims[0]}"
-                    if out_dim not in dst.dimensions:
-                        dst.createDimension(out_dim, data.shape[0])
-                    dims = (out_dim, *dims[1:])
-                copy = out.createVariable(name, variable.dtype, dims)
-                copy.set_auto_maskandscale(False)
-                copy.setncatts(
-                    {k: variable.getncattr(k) for k in variable.ncattrs() if k != "_FillValue"}
-                )
-                copy[:] = data
-    return target
+def _rebuild_without(scene, folder, group, variable=None, halve=False):
+    """A copy of the GOCI file without a group or variable, or with one variable's rows
+    halved."""
+
+    def change(content):
+        if variable is None:
+            del content[f"/{group}"]
+        elif halve:
+            entry = content[f"/{group}"][variable]
+            entry[3] = entry[3][: entry[3].shape[0] // 2]
+        else:
+            del content[f"/{group}"][variable]
+
+    return rewritten(scene.goci, folder / scene.goci.name, change)
 
 
 def _landsat_copy(scene, folder, **changes):
@@ -96,12 +75,12 @@ BAD_INPUTS = {
         DEFAULT,
     ),
     "lat-lon-shapes-differ": lambda f, s: (
-        _rebuild_without(s, f, "navigation_data", "latitude", reshape=True),
+        _rebuild_without(s, f, "navigation_data", "latitude", halve=True),
         s.landsat,
         DEFAULT,
     ),
     "band-shape-differs": lambda f, s: (
-        _rebuild_without(s, f, "geophysical_data", "L_TOA_443", reshape=True),
+        _rebuild_without(s, f, "geophysical_data", "L_TOA_443", halve=True),
         s.landsat,
         DEFAULT,
     ),

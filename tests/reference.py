@@ -103,3 +103,16 @@ def agreement(ours, reference):
     mismatch = np.mean(np.isfinite(ours) != np.isfinite(reference))
     same = np.isclose(ours, reference.astype(np.float32), rtol=0, atol=0, equal_nan=True)
     return (float(relative.max()) if relative.size else 0.0), float(mismatch), float(same.mean())
+
+
+def assert_within_spec(ours, reference, method, min_overlap=0.3):
+    """SPEC §3's agreement: Gaussian max relative difference ≤ 1e-6 where both are valid, NaN
+    pattern identical except ≤ 1e-5 of pixels, Nearest identical on ≥ 99.999 %; and the case
+    must be a real one (at least ``min_overlap`` of the reference valid)."""
+    relative, mismatch, same = agreement(ours, reference)
+    assert np.isfinite(reference).mean() > min_overlap, "the test scene must overlap"
+    assert mismatch <= 1e-5, f"NaN pattern differs on {mismatch:.2e} of pixels"
+    if method == "gauss":
+        assert relative <= 1e-6, f"max relative difference {relative:.2e}"
+    else:
+        assert same >= 0.99999, f"nearest identical on only {same:.6%}"

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import rasterio
 from conftest import REPO
+from rows import covers
 
 from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
 from goci_resample_plugin.core.batch import read_report
@@ -35,6 +36,7 @@ def first_run(batch_root, tmp_path_factory):
     return output_root, run_batch(root, output_root, OPTIONS, write_npy=True)
 
 
+@covers("bad-scene-in-batch")
 def test_report_has_the_right_row_for_every_folder(batch_root, first_run):
     _, good = batch_root
     output_root, batch = first_run
@@ -121,6 +123,7 @@ def test_two_workers_give_byte_identical_rasters(batch_root, tmp_path):
         assert one.read_bytes() == two.read_bytes()
 
 
+@covers("cancel")
 def test_cancel_stops_and_leaves_no_partial_file(batch_root, tmp_path):
     root, _ = batch_root
     calls = []
@@ -146,6 +149,7 @@ run_batch({root!r}, {out!r}, ResampleOptions())
 """
 
 
+@covers("killed")
 def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_path):
     from sample_data import SceneSpec, write_root
 

@@ -1,12 +1,13 @@
 """Property test: mutated GOCI subsets either resample to a valid output or raise the project's
 own error with a message, never another exception, a crash or a hang."""
 
-import netCDF4
 import numpy as np
 import pytest
 import rasterio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from netcdf_files import load, save
+from rows import covers
 from sample_data import SceneSpec, write_scene
 
 from goci_resample_plugin.core import GociResampleError, ResampleOptions, resample_pair
@@ -15,47 +16,6 @@ from goci_resample_plugin.core import GociResampleError, ResampleOptions, resamp
 @pytest.fixture(scope="module")
 def small_pair(tmp_path_factory):
     return write_scene(tmp_path_factory.mktemp("fuzz"), SceneSpec(width=90, height=80, seed=3))
-
-
-def _load(path):
-    """{group path: {variable: [dimensions, dtype, attributes, data]}} of a GOCI file."""
-    content = {}
-    with netCDF4.Dataset(path) as dataset:
-        dataset.set_auto_maskandscale(False)
-        for group in [dataset, *dataset.groups.values()]:
-            variables = content.setdefault(group.path, {})
-            for name, variable in group.variables.items():
-                variables[name] = [
-                    list(variable.dimensions),
-                    variable.dtype,
-                    {a: variable.getncattr(a) for a in variable.ncattrs()},
-                    np.array(variable[:]),
-                ]
-    return content
-
-
-def _save(content, path):
-    with netCDF4.Dataset(path, "w") as dataset:
-        for group_path, variables in content.items():
-            group = dataset if group_path == "/" else dataset.createGroup(group_path.strip("/"))
-            for name, (_, _, attributes, data) in variables.items():
-                data = np.asarray(data)
-                dimensions = [
-                    f"d{len(data.shape)}_{axis}_{size}" for axis, size in enumerate(data.shape)
-                ]
-                for dimension, size in zip(dimensions, data.shape):
-                    if dimension not in dataset.dimensions:
-                        dataset.createDimension(dimension, size)
-                fill = attributes.pop("_FillValue", None)
-                try:
-                    variable = group.createVariable(name, data.dtype, dimensions, fill_value=fill)
-                except (TypeError, ValueError, OverflowError):  # fill of another type: as attribute
-                    variable = group.createVariable(name, data.dtype, dimensions)
-                    attributes["_FillValue_text"] = str(fill)
-                variable.set_auto_maskandscale(False)
-                for key, value in attributes.items():
-                    variable.setncattr(key, value)
-                variable[:] = data
 
 
 VARIABLES = [
@@ -116,6 +76,7 @@ OPERATIONS = [
 ]
 
 
+@covers("malformed-any")
 @settings(
     max_examples=120,
     deadline=None,
@@ -132,7 +93,7 @@ OPERATIONS = [
 def test_mutated_goci_file_gives_output_or_a_clear_error(small_pair, tmp_path_factory, operations):
     folder = tmp_path_factory.mktemp("case")
     mutated = folder / "M_subset_footprint.nc"
-    content = _load(small_pair.goci)
+    content = load(small_pair.goci)
     cut = None
     for operation, where, amount in operations:
         if operation in ("truncate", "empty"):
@@ -142,7 +103,7 @@ def test_mutated_goci_file_gives_output_or_a_clear_error(small_pair, tmp_path_fa
             _mutate(content, operation, where, amount)
         except KeyError:  # the variable was already dropped or renamed
             continue
-    _save(content, mutated)
+    save(content, mutated)
     if cut is not None:
         data = mutated.read_bytes()
         mutated.write_bytes(data[: int(len(data) * cut)])

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ElementTree
 import numpy as np
 import pytest
 import rasterio
+from rows import covers
 
 from goci_resample_plugin.core import (
     WARNING,
@@ -103,6 +104,7 @@ def test_scene_name_and_output_name():
     )
 
 
+@covers("cancel")
 def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp_path):
     target = tmp_path / "out.tif"
     target.write_bytes(written.output.read_bytes())
@@ -127,6 +129,7 @@ def test_cancel_leaves_no_file_and_keeps_the_previous_output(scene, written, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
 
 
+@covers("no-overlap")
 def test_no_overlap_fails_before_writing_and_names_both_extents(scene, old_scene, tmp_path):
     with pytest.raises(GociResampleError) as raised:
         resample_pair(scene.goci, old_scene.landsat, tmp_path / "x.tif")
@@ -136,6 +139,7 @@ def test_no_overlap_fails_before_writing_and_names_both_extents(scene, old_scene
     assert list(tmp_path.iterdir()) == []
 
 
+@covers("output-not-ours")
 def test_output_that_is_not_ours_is_kept_unless_overwrite(scene, tmp_path):
     target = tmp_path / "notes.tif"
     target.write_bytes(b"somebody else's file")
@@ -149,6 +153,7 @@ def test_output_that_is_not_ours_is_kept_unless_overwrite(scene, tmp_path):
     assert target.read_bytes()[:2] in (b"II", b"MM")
 
 
+@covers("output-is-an-input")
 def test_output_onto_an_input_is_refused_even_with_overwrite(scene, tmp_path):
     landsat = tmp_path / scene.landsat.name
     landsat.write_bytes(scene.landsat.read_bytes())
@@ -159,6 +164,7 @@ def test_output_onto_an_input_is_refused_even_with_overwrite(scene, tmp_path):
     assert landsat.read_bytes() == before
 
 
+@covers("sigma-much-larger", "radius-below-half-pixel")
 def test_parameters_that_leave_holes_or_over_smooth_are_warned(scene, tmp_path):
     lines = []
     resample_pair(

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import REPO
 from qgis.core import (
     QgsApplication,
     QgsProcessingParameterDefinition,
@@ -13,6 +14,7 @@ from qgis.core import (
 from goci_resample_plugin import classFactory
 
 ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
+OPTIONAL = QgsProcessingParameterDefinition.Flag.FlagOptional
 
 
 @pytest.fixture(scope="module")
@@ -33,32 +35,46 @@ def test_provider_and_algorithm_are_registered(plugin):
     assert algorithm.helpUrl().endswith("/docs/user-guide.md")
 
 
-def test_parameters_follow_the_public_contract(plugin):
-    algorithm = QgsApplication.processingRegistry().algorithmById("gociresample:resamplepair")
-    names = [p.name() for p in algorithm.parameterDefinitions()]
-    assert names == [
-        "GOCI",
-        "LANDSAT",
-        "METHOD",
-        "BANDS",
-        "RADIUS",
-        "SIGMA",
-        "NEIGHBOURS",
-        "INVALID",
-        "OVERWRITE",
-        "OUTPUT",
-    ]
-    defaults = {p.name(): p.defaultValue() for p in algorithm.parameterDefinitions()}
-    assert (
-        defaults["METHOD"],
-        defaults["RADIUS"],
-        defaults["SIGMA"],
-        defaults["NEIGHBOURS"],
-        defaults["INVALID"],
-    ) == (0, 800.0, 320.0, 16, 0)
-    advanced = {p.name() for p in algorithm.parameterDefinitions() if p.flags() & ADVANCED}
-    assert advanced == {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "OVERWRITE"}
-    assert [o.name() for o in algorithm.outputDefinitions()] == ["OUTPUT", "VALID_FRACTION"]
+COMMON = ["METHOD", "BANDS", "RADIUS", "SIGMA", "NEIGHBOURS", "INVALID"]
+ADVANCED_COMMON = {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "OVERWRITE"}
+CONTRACT = {
+    # algorithm: (parameters in order, defaults, advanced, outputs) — SPEC §5, public
+    "gociresample:resamplepair": (
+        ["GOCI", "LANDSAT", *COMMON, "OVERWRITE", "OUTPUT"],
+        {"METHOD": 0, "RADIUS": 800.0, "SIGMA": 320.0, "NEIGHBOURS": 16, "INVALID": 0,
+         "OVERWRITE": False},
+        ADVANCED_COMMON,
+        ["OUTPUT", "VALID_FRACTION"],
+    ),
+    "gociresample:batchresample": (
+        ["INPUT_ROOT", *COMMON, "OVERWRITE", "WRITE_NPY", "WORKERS", "COMPARE", "LOAD_OUTPUTS",
+         "OUTPUT_ROOT"],
+        {"OVERWRITE": False, "WRITE_NPY": False, "WORKERS": 1, "LOAD_OUTPUTS": False},
+        ADVANCED_COMMON | {"WORKERS"},
+        ["OUTPUT_ROOT", "REPORT", "PROCESSED", "SKIPPED", "FAILED", "NO_PAIR"],
+    ),
+    "gociresample:comparelandsat": (
+        ["RESAMPLED", "LANDSAT", "BAND_PAIRS", "BLOCK", "OVERWRITE", "OUTPUT_TABLE",
+         "OUTPUT_REPORT", "OUTPUT_DIFFERENCE"],
+        {"BLOCK": 16, "OVERWRITE": False},
+        {"OVERWRITE"},
+        ["OUTPUT_TABLE", "OUTPUT_REPORT", "OUTPUT_DIFFERENCE", "SHIFT_X_M", "SHIFT_Y_M",
+         "SHIFT_CONFIDENCE"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("algorithm_id", sorted(CONTRACT))
+def test_parameters_follow_the_public_contract(plugin, algorithm_id):
+    names, defaults, advanced, outputs = CONTRACT[algorithm_id]
+    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+    definitions = algorithm.parameterDefinitions()
+    assert [p.name() for p in definitions] == names
+    assert {p.name(): p.defaultValue() for p in definitions if p.name() in defaults} == defaults
+    assert {p.name() for p in definitions if p.flags() & ADVANCED} == advanced
+    assert [o.name() for o in algorithm.outputDefinitions()] == outputs
+    # Parameters added after 0.1.0 are optional, so models saved before them stay valid.
+    assert algorithm.parameterDefinition("OVERWRITE").flags() & OPTIONAL
 
 
 def test_run_and_load_results_puts_result_and_landsat_in_one_scene_group(plugin, scene, tmp_path):
@@ -117,35 +133,6 @@ def _render(layer, extent, size=240):
     return data.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3)
 
 
-def test_batch_algorithm_parameters_follow_the_public_contract(plugin):
-    algorithm = QgsApplication.processingRegistry().algorithmById("gociresample:batchresample")
-    names = [p.name() for p in algorithm.parameterDefinitions()]
-    assert names == [
-        "INPUT_ROOT",
-        "METHOD",
-        "BANDS",
-        "RADIUS",
-        "SIGMA",
-        "NEIGHBOURS",
-        "INVALID",
-        "OVERWRITE",
-        "WRITE_NPY",
-        "WORKERS",
-        "COMPARE",
-        "LOAD_OUTPUTS",
-        "OUTPUT_ROOT",
-    ]
-    defaults = {p.name(): p.defaultValue() for p in algorithm.parameterDefinitions()}
-    assert (
-        defaults["OVERWRITE"],
-        defaults["WRITE_NPY"],
-        defaults["WORKERS"],
-        defaults["LOAD_OUTPUTS"],
-    ) == (False, False, 1, False)
-    outputs = {o.name() for o in algorithm.outputDefinitions()}
-    assert {"OUTPUT_ROOT", "REPORT", "PROCESSED", "SKIPPED", "FAILED"} <= outputs
-
-
 def test_batch_loads_each_scene_into_its_own_group_with_its_landsat_layer(
     plugin, batch_root, tmp_path
 ):
@@ -197,3 +184,17 @@ def test_resamplepair_runs_row_by_row_as_the_batch_panel_does(plugin, batch_root
         )
         assert results["OUTPUT"] == str(output) and 0.5 < results["VALID_FRACTION"] < 1
     assert sorted(p.stem for p in tmp_path.glob("*.tif")) == sorted(good)
+
+
+@pytest.mark.parametrize("model", sorted((REPO / "resources" / "models").glob("*.model3")))
+def test_every_shipped_model_is_valid_in_the_model_designer(plugin, model):
+    """What the Model Designer checks before Run (qgis_process does not validate the same)."""
+    from qgis.core import QgsProcessingModelAlgorithm
+
+    algorithm = QgsProcessingModelAlgorithm()
+    assert algorithm.fromFile(str(model))
+    valid, issues = algorithm.validate()
+    assert valid and not issues, issues
+    assert {child.algorithmId() for child in algorithm.childAlgorithms().values()} >= {
+        "gociresample:resamplepair"
+    }
