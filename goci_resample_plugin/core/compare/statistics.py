@@ -16,13 +16,11 @@ from ..bands import OLI_WAVELENGTHS_NM, band_wavelength
 from ..control import RunControl
 from ..errors import GociResampleError
 from ..moments import Moments
+from ..write import STRIP_ROWS
 from .registration import estimate_shift
 
 MAX_WAVELENGTH_GAP_NM = 40
 """A GOCI band is paired by default with the nearest Landsat band within this distance."""
-
-STRIP_ROWS = 512
-"""Rows read at once (a multiple of the block size is used)."""
 
 
 @dataclass
