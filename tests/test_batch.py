@@ -52,7 +52,7 @@ def test_report_has_the_right_row_for_every_folder(batch_root, first_run):
     apart = rows["LC08_L1TP_116043_20200412_20200422_01_T1"]
     assert apart["status"] == "failed" and "do not overlap" in apart["message"]
     assert "GOCI lon" in apart["message"] and "Landsat lon" in apart["message"]
-    assert batch.counts() == {"ok": 3, "skipped": 0, "failed": 3, "no-pair": 1}
+    assert batch.counts() == {"ok": 3, "skipped": 0, "failed": 3, "no-pair": 1, "not-run": 0}
     for row in rows.values():
         assert "Traceback" not in row["message"] and "Error(" not in row["message"]
 

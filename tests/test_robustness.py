@@ -222,6 +222,6 @@ def test_batch_runs_no_more_workers_than_the_memory_holds(batch_root, tmp_path):
     reduced = [text for level, text in lines if text.startswith("WORKERS reduced from 3 to")]
     assert [level for level, text in lines if text.startswith("WORKERS reduced")] == [WARNING]
     assert len(reduced) == 1
-    assert batch.counts() == {"ok": 2, "skipped": 0, "failed": 1, "no-pair": 0}
+    assert batch.counts() == {"ok": 2, "skipped": 0, "failed": 1, "no-pair": 0, "not-run": 0}
     [failed] = [r for r in batch.scenes if r.status == "failed"]
     assert "of memory but only" in failed.message

@@ -26,6 +26,7 @@ from .write import (
     BandStatistics,
     atomic_outputs,
     check_outputs,
+    check_path_usable,
     existing_output,
     export_npy,
     file_identity,
@@ -127,6 +128,7 @@ def resample_pair(
     output_path = Path(output_path)
     started = time.perf_counter()
 
+    check_path_usable(output_path)
     _check_raster_name(output_path)
     check_outputs(
         product_paths(output_path), (goci_path, landsat_path), overwrite, owner=output_path
@@ -177,6 +179,13 @@ def resample_pair(
             control.info(f"{mismatch}; starting again with the KD-tree engine.")
             resampler = KdTreeResampler(subset, grid, options)
     result.replaced_because = stale
+    for band in result.bands:
+        if not band["valid_pixels"]:
+            control.warning(
+                f"Band {band['name']} has no value anywhere on the grid: every GOCI pixel of it "
+                f"within {options.radius_m:g} m is invalid (fill, NaN or outside the footprint) "
+                f"in {subset.path.name}. Check that band in the file, or leave it out (BANDS)."
+            )
     control.info(
         f"Wrote {output_path}: {result.valid_fraction:.1%} of the grid valid in every band, "
         f"{seconds['total']:.1f} s (read {seconds['read']:.1f} s, resample "

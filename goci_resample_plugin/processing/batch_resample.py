@@ -11,9 +11,9 @@ from qgis.core import (
 )
 
 from ..core import run_batch
-from ..core.batch import FAILED, NO_PAIR, OK, SKIPPED
+from ..core.batch import FAILED, NO_PAIR, NOT_RUN, OK, SKIPPED
 from .algorithm import GociResampleAlgorithm
-from .bridge import core_errors, feedback_control, tr
+from .bridge import core_errors, run_control, tr
 from .layers import load_scene_pair
 from .parameters import (
     OVERWRITE,
@@ -151,7 +151,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         output_root = self.parameterAsString(parameters, OUTPUT_ROOT, context)
         if not input_root:
             raise QgsProcessingException(tr("INPUT_ROOT: choose the folder of scene folders."))
-        with core_errors():
+        with core_errors(), run_control(feedback) as control:
             batch = run_batch(
                 input_root,
                 output_root,
@@ -160,9 +160,13 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
                 compare=self.parameterAsBool(parameters, COMPARE, context),
-                control=feedback_control(feedback),
+                control=control,
             )
         counts = batch.counts()
+        if batch.cancelled:
+            message = tr("Cancelled: {left} scene(s) not run, finished ones kept, nothing "
+                         "partial left. Run again to resume; see {report}.")  # fmt: skip
+            raise QgsProcessingException(message.format(left=counts[NOT_RUN], report=batch.report))
         if counts[FAILED]:
             feedback.reportError(
                 tr("{count} scene(s) failed; see {report}.").format(

@@ -11,7 +11,7 @@ from qgis.core import (
 
 from ..core import compare_pair, parse_band_pairs
 from .algorithm import GociResampleAlgorithm
-from .bridge import core_errors, feedback_control, tr
+from .bridge import core_errors, run_control, tr
 from .parameters import OVERWRITE, overwrite_help, overwrite_parameter, raster_file
 
 RESAMPLED, LANDSAT, BAND_PAIRS, BLOCK = "RESAMPLED", "LANDSAT", "BAND_PAIRS", "BLOCK"
@@ -101,14 +101,14 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
         report = self.parameterAsFileOutput(parameters, OUTPUT_REPORT, context)
         difference = self.parameterAsOutputLayer(parameters, OUTPUT_DIFFERENCE, context)
         pairs = self.parameterAsString(parameters, BAND_PAIRS, context)
-        with core_errors():
+        with core_errors(), run_control(feedback) as control:
             comparison = compare_pair(
                 resampled, landsat, table, report,
                 band_pairs=parse_band_pairs(pairs),
                 block=self.parameterAsInt(parameters, BLOCK, context),
                 difference=difference or None,
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
-                control=feedback_control(feedback),
+                control=control,
             )  # fmt: skip
         shift = comparison.shift
         return {

@@ -122,10 +122,16 @@ def resample_options(algorithm, parameters, context):
             method=METHODS[algorithm.parameterAsEnum(parameters, METHOD, context)],
             radius_m=algorithm.parameterAsDouble(parameters, RADIUS, context),
             sigma_m=algorithm.parameterAsDouble(parameters, SIGMA, context),
-            neighbours=algorithm.parameterAsInt(parameters, NEIGHBOURS, context),
+            neighbours=_whole(algorithm.parameterAsDouble(parameters, NEIGHBOURS, context)),
             invalid=INVALID_POLICIES[algorithm.parameterAsEnum(parameters, INVALID, context)],
             wavelengths=parse_wavelengths(algorithm.parameterAsString(parameters, BANDS, context)),
         )
+
+
+def _whole(number):
+    """``number`` as an int when it is whole; else as it is, for ``ResampleOptions`` to refuse
+    (QGIS would round 2.5 to 3 without a word)."""
+    return int(number) if float(number).is_integer() else number
 
 
 def resampling_help():
@@ -172,9 +178,15 @@ def resampling_help():
 def raster_file(algorithm, parameters, name, context):
     """Return the file behind a raster layer parameter, or fail with what to choose instead.
 
+    A file path is used as it is, without opening it as a layer: a layer would compute
+    statistics and leave a ``.aux.xml`` in the user's input folder.
+
     Raises:
         QgsProcessingException: no layer, or a layer that is not a GDAL raster file.
     """
+    value = parameters.get(name)
+    if isinstance(value, str) and Path(value).is_file():
+        return Path(value)
     layer = algorithm.parameterAsRasterLayer(parameters, name, context)
     if layer is None:
         raise QgsProcessingException(tr("{name}: choose a raster file.").format(name=name))

@@ -9,7 +9,7 @@ from qgis.core import (
 
 from ..core import resample_pair, scene_name
 from .algorithm import GociResampleAlgorithm
-from .bridge import core_errors, feedback_control, tr
+from .bridge import core_errors, run_control, tr
 from .layers import load_scene_pair
 from .parameters import (
     OVERWRITE,
@@ -106,9 +106,9 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         goci_path = self.parameterAsFile(parameters, GOCI, context)
         landsat_path = raster_file(self, parameters, LANDSAT, context)
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
-        with core_errors():
+        with core_errors(), run_control(feedback) as control:
             result = resample_pair(
-                goci_path, landsat_path, output_path, options, feedback_control(feedback),
+                goci_path, landsat_path, output_path, options, control,
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
             )  # fmt: skip
         load_scene_pair(

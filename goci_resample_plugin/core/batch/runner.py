@@ -16,7 +16,10 @@ killed run resumes where it stopped. Scenes run in-process, or in any
 
 import concurrent.futures
 import contextlib
+import multiprocessing
+import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +28,25 @@ from ..errors import GociResampleError, ResampleCancelled
 from ..memory import available_memory_bytes
 from ..options import ResampleOptions
 from ..pair import pair_memory_bytes
+from ..write import make_folder, remove_stale_temporaries
+from .lock import output_root_lock
 from .report import BatchReport
-from .scene import FAILED, STATUSES, SceneResult, process_scene
+from .scene import FAILED, NOT_RUN, STATUSES, SceneResult, process_scene
 from .scenes import discover_scenes
 from .workers import cancel_flag, process_in_worker, process_pool
 
 POLL_SECONDS = 0.25
+WORKER_DIED_MESSAGE = (
+    "the worker process running this scene died (killed, out of memory, or a crash in a "
+    "library), also when run again alone; run it with WORKERS=1 to see the error, or with "
+    "fewer WORKERS if memory is short (from a Python script, also check that run_batch is "
+    'called under `if __name__ == "__main__":`)'
+)
+WORKER_BOOTSTRAP_MESSAGE = (
+    "goci-resample: run_batch(workers > 1) was called again while a worker process started. "
+    "A script that runs a batch with several workers must call it under "
+    '`if __name__ == "__main__":` (workers import the script). The batch is not affected.'
+)
 MAX_BANDS = 16
 """Bands assumed per scene when sizing workers before reading any GOCI file (GOCI-II: 12)."""
 MAX_GOCI_PIXELS = 1_000_000
@@ -79,27 +95,17 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     options = options or ResampleOptions()
     control = control or RunControl()
     input_root, output_root = Path(input_root), Path(output_root)
-    scenes = _discover(input_root)
-    report = _start_report(output_root)
-    control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
-    results = []
-
-    def finished(result, lines=()):
-        for level, line in lines:
-            control.log(level, f"{result.scene}: {line}")
-        results.append(result)
-        report.add(result)
-        control.info(f"{result.scene}: {result.status} ({result.seconds:.1f} s) {result.message}")
-
+    if executor is None and workers > 1:
+        _refuse_while_a_worker_starts()
+    scenes = _discover(input_root, output_root)
     settings = dict(output_root=output_root, options=options, overwrite=overwrite,
                     write_npy=write_npy, compare=compare)  # fmt: skip
-    if executor is None and workers > 1:
-        workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), control)
-    if executor is None and workers <= 1:
-        cancelled = _run_in_process(scenes, settings, finished, control)
-    else:
-        with contextlib.nullcontext(executor) if executor else process_pool(workers) as pool:
-            cancelled = _run_in_executor(pool, scenes, settings, finished, control)
+    make_folder(output_root)
+    with output_root_lock(output_root):
+        remove_stale_temporaries(output_root)
+        report = BatchReport(output_root)
+        control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
+        results, cancelled = _run(scenes, settings, report, workers, executor, control)
     batch = BatchResult(results, report.path, cancelled, time.perf_counter() - started)
     counts = batch.counts()
     control.info(
@@ -110,24 +116,51 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     return batch
 
 
-def _discover(input_root):
+def _run(scenes, settings, report, workers, executor, control):
+    """Run every scene, adding its row to ``report`` as it finishes; return the results and
+    whether the run was cancelled (scenes not reached then get a ``not-run`` row)."""
+    results = []
+
+    def finished(result, lines=()):
+        for level, line in lines:
+            control.log(level, f"{result.scene}: {line}")
+        results.append(result)
+        report.add(result)
+        control.info(f"{result.scene}: {result.status} ({result.seconds:.1f} s) {result.message}")
+
+    if executor is None and workers > 1:
+        workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), control)
+    if executor is None and workers <= 1:
+        cancelled = _run_in_process(scenes, settings, finished, control)
+    else:
+        cancelled = _run_in_executor(executor, workers, scenes, settings, finished, control)
+    if cancelled:
+        done = {result.scene for result in results}
+        for scene in scenes:
+            if scene.name not in done:
+                finished(SceneResult(scene.name, NOT_RUN, "not run: the batch was cancelled; "
+                                     "run it again to resume"))  # fmt: skip
+    return results, cancelled
+
+
+def _discover(input_root, output_root):
+    """The scene folders under ``input_root``, without ``output_root`` when it lies inside."""
     if not input_root.is_dir():
         raise GociResampleError(
             f"INPUT_ROOT {input_root} is not a folder. Choose the folder that holds one "
             "sub-folder per Landsat scene."
         )
-    return discover_scenes(input_root)
+    output = output_root.resolve() if output_root.exists() else output_root.absolute()
+    return [s for s in discover_scenes(input_root) if s.folder.resolve() != output]
 
 
-def _start_report(output_root):
-    try:
-        output_root.mkdir(parents=True, exist_ok=True)
-        return BatchReport(output_root)
-    except OSError as error:
-        raise GociResampleError(
-            f"Cannot write to OUTPUT_ROOT {output_root} ({error.strerror}). Choose a folder "
-            "you can write to."
-        ) from None
+def _refuse_while_a_worker_starts():
+    """A script that calls ``run_batch(workers=2)`` without ``if __name__ == "__main__":`` runs
+    it again in every worker as the worker imports the script; stop that second run at once
+    (before it rewrites the report) with what to do."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        sys.stderr.write(WORKER_BOOTSTRAP_MESSAGE + "\n")
+        raise SystemExit(1)
 
 
 def _affordable_workers(scenes, workers, control):
@@ -172,41 +205,69 @@ def _run_in_process(scenes, settings, finished, control):
     return False
 
 
-def _run_in_executor(pool, scenes, settings, finished, control):
-    """Run scenes in ``pool``; return True when cancelled.
+def _run_in_executor(executor, workers, scenes, settings, finished, control):
+    """Run scenes in ``executor`` or in a process pool of ``workers``; return True when
+    cancelled.
 
-    Workers see a cancel request through a flag file (any executor on this machine can).
+    Workers see a cancel request through a flag file (any executor on this machine can). When
+    a worker process dies (killed, out of memory, a crash), Python's pool fails every scene it
+    was running or still had queued; those scenes are run again, each alone in a fresh
+    one-worker pool, so only the scene that kills its worker fails.
     """
+    progress = _Progress(len(scenes), control)
     with cancel_flag() as flag:
-        pending = {
-            pool.submit(process_in_worker, scene, settings, str(flag)): scene for scene in scenes
-        }
-        total, done = max(1, len(pending)), 0
-        while pending:
-            finished_now, _ = concurrent.futures.wait(
-                pending, timeout=POLL_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED
-            )
-            for future in finished_now:
-                scene = pending.pop(future)
-                done += 1
-                outcome = _worker_outcome(future, scene)
-                if outcome is not None:
-                    finished(*outcome)
-                control.progress(done / total)
-            if control.cancelled() and not flag.exists():
-                flag.touch()
-                for future in pending:
-                    future.cancel()
+        pool = contextlib.nullcontext(executor) if executor else process_pool(workers)
+        with pool as running:
+            broken = _submit_all(running, scenes, settings, flag, finished, control, progress)
+        for scene in broken:
+            if flag.exists():
+                break
+            with process_pool(1) as alone:
+                again = _submit_all(alone, [scene], settings, flag, finished, control, progress)
+            for scene in again:
+                finished(SceneResult(scene.name, FAILED, WORKER_DIED_MESSAGE))
+                progress.advance()
         return flag.exists()
 
 
-def _worker_outcome(future, scene):
-    """Return (SceneResult, log lines) of a finished future, or None if it was cancelled."""
-    if future.cancelled():
-        return None
-    try:
-        return future.result()
-    except ResampleCancelled:
-        return None
-    except Exception as error:  # the worker itself died (e.g. killed for memory)
-        return SceneResult(scene.name, FAILED, f"the worker process failed: {error}"), ()
+def _submit_all(pool, scenes, settings, flag, finished, control, progress):
+    """Run ``scenes`` in ``pool``, reporting each as it finishes; return the scenes whose
+    worker process died."""
+    pending = {
+        pool.submit(process_in_worker, scene, settings, str(flag)): scene for scene in scenes
+    }
+    broken = []
+    while pending:
+        finished_now, _ = concurrent.futures.wait(
+            pending, timeout=POLL_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED
+        )
+        for future in finished_now:
+            scene = pending.pop(future)
+            if future.cancelled():
+                continue
+            try:
+                finished(*future.result())
+            except ResampleCancelled:
+                continue
+            except BrokenProcessPool:
+                broken.append(scene)
+                continue
+            except Exception as error:  # an executor of the caller's failed the task
+                finished(SceneResult(scene.name, FAILED, f"the worker failed: {error}"))
+            progress.advance()
+        if control.cancelled() and not flag.exists():
+            flag.touch()
+            for future in pending:
+                future.cancel()
+    return broken
+
+
+class _Progress:
+    """Overall progress of scenes finishing in any order."""
+
+    def __init__(self, total, control):
+        self.total, self.done, self.control = max(1, total), 0, control
+
+    def advance(self):
+        self.done += 1
+        self.control.progress(self.done / self.total)

@@ -12,8 +12,9 @@ from ..errors import GociResampleError, ResampleCancelled
 from ..pair import resample_pair
 from ..write import comparison_paths, output_name
 
-OK, SKIPPED, FAILED, NO_PAIR = "ok", "skipped", "failed", "no-pair"
-STATUSES = (OK, SKIPPED, FAILED, NO_PAIR)
+OK, SKIPPED, FAILED, NO_PAIR, NOT_RUN = "ok", "skipped", "failed", "no-pair", "not-run"
+STATUSES = (OK, SKIPPED, FAILED, NO_PAIR, NOT_RUN)
+"""``not-run``: the batch was cancelled before it reached the scene."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class SceneResult:
 
     Attributes:
         scene: the folder name.
-        status: ``ok``, ``skipped``, ``failed`` or ``no-pair``.
+        status: ``ok``, ``skipped``, ``failed``, ``no-pair`` or ``not-run``.
         message: what was done or what was wrong (names the file and the fix).
         seconds: wall time spent on the scene.
         output: the output GeoTIFF (``None`` when there is none).

@@ -6,8 +6,11 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from ..control import RunControl
@@ -23,7 +26,10 @@ def process_pool(workers):
     context.set_executable(python_executable())
     threads = max(1, (os.cpu_count() or 1) // workers)
     with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_share_cores, initargs=(threads,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(threads, os.getpid()),
     ) as pool:
         yield pool
 
@@ -47,10 +53,36 @@ def process_in_worker(scene, settings, flag):
     return process_scene(scene, **settings, control=control), lines
 
 
-def _share_cores(threads):
-    """Worker start-up: use ``threads`` compute threads, so workers do not oversubscribe cores."""
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _start_worker(threads, parent):
+    """Worker start-up.
+
+    * Use ``threads`` compute threads, so workers do not oversubscribe the cores.
+    * Ignore Ctrl-C: the terminal sends it to every process of the group, and the submitting
+      process turns it into a cancel that reaches the workers through the flag file.
+    * Die with the parent, however it dies (``kill -9`` included): at once on Linux
+      (``PR_SET_PDEATHSIG``), elsewhere within ``PARENT_CHECK_SECONDS``. A worker's temporary
+      files are then removed by the next run (their process is gone).
+    """
     os.environ["NUMBA_NUM_THREADS"] = str(threads)
     os.environ["OMP_NUM_THREADS"] = str(threads)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+
+
+def _exit_when_orphaned(parent):
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def python_executable():

@@ -281,7 +281,7 @@ def _check_some_valid(subset):
     if not geolocated.any():
         raise GociResampleError(
             f"GOCI file {subset.path}: no pixel has a valid latitude/longitude "
-            "(all fill, NaN or out of range)."
+            f"(all fill, NaN or out of range).{_swapped_hint(subset)}"
         )
     if not any(np.isfinite(band.values[geolocated]).any() for band in subset.bands):
         raise GociResampleError(
@@ -289,3 +289,16 @@ def _check_some_valid(subset):
             f"{', '.join(b.name for b in subset.bands)} is invalid (fill value, outside the "
             "valid range or outside the footprint mask). Check the upstream clipping step."
         )
+
+
+def _swapped_hint(subset):
+    """A hint when latitude holds longitudes (beyond ±90°) and longitude holds values that
+    would be valid latitudes: the two variables were swapped upstream."""
+    latitude, longitude = np.abs(subset.latitude), np.abs(subset.longitude)
+    both = np.isfinite(latitude) & np.isfinite(longitude)
+    if both.any() and np.median(latitude[both]) > 90.0 and np.median(longitude[both]) <= 90.0:
+        return (
+            " navigation_data/latitude holds values beyond ±90° and longitude values that look "
+            "like latitudes: the two variables look swapped. Fix the file that wrote them."
+        )
+    return ""

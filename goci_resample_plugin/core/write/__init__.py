@@ -1,7 +1,13 @@
 """The product: file names, which files may be replaced, atomic commit, the GeoTIFF, its JSON
 sidecar and QGIS styles, and when an existing output is complete for a run."""
 
-from .atomic import atomic_output, atomic_outputs, make_folder, remove_stale_temporaries
+from .atomic import (
+    atomic_output,
+    atomic_outputs,
+    check_path_usable,
+    make_folder,
+    remove_stale_temporaries,
+)
 from .geotiff import GEOTIFF_PROFILE, STRIP_ROWS, export_npy, geotiff_profile, write_geotiff
 from .names import (
     comparison_paths,
@@ -26,6 +32,7 @@ __all__ = [
     "atomic_output",
     "atomic_outputs",
     "check_outputs",
+    "check_path_usable",
     "comparison_paths",
     "existing_output",
     "export_npy",

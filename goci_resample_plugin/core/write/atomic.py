@@ -20,7 +20,13 @@ def atomic_outputs(*paths):
     try:
         yield temporaries
         for temporary, path in zip(temporaries, paths):
-            os.replace(temporary, path)
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise GociResampleError(
+                    f"Cannot write {path} ({error.strerror or error}). Check that the folder "
+                    "is still writable and has free space."
+                ) from None
     finally:
         for temporary in temporaries:
             with contextlib.suppress(OSError):
@@ -56,14 +62,33 @@ def make_folder(folder):
     """Create ``folder`` and its parents, or fail with what to do.
 
     Raises:
-        GociResampleError: the folder cannot be created.
+        GociResampleError: the folder cannot be created (also: a name too long for the file
+            system).
     """
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise GociResampleError(
             f"Cannot create the output folder {folder} ({error.strerror or error}). "
-            "Choose a folder you can write to."
+            "Choose a folder you can write to, with a shorter path if it is very long."
+        ) from None
+
+
+def check_path_usable(path):
+    """Fail clearly when ``path`` cannot even be looked at (a name or path longer than the file
+    system allows, a parent that is a file); a missing file is fine.
+
+    Raises:
+        GociResampleError: names the path and the reason.
+    """
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as error:
+        raise GociResampleError(
+            f"The output {path} cannot be used ({error.strerror or error}). Choose a shorter "
+            "name or folder (file names are limited to 255 bytes, paths to about 4000)."
         ) from None
 
 
