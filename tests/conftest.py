@@ -131,5 +131,5 @@ def qgis_process(tmp_path_factory):
         return completed
 
     run("plugins", "enable", "goci_resample_plugin", check=True)
-    run.profile = profile
+    run.profile, run.binary, run.env = profile, QGIS_PROCESS, base_env
     return run

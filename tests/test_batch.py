@@ -139,6 +139,10 @@ def test_cancel_stops_and_leaves_no_partial_file(batch_root, tmp_path):
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]
     for tif in tmp_path.rglob("*.tif"):
         assert tif.with_suffix(".json").is_file()
+    rows = read_report(tmp_path / "batch_report.csv")
+    assert len(rows) == 7  # every folder has its row, also those the cancel never reached
+    not_run = [row for row in rows if row["status"] == "not-run"]
+    assert not_run and all("run it again to resume" in row["message"] for row in not_run)
 
 
 KILLABLE = """

@@ -166,7 +166,13 @@ def test_docs_table_lists_every_row_the_tests_run():
         for line in table.splitlines()
         if line.startswith("| `")
     }
-    for module in ("test_robustness", "test_outputs", "test_batch", "test_fuzz_goci"):
+    for module in (
+        "test_robustness",
+        "test_outputs",
+        "test_batch",
+        "test_fuzz_goci",
+        "test_nothing_lost",
+    ):
         importlib.import_module(module)  # their @covers marks record the rows they test
     assert rows == COVERED
 

@@ -1,5 +1,6 @@
 """Resample one GOCI subset onto one Landsat grid: read → resample → write the product."""
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ from .write import (
 )
 from .write.atomic import write_text
 from .write.geotiff import GDAL_CACHE_MB
+from .write.names import fits
 
 BLOCK_BUDGET_BYTES = 256 * 2**20
 """Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
@@ -128,8 +130,9 @@ def resample_pair(
     output_path = Path(output_path)
     started = time.perf_counter()
 
-    check_path_usable(output_path)
     _check_raster_name(output_path)
+    for path in product_paths(output_path):
+        check_path_usable(path)
     check_outputs(
         product_paths(output_path), (goci_path, landsat_path), overwrite, owner=output_path
     )
@@ -142,6 +145,8 @@ def resample_pair(
     subset = read_goci_subset(goci_path, options.wavelengths)
     if write_npy:
         npy_paths = [npy_path(output_path, band.name) for band in subset.bands]
+        for path in npy_paths:
+            check_path_usable(path)
         check_outputs(npy_paths, (goci_path, landsat_path), overwrite, owner=output_path)
     grid = read_target_grid(landsat_path)
     check_overlap(subset, grid, options.radius_m)
@@ -228,7 +233,7 @@ def _reuse(output_path, goci_path, landsat_path, options, write_npy, control):
     if write_npy:
         wanted = [(number, npy_path(output_path, band["name"]))
                   for number, band in enumerate(sidecar["bands"], start=1)]  # fmt: skip
-        missing = [(number, path) for number, path in wanted if not path.is_file()]
+        missing = [(number, path) for number, path in wanted if not os.path.isfile(path)]
         with atomic_outputs(*(path for _, path in missing)) as temporaries:
             export_npy(output_path, [(number, temporary, path) for (number, path), temporary
                                      in zip(missing, temporaries)])  # fmt: skip
@@ -246,7 +251,7 @@ def _reuse(output_path, goci_path, landsat_path, options, write_npy, control):
         bands=sidecar["bands"],
         seconds=sidecar.get("seconds", {}),
         engine=sidecar.get("engine", ""),
-        landsat_style=landsat_qml if landsat_qml.is_file() else None,
+        landsat_style=landsat_qml if os.path.isfile(landsat_qml) else None,
         reused=True,
     ), ""
 
@@ -254,7 +259,7 @@ def _reuse(output_path, goci_path, landsat_path, options, write_npy, control):
 def _product_files(output_path, subset, grid, write_npy):
     """``{role: final path}`` of every file this run writes, in the order they land."""
     files = {"raster": output_path, "style": style_path(output_path)}
-    if len(subset.bands) >= 3 and grid.band_count >= 4:
+    if len(subset.bands) >= 3 and grid.band_count >= 4 and fits(landsat_style_path(output_path)):
         files["landsat_style"] = landsat_style_path(output_path)
     if write_npy:
         files |= {band.name: npy_path(output_path, band.name) for band in subset.bands}

@@ -1,6 +1,7 @@
 """Loading results on the map: the plugin's style, a name that says scene and method, and one
 layer group per scene."""
 
+import os
 from typing import ClassVar
 
 from qgis.core import (
@@ -88,7 +89,7 @@ def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_de
     if loading:
         landsat_style = landsat_style_path(output)
         load_in_group(context, landsat, f"{scene} Landsat", scene,
-                      style_path=landsat_style if landsat_style.is_file() else None,
+                      style_path=landsat_style if os.path.isfile(landsat_style) else None,
                       on_top=False)  # fmt: skip
 
 

@@ -17,6 +17,7 @@ killed run resumes where it stopped. Scenes run in-process, or in any
 import concurrent.futures
 import contextlib
 import multiprocessing
+import os
 import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +29,7 @@ from ..errors import GociResampleError, ResampleCancelled
 from ..memory import available_memory_bytes
 from ..options import ResampleOptions
 from ..pair import pair_memory_bytes
-from ..write import make_folder, remove_stale_temporaries
+from ..write import check_path_usable, make_folder, remove_stale_temporaries
 from .lock import output_root_lock
 from .report import BatchReport
 from .scene import FAILED, NOT_RUN, STATUSES, SceneResult, process_scene
@@ -97,6 +98,7 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     input_root, output_root = Path(input_root), Path(output_root)
     if executor is None and workers > 1:
         _refuse_while_a_worker_starts()
+    check_path_usable(output_root)
     scenes = _discover(input_root, output_root)
     settings = dict(output_root=output_root, options=options, overwrite=overwrite,
                     write_npy=write_npy, compare=compare)  # fmt: skip
@@ -150,8 +152,8 @@ def _discover(input_root, output_root):
             f"INPUT_ROOT {input_root} is not a folder. Choose the folder that holds one "
             "sub-folder per Landsat scene."
         )
-    output = output_root.resolve() if output_root.exists() else output_root.absolute()
-    return [s for s in discover_scenes(input_root) if s.folder.resolve() != output]
+    output = os.path.realpath(output_root)
+    return [s for s in discover_scenes(input_root) if os.path.realpath(s.folder) != output]
 
 
 def _refuse_while_a_worker_starts():

@@ -105,6 +105,7 @@ def remove_stale_temporaries(folder):
 
 
 def _process_alive(pid):
+    """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
     if pid == os.getpid():
         return True
     try:
@@ -113,4 +114,8 @@ def _process_alive(pid):
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(") ", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS, Windows): the signal test is all there is

@@ -72,12 +72,19 @@ def comparison_paths(output):
     )
 
 
-def product_paths(output, band_names=(), npy=False):
-    """Every file a pair writes next to ``output``: raster, sidecar, styles, optional ``.npy``."""
-    paths = [Path(output), sidecar_path(output), style_path(output), landsat_style_path(output)]
-    if npy:
-        paths += [npy_path(output, name) for name in band_names]
+def product_paths(output):
+    """The files a pair writes next to ``output`` in any case: raster, sidecar, style, and the
+    Landsat style when its name fits the file system (it is a convenience, left out for GOCI
+    file names so long that ``<stem>_landsat.qml`` would pass 255 bytes)."""
+    paths = [Path(output), sidecar_path(output), style_path(output)]
+    if fits(landsat_style_path(output)):
+        paths.append(landsat_style_path(output))
     return paths
+
+
+def fits(path):
+    """True when the name of ``path`` is short enough for the usual file systems."""
+    return len(os.fsencode(Path(path).name)) <= MAX_NAME_BYTES
 
 
 TEMPORARY_MARK = ".partial-"

@@ -59,7 +59,7 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
     """
     owner_is_ours = owner is not None and _owner_is_ours(Path(owner))
     for output in map(Path, outputs):
-        if not output.exists() and not output.is_symlink():
+        if not os.path.lexists(output):
             continue
         if output.is_dir():
             raise GociResampleError(
@@ -67,7 +67,7 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
                 "another output name or move the folder away."
             )
         for source in inputs:
-            if Path(source).exists() and os.path.samefile(output, source):
+            if os.path.exists(source) and os.path.samefile(output, source):
                 raise GociResampleError(
                     f"The output {output} is the input {Path(source).name} itself; writing it "
                     "would destroy the input. Choose another output file."
@@ -82,10 +82,10 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
 
 
 def _owner_is_ours(raster):
-    if raster.exists() and is_ours(raster):
+    if os.path.exists(raster) and is_ours(raster):
         return True
     sidecar = sidecar_path(raster)
-    if not (sidecar.is_file() and _json_is_ours(sidecar)):
+    if not (os.path.isfile(sidecar) and _json_is_ours(sidecar)):
         return False
     try:
         return json.loads(sidecar.read_text(encoding="utf-8")).get("output") == raster.name

@@ -8,6 +8,7 @@ only when all of that matches this run (SPEC §4); otherwise it is stale and is 
 
 import hashlib
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def existing_output(output, goci_path, landsat_path, options):
     """
     output = Path(output)
     json_path = sidecar_path(output)
-    if not (output.is_file() and json_path.is_file()):
+    if not (os.path.isfile(output) and os.path.isfile(json_path)):
         return None, ""
     try:
         sidecar = json.loads(json_path.read_text(encoding="utf-8"))
