@@ -386,3 +386,39 @@ def test_sidecar_of_a_reused_output_is_unchanged(scene, tmp_path):
     before = json.loads(output.with_suffix(".json").read_text())
     reused = resample_pair(scene.goci, scene.landsat, output, ONE_BAND)
     assert reused.reused and json.loads(output.with_suffix(".json").read_text()) == before
+
+
+MEASURE = """
+import json, resource, sys
+sys.path.insert(0, {repo!r})
+import rasterio
+from goci_resample_plugin.core import ResampleCancelled, ResampleOptions, RunControl, resample_pair
+from goci_resample_plugin.core.pair import pair_memory_bytes
+with rasterio.open({landsat!r}) as src:
+    profile = src.profile | dict(width={size}, height={size}, tiled=True, blockxsize=256,
+                                 blockysize=256, sparse_ok=True, BIGTIFF="YES")
+with rasterio.open({big!r}, "w", **profile):
+    pass  # sparse: a huge grid, nothing stored
+calls = []
+try:  # set-up, then two blocks of rows
+    resample_pair({goci!r}, {big!r}, {output!r}, ResampleOptions(),
+                  RunControl(cancelled=lambda: calls.append(1) or len(calls) > 2))
+except ResampleCancelled:
+    pass
+print(json.dumps([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                  pair_memory_bytes({size}, {size}, 5, 0)]))
+"""
+
+
+@covers("memory-estimate")
+@pytest.mark.parametrize("size", [6000, 16000])
+def test_the_memory_guard_estimates_at_least_what_is_used(scene, tmp_path, size):
+    """The guard must stop a pair before the system kills it: its estimate may not be below
+    the measured peak (set-up grew with width × height and was estimated from the width)."""
+    code = MEASURE.format(repo=str(REPO), landsat=str(scene.landsat), size=size,
+                          big=str(tmp_path / "big_TOA_RAD_B1.tif"), goci=str(scene.goci),
+                          output=str(tmp_path / "o.tif"))  # fmt: skip
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=600, check=True)  # fmt: skip
+    peak, estimate = json.loads(completed.stdout.splitlines()[-1])
+    assert peak <= estimate, f"peak {peak / 2**30:.2f} GB > estimate {estimate / 2**30:.2f} GB"

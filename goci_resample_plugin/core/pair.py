@@ -21,6 +21,7 @@ from .resample import (
     no_overlap_message,
     parameter_warnings,
 )
+from .resample.grid_engine import LATTICE_BYTES_PER_POINT, LATTICE_CHUNK_POINTS, lattice_shape
 from .write import (
     OUR_TAG,
     STRIP_ROWS,
@@ -153,7 +154,7 @@ def resample_pair(
     for warning in parameter_warnings(subset, options):
         control.warning(warning)
     check_memory(
-        pair_memory_bytes(grid.width, len(subset.bands), subset.latitude.size),
+        pair_memory_bytes(grid.width, grid.height, len(subset.bands), subset.latitude.size),
         f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})",
     )
     resampler = make_resampler(subset, grid, options, engine, control)
@@ -200,13 +201,22 @@ def resample_pair(
     return result
 
 
-def pair_memory_bytes(width, bands, goci_pixels):
-    """Peak memory (bytes) one pair needs: the loaded libraries, the GOCI arrays and their
-    search structures, two strips of output, GDAL's cache and one block of engine work."""
+SETUP_BYTES_PER_LATTICE_POINT = 250
+"""Working memory (bytes) per lattice point while the grid engine sets up one chunk."""
+
+
+def pair_memory_bytes(width, height, bands, goci_pixels):
+    """Peak memory (bytes) one pair needs on a ``width`` × ``height`` grid: the loaded
+    libraries, the GOCI arrays and their search structures, the grid engine's lattice (one
+    point per 8 × 8 target pixels) and the working memory of one chunk of its set-up, two
+    strips of output, GDAL's cache and one block of engine work."""
     strip = bands * STRIP_ROWS * width * 4
+    lattice_rows, lattice_cols = lattice_shape(width, height)
     return (
         BASELINE_BYTES
         + goci_pixels * (bands * 24 + 200)
+        + lattice_rows * lattice_cols * LATTICE_BYTES_PER_POINT
+        + LATTICE_CHUNK_POINTS * SETUP_BYTES_PER_LATTICE_POINT
         + 3 * strip
         + GDAL_CACHE_MB * 2**20
         + BLOCK_BUDGET_BYTES

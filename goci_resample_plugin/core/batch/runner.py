@@ -169,18 +169,18 @@ def _affordable_workers(scenes, workers, control):
     """Fewer workers when the machine cannot hold ``workers`` of the largest scene at once."""
     import rasterio
 
-    widths = []
+    sizes = []
     for scene in scenes:
         if scene.landsat is not None:
             try:
                 with rasterio.open(scene.landsat) as dataset:
-                    widths.append(dataset.width)
+                    sizes.append((dataset.width, dataset.height))
             except (rasterio.errors.RasterioError, OSError):
                 continue  # the scene itself will report it
     available = available_memory_bytes()
-    if not widths or available is None:
+    if not sizes or available is None:
         return workers
-    per_worker = pair_memory_bytes(max(widths), MAX_BANDS, MAX_GOCI_PIXELS)
+    per_worker = max(pair_memory_bytes(w, h, MAX_BANDS, MAX_GOCI_PIXELS) for w, h in sizes)
     affordable = max(1, int(available // per_worker))
     if affordable < workers:
         control.warning(

@@ -157,12 +157,36 @@ class GridResampler:
             )
 
 
+LATTICE_CHUNK_POINTS = 1 << 20
+"""Lattice points set up at once: the working arrays of a chunk (~200 bytes a point) stay
+bounded, so set-up memory is the lattice itself (``LATTICE_BYTES_PER_POINT``) whatever the
+grid size."""
+
+LATTICE_BYTES_PER_POINT = 5 * 8
+"""Bytes kept per lattice point: its 3-D position and its fractional source (row, col)."""
+
+
+def lattice_shape(width, height, step=LATTICE_STEP):
+    """(rows, cols) of the lattice of a ``width`` × ``height`` target grid."""
+    return (height - 1) // step + 4, (width - 1) // step + 4
+
+
+def _lattice_chunks(lattice_rows, lattice_cols):
+    """Slices of lattice rows holding about ``LATTICE_CHUNK_POINTS`` points each."""
+    rows = max(1, LATTICE_CHUNK_POINTS // lattice_cols)
+    return [slice(start, min(lattice_rows, start + rows)) for start in range(0, lattice_rows, rows)]
+
+
 def _target_lattice(grid, step):
-    """(LR, LC, 3) positions of target pixel centres at rows/cols ``(p - 1) * step``."""
-    rows = (np.arange((grid.height - 1) // step + 4) - 1) * step
-    cols = (np.arange((grid.width - 1) // step + 4) - 1) * step
-    lon, lat = grid.pixel_lonlat(rows[:, np.newaxis], cols[np.newaxis, :])
-    lattice = lonlat_to_xyz(lon, lat).reshape(len(rows), len(cols), 3)
+    """(LR, LC, 3) positions of target pixel centres at rows/cols ``(p - 1) * step``,
+    projected chunk by chunk."""
+    lattice_rows, lattice_cols = lattice_shape(grid.width, grid.height, step)
+    rows = (np.arange(lattice_rows) - 1) * step
+    cols = (np.arange(lattice_cols) - 1) * step
+    lattice = np.empty((lattice_rows, lattice_cols, 3))
+    for chunk in _lattice_chunks(lattice_rows, lattice_cols):
+        lon, lat = grid.pixel_lonlat(rows[chunk, np.newaxis], cols[np.newaxis, :])
+        lattice[chunk] = lonlat_to_xyz(lon, lat).reshape(-1, lattice_cols, 3)
     if not np.isfinite(lattice).all():
         raise EngineUnavailable("part of the Landsat grid has no longitude/latitude")
     return lattice
@@ -197,31 +221,41 @@ def _smallest_spacing(xyz):
 def _source_index(lattice, source_xyz, located, near):
     """Return ((LR, LC, 2) fractional source (row, col) of each lattice point, refined).
 
-    Starts from the nearest located source and takes one Newton step on the local source grid.
-    ``refined`` is False when some lattice point within ``near`` metres of its nearest source
-    had no local derivative to refine with (a large geolocation hole).
+    Starts from the nearest located source and takes one Newton step on the local source grid,
+    chunk by chunk of lattice rows. ``refined`` is False when some lattice point within
+    ``near`` metres of its nearest source had no local derivative to refine with (a large
+    geolocation hole).
     """
     from pykdtree.kdtree import KDTree
 
     rows, cols = located.shape
     flat = np.flatnonzero(located.ravel())
-    points = lattice.reshape(-1, 3)
-    distance, nearest = KDTree(source_xyz[flat]).query(points, k=1)
-    i, j = np.divmod(flat[nearest.ravel()], cols)
+    tree = KDTree(source_xyz[flat])
     grid_xyz = np.where(located[..., np.newaxis], source_xyz.reshape(rows, cols, 3), np.nan)
-    u = _index_derivative(grid_xyz, axis=1)[i, j]
-    v = _index_derivative(grid_xyz, axis=0)[i, j]
-    offset = points - grid_xyz[i, j]
+    derivatives = (_index_derivative(grid_xyz, axis=1), _index_derivative(grid_xyz, axis=0))
+    centre = np.empty((*lattice.shape[:2], 2))
+    refined = True
+    for chunk in _lattice_chunks(*lattice.shape[:2]):
+        points = lattice[chunk].reshape(-1, 3)
+        distance, nearest = tree.query(points, k=1)
+        i, j = np.divmod(flat[nearest.ravel()], cols)
+        d_row, d_col = _newton_step(points - grid_xyz[i, j], derivatives[0][i, j],
+                                    derivatives[1][i, j])  # fmt: skip
+        usable = np.isfinite(d_col) & np.isfinite(d_row)
+        refined &= bool(usable[distance.ravel() < near].all())
+        step = np.stack([i + np.where(usable, d_row, 0.0), j + np.where(usable, d_col, 0.0)], 1)
+        centre[chunk] = step.reshape(-1, lattice.shape[1], 2)
+    return centre, refined
+
+
+def _newton_step(offset, u, v):
+    """Index steps (rows, cols) that best explain ``offset`` (n, 3) in the local source grid
+    with column derivative ``u`` and row derivative ``v`` (n, 3), by least squares."""
     uu, uv, vv = (u * u).sum(1), (u * v).sum(1), (v * v).sum(1)
     ou, ov = (offset * u).sum(1), (offset * v).sum(1)
     determinant = uu * vv - uv * uv
     with np.errstate(invalid="ignore", divide="ignore"):
-        d_col = (ou * vv - ov * uv) / determinant
-        d_row = (ov * uu - ou * uv) / determinant
-    usable = np.isfinite(d_col) & np.isfinite(d_row)
-    refined = bool(usable[distance.ravel() < near].all())
-    centre = np.stack([i + np.where(usable, d_row, 0.0), j + np.where(usable, d_col, 0.0)], axis=1)
-    return np.ascontiguousarray(centre.reshape(lattice.shape[0], lattice.shape[1], 2)), refined
+        return (ov * uu - ou * uv) / determinant, (ou * vv - ov * uv) / determinant
 
 
 def _index_derivative(grid_xyz, axis, fill_passes=3):
