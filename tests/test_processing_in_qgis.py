@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import rasterio
 from conftest import REPO
 from qgis.core import (
     QgsApplication,
@@ -77,6 +78,30 @@ def test_parameters_follow_the_public_contract(plugin, algorithm_id):
     assert algorithm.parameterDefinition("OVERWRITE").flags() & OPTIONAL
 
 
+def test_a_landsat_layer_the_user_has_keeps_its_name_style_and_place(plugin, scene, tmp_path):
+    import processing
+    from qgis.core import QgsRasterLayer, QgsSingleBandGrayRenderer
+
+    project = QgsProject.instance()
+    project.clear()
+    mine = QgsRasterLayer(str(scene.landsat), "my Landsat", "gdal")
+    mine.setRenderer(QgsSingleBandGrayRenderer(mine.dataProvider(), 5))
+    project.addMapLayer(mine)
+    processing.runAndLoadResults(
+        "gociresample:resamplepair",
+        {"GOCI": mine.id(), "LANDSAT": mine.id(), "OUTPUT": str(tmp_path / "o.tif")}
+        | {"GOCI": str(scene.goci)},
+    )
+    root = project.layerTreeRoot()
+    assert mine.name() == "my Landsat" and mine.renderer().type() == "singlebandgray"
+    assert mine.renderer().grayBand() == 5
+    assert root.findLayer(mine.id()).parent() == root  # not moved into the plugin's group
+    [group] = root.findGroups()
+    ours = [node.layer() for node in group.findLayers()]
+    assert mine not in ours and ours[1].source() == mine.source()
+    assert ours[1].renderer().type() == "multibandcolor"
+
+
 def test_run_and_load_results_puts_result_and_landsat_in_one_scene_group(plugin, scene, tmp_path):
     import processing
 
@@ -91,7 +116,7 @@ def test_run_and_load_results_puts_result_and_landsat_in_one_scene_group(plugin,
     name = scene.scene_dir.name
     [group] = project.layerTreeRoot().findGroups()
     assert group.name() == name
-    assert [node.name() for node in group.findLayers()] == [f"{name} GOCI GAUSS", f"{name} Landsat"]
+    assert [node.name() for node in group.findLayers()] == [f"GOCI GAUSS {name}", f"Landsat {name}"]
     goci, landsat = (node.layer() for node in group.findLayers())
     red = json.loads(output.with_suffix(".json").read_text())["bands"][3]
     assert red["name"] == "L_TOA_660"
@@ -155,9 +180,9 @@ def test_batch_loads_each_scene_into_its_own_group_with_its_landsat_layer(
     groups = {
         group.name(): [layer.name() for layer in group.findLayers()] for group in tree.findGroups()
     }
-    assert groups == {scene: [f"{scene} GOCI NEAREST", f"{scene} Landsat"] for scene in good}
+    assert groups == {scene: [f"GOCI NEAREST {scene}", f"Landsat {scene}"] for scene in good}
     assert not [node for node in tree.children() if node.nodeType() == node.NodeType.NodeLayer]
-    goci = project.mapLayersByName(f"{good[0]} GOCI NEAREST")[0]
+    goci = project.mapLayersByName(f"GOCI NEAREST {good[0]}")[0]
     assert goci.renderer().type() == "multibandcolor"
 
 
@@ -198,3 +223,30 @@ def test_every_shipped_model_is_valid_in_the_model_designer(plugin, model):
     assert {child.algorithmId() for child in algorithm.childAlgorithms().values()} >= {
         "gociresample:resamplepair"
     }
+
+
+def test_the_difference_raster_loads_diverging_in_the_scene_group(plugin, scene, tmp_path):
+    import processing
+
+    project = QgsProject.instance()
+    project.clear()
+    resampled = tmp_path / "GOCI_on_Landsat_x_GAUSS.tif"
+    processing.run("gociresample:resamplepair", {"GOCI": str(scene.goci),
+                   "LANDSAT": str(scene.landsat), "OUTPUT": str(resampled)})  # fmt: skip
+    processing.runAndLoadResults(
+        "gociresample:comparelandsat",
+        {"RESAMPLED": str(resampled), "LANDSAT": str(scene.landsat),
+         "OUTPUT_TABLE": str(tmp_path / "t.csv"), "OUTPUT_REPORT": str(tmp_path / "r.html"),
+         "OUTPUT_DIFFERENCE": str(tmp_path / "d.tif")},
+    )  # fmt: skip
+    [group] = project.layerTreeRoot().findGroups()
+    assert group.name() == scene.scene_dir.name
+    [layer] = [node.layer() for node in group.findLayers()]
+    assert layer.name() == f"GOCI − Landsat {scene.scene_dir.name}"
+    renderer = layer.renderer()
+    assert renderer.type() == "singlebandpseudocolor" and renderer.band() == 4  # 660 nm vs B4
+    shader = renderer.shader().rasterShaderFunction()
+    assert shader.minimumValue() == pytest.approx(-shader.maximumValue())
+    with rasterio.open(tmp_path / "d.tif") as dataset:
+        red = np.abs(dataset.read(4))
+    assert shader.maximumValue() == pytest.approx(np.nanpercentile(red, 98), rel=0.05)

@@ -9,9 +9,11 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import compare_pair, parse_band_pairs
+from ..core import compare_pair, parse_band_pairs, scene_name
+from ..core.write import style_path
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
+from .layers import load_styled
 from .parameters import OVERWRITE, overwrite_help, overwrite_parameter, raster_file
 
 RESAMPLED, LANDSAT, BAND_PAIRS, BLOCK = "RESAMPLED", "LANDSAT", "BAND_PAIRS", "BLOCK"
@@ -110,6 +112,10 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
                 control=control,
             )  # fmt: skip
+        if difference:
+            scene = scene_name(landsat)
+            name = tr("GOCI − Landsat {scene}").format(scene=scene)
+            load_styled(context, difference, name, style_path(difference), group=scene)
         shift = comparison.shift
         return {
             OUTPUT_DIFFERENCE: difference or None,

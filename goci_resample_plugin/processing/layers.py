@@ -8,6 +8,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingUtils,
+    QgsRasterLayer,
 )
 
 from ..core.write import landsat_style_path, style_path
@@ -72,15 +73,27 @@ def load_styled(context, output_id, name, style_path, group=None):
     return True
 
 
+def result_name(method_suffix, scene):
+    """Layer name of a result: what it is first, so names cut short in the panel stay apart."""
+    return f"GOCI {method_suffix} {scene}"
+
+
+def landsat_name(scene):
+    """Layer name of the Landsat layer the plugin adds next to a result."""
+    return f"Landsat {scene}"
+
+
 def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_destination):
     """Load a result and its Landsat layer into the layer group ``scene``: the result on top in
     its true-colour style, Landsat below in the matching style (same channels and limits,
     ``<output stem>_landsat.qml``) for toggling or the transparency slider.
 
-    ``output_is_destination``: the output is the algorithm's own destination parameter
-    (loaded by Processing if the user asked for it) rather than a file found by a batch.
+    The Landsat layer is always a layer of our own on the file: a Landsat layer the user
+    already has keeps its name, style and place. ``output_is_destination``: the output is the
+    algorithm's own destination parameter (loaded by Processing if the user asked for it)
+    rather than a file found by a batch.
     """
-    name = f"{scene} GOCI {method_suffix}"
+    name = result_name(method_suffix, scene)
     style = style_path(output)
     if output_is_destination:
         loading = load_styled(context, str(output), name, style, group=scene)
@@ -88,23 +101,29 @@ def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_de
         loading = load_in_group(context, output, name, scene, style_path=style)
     if loading:
         landsat_style = landsat_style_path(output)
-        load_in_group(context, landsat, f"{scene} Landsat", scene,
+        load_in_group(context, landsat, landsat_name(scene), scene,
                       style_path=landsat_style if os.path.isfile(landsat_style) else None,
                       on_top=False)  # fmt: skip
 
 
 def load_in_group(context, path, name, group, style_path=None, on_top=True):
-    """Ask Processing to load the raster ``path`` when the algorithm completes, named ``name``,
-    styled from ``style_path`` and placed in the layer group ``group``.
+    """Load the raster ``path`` as a new layer of our own when the algorithm completes, named
+    ``name``, styled from ``style_path`` and placed in the layer group ``group``.
 
-    Returns False (and loads nothing) without a project, as in ``qgis_process``.
+    A new layer, never one the project already has on the same file (Processing would
+    otherwise take the user's layer and rename, restyle and move it). Returns False (and loads
+    nothing) without a project, as in ``qgis_process``.
     """
     project = context.project()
     if project is None:
         return False
+    layer = QgsRasterLayer(str(path), name, "gdal")
+    if not layer.isValid():
+        return False
+    context.temporaryLayerStore().addMapLayer(layer)
     details = QgsProcessingContext.LayerDetails(
         name, project, name, QgsProcessingUtils.LayerHint.Raster
     )
     details.setPostProcessor(LayerPlacement.create(style_path, group, on_top))
-    context.addLayerToLoadOnCompletion(str(path), details)
+    context.addLayerToLoadOnCompletion(layer.id(), details)
     return True

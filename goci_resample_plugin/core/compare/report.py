@@ -78,24 +78,30 @@ def _cell(value):
 
 
 def _scatter_png(pair, block):
-    """Base64 PNG: 2-D histogram of block means, the 1:1 line and the orthogonal fit."""
+    """Base64 PNG: 2-D histogram of block means (log colour scale with its bar), and thin,
+    translucent 1:1 and orthogonal-fit lines that leave the dense diagonal visible."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import LogNorm
     from matplotlib.figure import Figure
 
     landsat, goci = pair.block_means
     both = np.isfinite(landsat) & np.isfinite(goci)
     x, y = landsat[both], goci[both]
-    figure = Figure(figsize=(4.2, 4.0), dpi=96)
+    figure = Figure(figsize=(5.0, 4.0), dpi=96)
     FigureCanvasAgg(figure)
     axis = figure.add_subplot()
     if x.size:
         low = float(min(x.min(), y.min()))
         high = float(max(x.max(), y.max()))
-        axis.hist2d(x, y, bins=60, range=[[low, high], [low, high]], cmin=1, cmap="viridis")
+        *_, image = axis.hist2d(x, y, bins=60, range=[[low, high], [low, high]], cmin=1,
+                                cmap="viridis", norm=LogNorm())  # fmt: skip
+        figure.colorbar(image, ax=axis, label=f"{block} × {block} blocks per cell")
         line = np.array([low, high])
-        axis.plot(line, line, color="black", linewidth=0.8, label="1:1")
+        axis.plot(line, line, color="black", linewidth=0.7, linestyle=(0, (4, 3)), alpha=0.6,
+                  label="1:1")  # fmt: skip
         stats = pair.blocks
-        axis.plot(line, stats.slope * line + stats.intercept, color="tab:red", linewidth=1,
+        axis.plot(line, stats.slope * line + stats.intercept, color="tab:red", linewidth=0.7,
+                  linestyle=(0, (1, 2)), alpha=0.8,
                   label=f"fit y = {stats.slope:.3f} x {stats.intercept:+.2f}")  # fmt: skip
         axis.legend(loc="upper left", fontsize=8)
         axis.set_title(f"{pair.goci_name} vs B{pair.landsat_band}: R² {stats.r2:.4f}, "

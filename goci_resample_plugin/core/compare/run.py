@@ -4,7 +4,7 @@ optional difference raster: the one call behind ``comparelandsat`` and the batch
 from pathlib import Path
 
 from ..control import RunControl
-from ..write import check_outputs, make_folder
+from ..write import check_outputs, make_folder, style_path
 from .difference import write_difference
 from .report import TABLE_HEADER, write_report_html, write_table_csv
 from .statistics import compare_rasters
@@ -32,6 +32,8 @@ def compare_pair(resampled, landsat, table, report, *, band_pairs=None, block=16
     """
     control = control or RunControl()
     outputs = [Path(p) for p in (table, report, difference) if p]
+    if difference:
+        outputs.append(style_path(difference))
     check_outputs(outputs, (resampled, landsat), overwrite, csv_header=TABLE_HEADER)
     for folder in {path.parent for path in outputs}:
         make_folder(folder)

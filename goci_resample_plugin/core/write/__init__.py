@@ -22,7 +22,7 @@ from .names import (
 from .ownership import OUR_TAG, check_outputs, is_ours
 from .sidecar import existing_output, file_identity, sidecar_content, write_sidecar
 from .statistics import BandStatistics
-from .style import landsat_style_qml, style_qml
+from .style import difference_qml, landsat_style_qml, style_qml
 
 __all__ = [
     "GEOTIFF_PROFILE",
@@ -34,6 +34,7 @@ __all__ = [
     "check_outputs",
     "check_path_usable",
     "comparison_paths",
+    "difference_qml",
     "existing_output",
     "export_npy",
     "file_identity",

@@ -50,6 +50,13 @@ def landsat_style_qml(wavelengths, stretches):
     return _render("true_colour.qml", fields)
 
 
+def difference_qml(band, name, limit):
+    """Return the QML text for a difference raster: band ``band`` (described ``name``) in a
+    diverging blue–white–red ramp from ``-limit`` to ``+limit`` (0 = no difference)."""
+    limit = float(limit) if limit == limit and limit > 0 else 1.0
+    return _render("difference.qml", {"band": band, "name": name, "limit": f"{limit:.6g}"})
+
+
 def _channel(channel, band, name, stretch):
     low, high = stretch
     if not (low == low and high == high) or high <= low:
