@@ -27,7 +27,9 @@ def finish(error=None):
         ANSWER["error"] = error
     with open(TASK["answer"], "w", encoding="utf-8") as handle:
         json.dump(ANSWER, handle, indent=1)
-    QgsApplication.exit(0)
+    # Leave at once: after the batch dialog, QGIS's own exit() waits on an event loop that
+    # never returns headless, and there is nothing of the throw-away profile to keep.
+    os._exit(0)
 
 
 def guarded(step):
@@ -137,6 +139,33 @@ def compare():
     )
     ANSWER["after_compare"] = layer_tree()
     ANSWER["steps"].append("compare")
+    QTimer.singleShot(STEP_MS, batch_panel)
+
+
+@guarded
+def batch_panel():
+    """Execute as Batch Process: two rows, each its own output."""
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+    from processing.tools import dataobjects
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("gociresample:resamplepair")
+    dialog = BatchAlgorithmDialog(algorithm.create(), iface.mainWindow())
+    dialog.show()
+    panel = dialog.mainWidget()
+    panel.addRow()
+    panel.checkLoadLayersOnCompletion.setChecked(False)
+    context = dataobjects.createContext()
+    for row, output in enumerate(TASK["batch_outputs"]):
+        wrappers = panel.wrappers[row]
+        for name, value in (("GOCI", TASK["goci"]), ("LANDSAT", TASK["landsat"]), ("METHOD", 1)):
+            wrappers[panel.parameter_to_column[name]].setParameterValue(value, context)
+        column = panel.parameter_to_column["OUTPUT"]
+        panel.tblParameters.cellWidget(row + 1, column).setValue(output)
+    ANSWER["batch_rows"] = panel.batchRowCount()
+    dialog.grab().save(os.path.join(TASK["folder"], "batch.png"))
+    dialog.runAlgorithm()
+    dialog.close()
+    ANSWER["steps"].append("batch")
     finish()
 
 
