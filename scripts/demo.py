@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from sample_data import SceneSpec, write_scene  # noqa: E402
+from sample_data import goci2_spec, write_scene  # noqa: E402
 
 from goci_resample_plugin.core import ResampleOptions, output_name  # noqa: E402
 
@@ -103,7 +103,7 @@ def quicklook(landsat, resampled, wavelengths, png):
 def main(output_folder):
     output_folder = Path(output_folder).resolve()
     output_folder.mkdir(parents=True, exist_ok=True)
-    pair = write_scene(output_folder / "input", SceneSpec(width=1500, height=1500))
+    pair = write_scene(output_folder / "input", goci2_spec(width=1500, height=1500))
     plugins = packaged_plugin(output_folder / "plugin")
     output = output_folder / pair.scene_dir.name / output_name(pair.goci, ResampleOptions())
     print(f"Resampling {pair.goci.name} onto {pair.landsat.name} (1500 × 1500) with qgis_process…")

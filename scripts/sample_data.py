@@ -35,6 +35,7 @@ LANDSAT_WAVELENGTHS_NM = OLI_WAVELENGTHS_NM[:5]
 
 GOCI_PROJECTION = "+proj=ortho +lat_0=36 +lon_0=130 +R=6370997 +units=m +no_defs"
 FILL_FLOAT = -999.0
+LANDSAT_NODATA = -9999.0
 FILL_INT16 = -32768
 INT16_SCALE = 0.01
 ROW_BLOCK = 512
@@ -53,12 +54,21 @@ class SceneSpec:
         footprint_tilt_deg: tilt of the valid scene footprint inside the grid.
         footprint_margin: fraction of the grid size left as nodata on each side.
         goci_pixel_m: GOCI grid spacing in the orthographic plane.
-        goci_generation: ``"new"`` (y/x, inside_mask) or ``"old"`` (rows/cols, inside_footprint).
+        goci_generation: ``"goci2"``: exactly what the user's clip step writes for GOCI-II
+            (``../shared/FORMATS.md``: GK2 name, 250 m pixels, zlib 4 + shuffle, geolocation
+            valid everywhere without ``_FillValue``, bands ``_FillValue`` -999 outside the
+            footprint and NaN for raw-invalid pixels inside, the tight box of pixel centres in
+            the footprint; its Landsat file float32 with nodata -9999 and no band metadata);
+            ``"new"`` (GOCI-I 500 m style, y/x, inside_mask) or ``"old"`` (rows/cols,
+            inside_footprint).
         goci_wavelengths: GOCI bands to write.
         goci_dtype: ``"float32"`` (``_FillValue`` -999) or ``"int16"`` (scale 0.01, fill -32768).
         fill_fraction: fraction of GOCI pixels set to fill, independently per band.
         goci_offset_m: (east, north) error added to the written GOCI geolocation, to simulate
             misregistration; values are sampled at the true positions.
+        land_masked: (``goci2``) also run the user's land-mask step: the subset is kept as
+            ``<name>.nc.bak`` and the ``.nc`` rewritten with land pixels at ``_FillValue``
+            while ``inside_mask`` stays 1 (land: west of a wavy coastline through the centre).
         seed: random seed for fill pixels and Landsat texture.
     """
 
@@ -77,12 +87,29 @@ class SceneSpec:
     goci_dtype: str = "float32"
     fill_fraction: float = 0.01
     goci_offset_m: tuple = (0.0, 0.0)
+    land_masked: bool = False
     seed: int = 0
 
     @property
     def goci_stem(self):
         """GOCI product name the subset file is named after."""
-        return f"COMS_GOCI_L1B_GA_{self.scene.split('_')[3]}031641"
+        date = self.scene.split("_")[3]
+        if self.goci_generation == "goci2":
+            return f"GK2_GOCI2_L1B_{date}_021530_LA_S007"
+        return f"COMS_GOCI_L1B_GA_{date}031641"
+
+
+GOCI2_WAVELENGTHS_NM = (380, 412, 443, 490, 510, 555, 620, 660, 680, 709, 745, 865)
+"""The 12 bands of GOCI-II L1B; the clip step keeps 443, 490, 555, 660, 865 by default."""
+
+
+def goci2_spec(**changes):
+    """A :class:`SceneSpec` of the user's real data: GOCI-II 250 m subset and Landsat 8 scene
+    of path/row 118/038 (UTM zone 51), as the clip step writes them."""
+    defaults = dict(scene="LC08_L1TP_118038_20210429_20210507_02_T1", centre_lon=121.6,
+                    centre_lat=31.7, goci_pixel_m=250.0, goci_generation="goci2",
+                    fill_fraction=0.005)  # fmt: skip
+    return SceneSpec(**(defaults | changes))
 
 
 @dataclass(frozen=True)
@@ -126,7 +153,12 @@ def write_scene(root, spec=SceneSpec()):
     with atomic_output(landsat) as temporary:
         _write_landsat(temporary, spec, geometry)
     with atomic_output(goci) as temporary:
-        _write_goci(temporary, spec, geometry)
+        if spec.goci_generation == "goci2":
+            _write_goci2(temporary, spec, geometry)
+        else:
+            _write_goci(temporary, spec, geometry)
+    if spec.land_masked:
+        _mask_land(goci, geometry)
     return SceneFiles(scene_dir, landsat, goci)
 
 
@@ -196,6 +228,8 @@ class _SceneGeometry:
 def _write_landsat(path, spec, geometry):
     import rasterio
 
+    clip_format = spec.goci_generation == "goci2"
+    nodata = LANDSAT_NODATA if clip_format else 0.0
     profile = dict(
         driver="GTiff",
         width=spec.width,
@@ -204,7 +238,7 @@ def _write_landsat(path, spec, geometry):
         dtype="float32",
         crs=geometry.crs,
         transform=geometry.transform,
-        nodata=0.0,
+        nodata=nodata,
         tiled=True,
         blockxsize=256,
         blockysize=256,
@@ -217,8 +251,9 @@ def _write_landsat(path, spec, geometry):
     with rasterio.open(path, "w", **profile) as dataset:
         dataset.update_tags(AREA_OR_POINT="Area")
         for number, wavelength in enumerate(LANDSAT_WAVELENGTHS_NM, start=1):
-            dataset.set_band_description(number, f"B{number}")
-            dataset.update_tags(number, WAVELENGTH_NM=str(wavelength))
+            if not clip_format:  # the clip step writes no band descriptions or wavelengths
+                dataset.set_band_description(number, f"B{number}")
+                dataset.update_tags(number, WAVELENGTH_NM=str(wavelength))
         for row0 in range(0, spec.height, ROW_BLOCK):
             row1 = min(row0 + ROW_BLOCK, spec.height)
             x, y = geometry.pixel_centres(row0, row1)
@@ -227,7 +262,7 @@ def _write_landsat(path, spec, geometry):
             texture = 1.0 + 0.02 * random.standard_normal(x.shape)
             for number, wavelength in enumerate(LANDSAT_WAVELENGTHS_NM, start=1):
                 values = (radiance_field(lon, lat, wavelength) * texture).astype(np.float32)
-                values[outside] = 0.0
+                values[outside] = nodata
                 window = rasterio.windows.Window(0, row0, spec.width, row1 - row0)
                 dataset.write(values, number, window=window)
 
@@ -321,30 +356,126 @@ def _write_goci_band(group, name, radiance, fill, dims, spec):
     variable[:] = stored
 
 
+def _goci2_subset(spec, geometry):
+    """Ortho x, y of the tight row/column box of GOCI pixel centres inside the footprint, and
+    the footprint mask on it (no buffer), as the clip step cuts it."""
+    from pyproj import Transformer
+
+    ortho_x, ortho_y = _goci_grid(spec, geometry)
+    to_lonlat = Transformer.from_crs(GOCI_PROJECTION, "EPSG:4326", always_xy=True)
+    lon, lat = to_lonlat.transform(ortho_x, ortho_y)
+    inside = geometry.inside_footprint(*geometry.from_lonlat.transform(lon, lat))
+    rows, cols = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    return ortho_x[box], ortho_y[box], inside[box]
+
+
+def _write_goci2(path, spec, geometry):
+    """The clip step's GOCI-II subset (FORMATS.md), values from :func:`radiance_field`."""
+    import netCDF4
+    from pyproj import Transformer
+
+    ortho_x, ortho_y, inside = _goci2_subset(spec, geometry)
+    to_lonlat = Transformer.from_crs(GOCI_PROJECTION, "EPSG:4326", always_xy=True)
+    true_lon, true_lat = to_lonlat.transform(ortho_x, ortho_y)
+    east, north = spec.goci_offset_m
+    lon, lat = to_lonlat.transform(ortho_x + east, ortho_y + north)
+    random = np.random.default_rng(spec.seed + 1000)
+    compression = dict(zlib=True, complevel=4, shuffle=True)
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as dataset:
+        dataset.title = f"GOCI-II subset clipped to {spec.scene} footprint"
+        dataset.history = "created by 02_batch_calibrate_and_clip_nocli.py (synthetic)"
+        for name, length in zip(("y", "x"), inside.shape):
+            dataset.createDimension(name, length)
+        navigation = dataset.createGroup("navigation_data")
+        for name, values, units in (("latitude", lat, "degrees_north"),
+                                    ("longitude", lon, "degrees_east")):  # fmt: skip
+            variable = navigation.createVariable(name, "f4", ("y", "x"), **compression)
+            variable.units = units
+            variable[:] = values.astype(np.float32)
+        mask = dataset.createGroup("mask").createVariable("inside_mask", "u1", ("y", "x"),
+                                                          **compression)  # fmt: skip
+        mask.long_name = "1 = inside footprint; 0 = outside"
+        mask[:] = inside.astype(np.uint8)
+        geophysical = dataset.createGroup("geophysical_data")
+        cluster = _fill_cluster(inside.shape, inside, random)
+        for wavelength in spec.goci_wavelengths:
+            values = radiance_field(true_lon, true_lat, wavelength).astype(np.float32)
+            raw_invalid = (random.random(inside.shape) < spec.fill_fraction) | cluster
+            values[raw_invalid] = np.nan  # invalid in the raw file: NaN inside the footprint
+            values[~inside] = FILL_FLOAT
+            name = band_name(wavelength)
+            variable = geophysical.createVariable(name, "f4", ("y", "x"), fill_value=FILL_FLOAT,
+                                                  **compression)  # fmt: skip
+            variable.set_auto_maskandscale(False)
+            variable.long_name = f"Top of atmosphere radiance at {wavelength} nm"
+            variable.units = "W m-2 sr-1 um-1"
+            variable.wavelength = np.float32(wavelength)
+            variable.bandwidth = np.float32(20.0)
+            variable[:] = values
+
+
+def is_land(lon, lat, spec):
+    """The synthetic land of ``spec``'s scene: west of a wavy line through its centre."""
+    wave = 0.02 * np.sin(2 * np.pi * (np.asarray(lat) - spec.centre_lat) / 0.15)
+    return np.asarray(lon) < spec.centre_lon - 0.05 + wave
+
+
+def _mask_land(goci, geometry):
+    """The user's land-mask step, done in place: keep ``<name>.nc.bak``, set land pixels of
+    every band to ``_FillValue`` in the ``.nc`` (``inside_mask`` unchanged)."""
+    import shutil
+
+    import netCDF4
+
+    backup = goci.with_name(goci.name + ".bak")
+    shutil.copy2(goci, backup)
+    with netCDF4.Dataset(goci, "a") as dataset:
+        dataset.set_auto_maskandscale(False)
+        land = is_land(dataset["navigation_data/longitude"][:],
+                       dataset["navigation_data/latitude"][:], geometry.spec)  # fmt: skip
+        for variable in dataset["geophysical_data"].variables.values():
+            values = variable[:]
+            values[land] = variable.getncattr("_FillValue")
+            variable[:] = values
+
+
 def main(argv=None):
     """Command line: write one scene folder under OUTPUT_ROOT."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("output_root", type=Path)
     defaults = SceneSpec()
-    parser.add_argument("--scene", default=defaults.scene)
+    parser.add_argument("--scene", help="scene folder name (default: one per generation)")
     parser.add_argument("--width", type=int, default=defaults.width)
     parser.add_argument("--height", type=int, default=defaults.height)
-    parser.add_argument("--generation", choices=("new", "old"), default="new")
+    parser.add_argument("--generation", choices=("goci2", "new", "old"), default="new")
+    parser.add_argument(
+        "--bands",
+        type=int,
+        choices=(5, 12),
+        default=5,
+        help="GOCI-II: the clip step's default 5 bands or all 12",
+    )
+    parser.add_argument(
+        "--land-masked",
+        action="store_true",
+        help="GOCI-II: also run the land-mask step (keeps a .nc.bak)",
+    )
     parser.add_argument("--dtype", choices=("float32", "int16"), default="float32")
     parser.add_argument(
         "--rotation", type=float, default=0.0, help="geotransform rotation, degrees"
     )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    spec = SceneSpec(
-        scene=args.scene,
-        width=args.width,
-        height=args.height,
-        goci_generation=args.generation,
-        goci_dtype=args.dtype,
-        rotation_deg=args.rotation,
-        seed=args.seed,
-    )
+    common = dict(width=args.width, height=args.height, rotation_deg=args.rotation,
+                  seed=args.seed)  # fmt: skip
+    if args.generation == "goci2":
+        bands = GOCI2_WAVELENGTHS_NM if args.bands == 12 else SceneSpec().goci_wavelengths
+        spec = goci2_spec(**common, goci_wavelengths=bands, land_masked=args.land_masked,
+                          **({"scene": args.scene} if args.scene else {}))  # fmt: skip
+    else:
+        spec = SceneSpec(scene=args.scene or defaults.scene, goci_generation=args.generation,
+                         goci_dtype=args.dtype, **common)  # fmt: skip
     files = write_scene(args.output_root, spec)
     print(files.landsat)
     print(files.goci)

@@ -14,7 +14,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from sample_data import SceneSpec, write_scene  # noqa: E402
+from sample_data import SceneSpec, goci2_spec, write_scene  # noqa: E402
 
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
 
@@ -23,6 +23,17 @@ QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.b
 def scene(tmp_path_factory):
     """A 600 × 600 pixel scene (new naming generation) with fill pixels and a footprint edge."""
     return write_scene(tmp_path_factory.mktemp("scene"), SceneSpec(width=600, height=600, seed=1))
+
+
+@pytest.fixture(scope="session")
+def goci2_scene(tmp_path_factory):
+    """The user's real format: a GOCI-II 250 m subset of all 12 bands after the land-mask
+    step (``.nc.bak`` beside it) and its Landsat file, as the clip step writes them."""
+    from sample_data import GOCI2_WAVELENGTHS_NM
+
+    spec = goci2_spec(width=900, height=900, goci_wavelengths=GOCI2_WAVELENGTHS_NM,
+                      land_masked=True, seed=5)  # fmt: skip
+    return write_scene(tmp_path_factory.mktemp("goci2"), spec)
 
 
 @pytest.fixture(scope="session")

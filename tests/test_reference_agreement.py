@@ -38,6 +38,15 @@ def test_new_generation_scene_matches_reference(scene, tmp_path, method, invalid
 
 
 @pytest.mark.parametrize(("method", "invalid"), CASES)
+def test_goci2_land_masked_scene_matches_reference(goci2_scene, tmp_path, method, invalid):
+    """The user's real data: 250 m, 12 bands, land at _FillValue, NaN raw-invalid pixels."""
+    ours, reference = _resample_and_compare(
+        goci2_scene, tmp_path, method, invalid, wavelengths=(443, 660, 865)
+    )
+    assert_within_spec(ours, reference, method)
+
+
+@pytest.mark.parametrize(("method", "invalid"), CASES)
 def test_old_generation_rotated_int16_scene_matches_reference(old_scene, tmp_path, method, invalid):
     ours, reference = _resample_and_compare(old_scene, tmp_path, method, invalid)
     assert_within_spec(ours, reference, method)

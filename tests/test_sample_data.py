@@ -62,3 +62,46 @@ def test_offset_shifts_the_written_geolocation(tmp_path):
     east_m = np.nanmedian(shifted.longitude - plain.longitude) * 111_320 * np.cos(np.radians(35.5))
     north_m = np.nanmedian(shifted.latitude - plain.latitude) * 110_950
     assert abs(east_m - 150) < 10 and abs(north_m - 90) < 10
+
+
+def test_goci2_scene_is_written_as_the_clip_step_writes_it(goci2_scene):
+    """../shared/FORMATS.md, fact by fact."""
+    from sample_data import GOCI2_WAVELENGTHS_NM, goci2_spec, is_land
+
+    assert goci2_scene.goci.name == "GK2_GOCI2_L1B_20210429_021530_LA_S007_subset_footprint.nc"
+    assert goci2_scene.scene_dir.name.startswith("LC08_L1TP_118038_")
+    backup = goci2_scene.goci.with_name(goci2_scene.goci.name + ".bak")
+    with netCDF4.Dataset(goci2_scene.goci) as dataset, netCDF4.Dataset(backup) as original:
+        assert dataset.data_model == "NETCDF4" and list(dataset.dimensions) == ["y", "x"]
+        assert dataset.ncattrs() == ["title", "history"]
+        latitude = dataset["navigation_data/latitude"]
+        assert latitude.dtype == np.float32 and latitude.ncattrs() == ["units"]
+        assert np.isfinite(latitude[:]).all()
+        mask = dataset["mask/inside_mask"]
+        assert mask.dtype == np.uint8 and mask.long_name == "1 = inside footprint; 0 = outside"
+        inside = mask[:] == 1
+        # The tight box of pixel centres inside the footprint: every edge row/col touches it.
+        assert inside[0].any() and inside[-1].any() and inside[:, 0].any() and inside[:, -1].any()
+        names = list(dataset["geophysical_data"].variables)
+        assert names == [f"L_TOA_{w}" for w in GOCI2_WAVELENGTHS_NM]
+        band = dataset["geophysical_data/L_TOA_443"]
+        band.set_auto_maskandscale(False)
+        assert band.dtype == np.float32 and band.getncattr("_FillValue") == -999.0
+        assert set(band.ncattrs()) == {"_FillValue", "long_name", "units", "wavelength",
+                                       "bandwidth"}  # fmt: skip
+        assert band.filters()["zlib"] and band.filters()["shuffle"]
+        assert band.filters()["complevel"] == 4
+        values = band[:]
+        before = original["geophysical_data/L_TOA_443"]
+        before.set_auto_maskandscale(False)
+        raw = before[:]
+        assert (raw[~inside] == -999.0).all() and np.isnan(raw[inside]).any()
+        assert not (raw[inside] == -999.0).any()
+        land = is_land(dataset["navigation_data/longitude"][:], latitude[:], goci2_spec())
+        assert 0.1 < land[inside].mean() < 0.9  # a coastline crosses the scene
+        assert (values[land] == -999.0).all() and (mask[:] == original["mask/inside_mask"][:]).all()
+    with rasterio.open(goci2_scene.landsat) as landsat:
+        assert landsat.nodata == -9999.0 and landsat.dtypes == ("float32",) * 5
+        assert landsat.descriptions == (None,) * 5 and not landsat.tags(1)
+        assert landsat.crs.to_epsg() == 32651 and landsat.tags()["AREA_OR_POINT"] == "Area"
+        assert (landsat.read(1) == -9999.0).any()
