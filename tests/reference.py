@@ -55,43 +55,50 @@ def reference_resample(
     sigma=320.0,
     neighbours=16,
 ):
-    """Return (bands, rows, cols) float64 per SPEC §3 (NaN = no value)."""
+    """Return (bands, rows, cols) float64 per SPEC §3 (NaN = no value).
+
+    ``skip``: pyresample on the valid sources only. ``propagate``: on every source, as a
+    masked array with masked values 0. ``cover``: the ``skip`` value where
+    ``resample_nearest`` of the band's validity (1 valid, 0 invalid) over the located
+    sources, fill 0, is 1; NaN elsewhere.
+    """
     lon, lat, bands = read_goci_reference(goci_path, wavelengths)
     t_lon, t_lat = landsat_lonlat(landsat_path)
     target = geometry.SwathDefinition(lons=t_lon, lats=t_lat)
+    located = np.isfinite(lon) & np.isfinite(lat)
+    parameters = dict(radius=radius, sigma=sigma, neighbours=neighbours)
     out = []
     for wavelength in wavelengths:
         values = bands[wavelength]
-        if invalid == "skip":
-            keep = np.isfinite(values) & np.isfinite(lon) & np.isfinite(lat)
-            source = geometry.SwathDefinition(lons=lon[keep], lats=lat[keep])
-            data = values[keep]
-        else:
+        valid = np.isfinite(values) & located
+        if invalid == "propagate":
             source = geometry.SwathDefinition(lons=lon, lats=lat)
             bad = ~np.isfinite(values)
             data = np.ma.array(np.where(bad, 0.0, values), mask=bad)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if method == "gauss":
-                result = kd_tree.resample_gauss(
-                    source,
-                    data,
-                    target,
-                    radius_of_influence=radius,
-                    sigmas=sigma,
-                    neighbours=neighbours,
-                    fill_value=np.nan,
-                )
-            else:
-                result = kd_tree.resample_nearest(
-                    source,
-                    data,
-                    target,
-                    radius_of_influence=radius,
-                    fill_value=np.nan,
-                )
-        out.append(np.ma.filled(np.ma.asarray(result, dtype=np.float64), np.nan))
+            result = _pyresample(source, data, target, method, **parameters)
+        else:
+            source = geometry.SwathDefinition(lons=lon[valid], lats=lat[valid])
+            result = _pyresample(source, values[valid], target, method, **parameters)
+        if invalid == "cover":
+            source = geometry.SwathDefinition(lons=lon[located], lats=lat[located])
+            cover = _pyresample(source, valid[located].astype(np.float64), target, "nearest",
+                                fill_value=0.0, **parameters)  # fmt: skip
+            result = np.where(cover == 1.0, result, np.nan)
+        out.append(result)
     return np.stack(out)
+
+
+def _pyresample(source, data, target, method, radius, sigma, neighbours, fill_value=np.nan):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "gauss":
+            result = kd_tree.resample_gauss(source, data, target, radius_of_influence=radius,
+                                            sigmas=sigma, neighbours=neighbours,
+                                            fill_value=fill_value)  # fmt: skip
+        else:
+            result = kd_tree.resample_nearest(source, data, target, radius_of_influence=radius,
+                                              fill_value=fill_value)  # fmt: skip
+    return np.ma.filled(np.ma.asarray(result, dtype=np.float64), np.nan)
 
 
 def agreement(ours, reference):

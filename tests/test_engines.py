@@ -20,7 +20,7 @@ from goci_resample_plugin.core import (
     resample_pair,
 )
 
-CASES = [(m, p) for m in ("gauss", "nearest") for p in ("skip", "propagate")]
+CASES = [(m, p) for m in ("gauss", "nearest") for p in ("skip", "propagate", "cover")]
 
 
 def _run(pair, path, engine, **options):

@@ -220,3 +220,18 @@ def test_the_algorithms_speak_the_users_language(qgis_process, tmp_path):
     }
     assert names["gociresample:resamplepair"] == "将 GOCI 重采样到 Landsat 网格（单对影像）"
     assert names["gociresample:comparelandsat"] == "比较重采样后的 GOCI 与 Landsat"
+
+
+def test_valid_cover_only_through_qgis_process_matches_the_reference(
+    qgis_process, goci2_scene, tmp_path
+):
+    output = tmp_path / "cover.tif"
+    qgis_process("run", "gociresample:resamplepair", "--", f"GOCI={goci2_scene.goci}",
+                 f"LANDSAT={goci2_scene.landsat}", "METHOD=0", "INVALID=2", "BANDS=555,660",
+                 f"OUTPUT={output}", check=True)  # fmt: skip
+    with rasterio.open(output) as dataset:
+        ours = dataset.read()
+        assert dataset.tags()["INVALID"] == "cover"
+    reference = reference_resample(goci2_scene.goci, goci2_scene.landsat, [555, 660], "gauss",
+                                   "cover")  # fmt: skip
+    assert_within_spec(ours, reference, "gauss")

@@ -9,7 +9,7 @@ from reference import assert_within_spec, reference_resample
 
 from goci_resample_plugin.core import ResampleOptions, resample_pair
 
-CASES = [(m, p) for m in ("gauss", "nearest") for p in ("skip", "propagate")]
+CASES = [(m, p) for m in ("gauss", "nearest") for p in ("skip", "propagate", "cover")]
 
 
 def _resample_and_compare(pair, tmp_path, method, invalid, **parameters):
@@ -140,3 +140,19 @@ def handmade_pair(tmp_path_factory):
 def test_handmade_geographic_pair_matches_reference(handmade_pair, tmp_path, method, invalid):
     ours, reference = _resample_and_compare(handmade_pair, tmp_path, method, invalid)
     assert_within_spec(ours, reference, method)
+
+
+def test_cover_stops_where_valid_goci_data_stops(goci2_scene, tmp_path):
+    """On the land-masked scene: skip paints ocean radiance up to ~RADIUS over the coast,
+    propagate blanks a disk around every fill pixel; cover keeps exactly the valid cover."""
+    valid = {}
+    for invalid in ("skip", "propagate", "cover"):
+        options = ResampleOptions(wavelengths=(660,), invalid=invalid)
+        result = resample_pair(goci2_scene.goci, goci2_scene.landsat,
+                               tmp_path / f"{invalid}.tif", options)  # fmt: skip
+        with rasterio.open(result.output) as dataset:
+            valid[invalid] = np.isfinite(dataset.read(1))
+    assert (valid["cover"] <= valid["skip"]).all()  # cover only removes, never adds
+    halo = valid["skip"] & ~valid["cover"]
+    assert halo.mean() > 0.01, "the coastline halo of skip is removed"
+    assert valid["cover"].sum() > valid["propagate"].sum()  # no disk around single gaps

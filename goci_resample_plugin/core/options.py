@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from .errors import GociResampleError
 
 METHODS = ("gauss", "nearest")
-INVALID_POLICIES = ("skip", "propagate")
+INVALID_POLICIES = ("skip", "propagate", "cover")
 METHOD_SUFFIX = {"gauss": "GAUSS", "nearest": "NEAREST"}
 
 
@@ -18,8 +18,9 @@ class ResampleOptions:
         radius_m: radius of influence in metres; only sources strictly closer count.
         sigma_m: Gaussian width σ in metres, weights exp(-d²/σ²) (Gaussian only).
         neighbours: how many nearest sources the Gaussian weighs (Gaussian only).
-        invalid: "skip" (invalid sources take no part) or "propagate" (a target pixel whose
-            weighted neighbours include an invalid source is NaN).
+        invalid: "skip" (invalid sources take no part), "propagate" (a target pixel whose
+            weighted neighbours include an invalid source is NaN) or "cover" (as skip, but NaN
+            where the nearest located source is invalid: no value past valid data's edge).
         wavelengths: GOCI bands to resample, in nm; empty = every band in the file.
     """
 

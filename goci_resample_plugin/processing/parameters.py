@@ -102,6 +102,7 @@ def resampling_parameters():
         options=[
             tr("Skip them (use valid neighbours only)"),
             tr("Propagate them (NaN where one is weighted)"),
+            tr("Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)"),
         ],
         defaultValue=0,
     )
@@ -168,9 +169,14 @@ def resampling_help():
         INVALID: tr(
             "GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, "
             "NaN or outside the footprint mask are invalid. <b>Skip</b> (default): they take no "
-            "part; the nearest valid pixels are used. <b>Propagate</b>: a Landsat pixel whose "
+            "part; the nearest valid pixels are used, so values reach up to RADIUS past every "
+            "masked edge (footprint, land mask, clouds). <b>Propagate</b>: a Landsat pixel whose "
             "weighted neighbours include an invalid GOCI pixel gets no data (pyresample's "
-            "masked-array behaviour); use it to keep fill gaps visible."
+            "masked-array behaviour): a gap of about RADIUS around every single fill pixel. "
+            "<b>Valid cover only</b>: as skip, but no data where the GOCI pixel nearest to the "
+            "Landsat pixel is invalid, so the result stops where GOCI's valid data stops (no "
+            "ocean radiance painted over a masked coast). Recommended for land- or cloud-masked "
+            "inputs and for training data."
         ),
     }
 

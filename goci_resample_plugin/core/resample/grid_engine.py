@@ -94,7 +94,7 @@ class GridResampler:
             np.stack([band.values.ravel() for band in subset.bands], axis=1), dtype=np.float64
         )
         usable = self.located.copy()
-        if options.invalid == "skip":
+        if options.invalid != "propagate":
             usable &= np.isfinite(self.values).any(axis=1).reshape(rows, cols)
         self.usable_near = _grow(usable, math.ceil(self.reach + 0.5))
         self.weights = _cubic_weights(LATTICE_STEP)
@@ -131,6 +131,7 @@ class GridResampler:
             opts.sigma_m**2,
             1 if nearest else opts.neighbours,
             opts.invalid == "propagate",
+            opts.invalid == "cover",
             nearest,
             out,
         )

@@ -33,6 +33,7 @@ def resample_strip(
     sigma2,
     k,
     propagate,
+    cover,
     nearest,
     out,
 ):
@@ -60,6 +61,8 @@ def resample_strip(
         k: neighbours per pixel (1 for nearest).
         propagate: True = an invalid source among the weighted neighbours makes NaN;
             False = invalid sources are skipped.
+        cover: (with ``propagate`` False) a band is NaN where the nearest located source
+            (valid or not) is invalid in it: no value past the edge of valid data.
         nearest: True = value of the nearest neighbour, False = Gaussian mean.
         out: (B, rows, width) float32, written.
     """
@@ -146,6 +149,8 @@ def resample_strip(
                 candidate_d2, candidate_index, n, values, k, sigma2, propagate, nearest, weight,
                 out, strip_row, col,
             )  # fmt: skip
+            if cover and n > 0:
+                _mask_past_cover(candidate_d2, candidate_index, n, values, out, strip_row, col)
 
 
 @numba.njit(inline="always", error_model="numpy")
@@ -279,6 +284,20 @@ def _combine(
         else:
             value = _band_value(candidate_index, n, values, b, k, propagate, weight)
         out[b, strip_row, col] = value
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _mask_past_cover(candidate_d2, candidate_index, n, values, out, strip_row, col):
+    """NaN in each band where the nearest candidate (any located source) is invalid."""
+    best = candidate_index[0]
+    best_d2 = candidate_d2[0]
+    for m in range(1, n):
+        if candidate_d2[m] < best_d2:
+            best_d2 = candidate_d2[m]
+            best = candidate_index[m]
+    for b in range(values.shape[1]):
+        if math.isnan(values[best, b]):
+            out[b, strip_row, col] = np.nan
 
 
 @numba.njit(inline="always", error_model="numpy")

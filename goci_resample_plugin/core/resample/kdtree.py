@@ -11,6 +11,8 @@ Invalid sources (NaN in ``GociBand.values``) follow ``ResampleOptions.invalid``:
   case, share one search).
 * ``propagate``: invalid sources stay in the search; a target pixel whose neighbours with
   non-zero weight include an invalid source is NaN (pyresample's masked-array behaviour).
+* ``cover``: as ``skip``, then a band is NaN where the nearest located source (valid or not,
+  one more search over all located sources) is invalid in it, or none is within the radius.
 
 Sources without valid geolocation never take part, as in pyresample.
 """
@@ -53,6 +55,9 @@ class KdTreeResampler:
         self.options = options
         self.band_count = len(subset.bands)
         self.groups = list(_source_groups(subset, options.invalid == "propagate"))
+        self.cover = None
+        if options.invalid == "cover":
+            [self.cover] = _source_groups(subset, propagate=True)  # every located source
 
     def resample_rows(self, row_start, row_stop):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value."""
@@ -85,7 +90,21 @@ class KdTreeResampler:
         for group in self.groups:
             values = self._resample_group(group, xyz)
             out[np.ix_(group.band_indices, np.flatnonzero(located))] = values
+        if self.cover is not None:
+            out[:, located] = np.where(self._nearest_is_valid(xyz), out[:, located], np.nan)
         return out
+
+    def _nearest_is_valid(self, xyz):
+        """(bands, n) bool: the nearest located source within the radius is valid in the band."""
+        group = self.cover
+        n_sources = group.values.shape[1]
+        if n_sources == 0:
+            return np.zeros((self.band_count, len(xyz)), dtype=bool)
+        _, index = group.tree.query(xyz, k=1, distance_upper_bound=self.options.radius_m)
+        index = index.reshape(-1)
+        found = index < n_sources
+        valid = np.isfinite(group.values[:, np.where(found, index, 0)])
+        return valid & found
 
     def _resample_group(self, group, xyz):
         opts = self.options

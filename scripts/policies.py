@@ -1,0 +1,44 @@
+"""Measure the three INVALID policies on a land-masked GOCI-II scene in the user's format.
+
+Usage: python3 scripts/policies.py [FOLDER]   (default: bench/cache/policies)
+
+Prints, for skip / propagate / cover (Gaussian, band 660 nm), the fraction of the Landsat grid
+with a value and the resampling seconds, then the halo: pixels skip fills although the GOCI
+pixel nearest to them is invalid (ocean radiance painted over the masked coast).
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from sample_data import goci2_spec, write_scene  # noqa: E402
+
+from goci_resample_plugin.core import ResampleOptions, resample_pair  # noqa: E402
+
+
+def main(folder):
+    import rasterio
+
+    folder = Path(folder)
+    scene = write_scene(folder, goci2_spec(width=7700 // 3, height=7800 // 3, land_masked=True,
+                                           seed=9))  # fmt: skip
+    valid = {}
+    for policy in ("skip", "propagate", "cover"):
+        result = resample_pair(scene.goci, scene.landsat, folder / f"{policy}.tif",
+                               ResampleOptions(invalid=policy), overwrite=True)  # fmt: skip
+        with rasterio.open(result.output) as dataset:
+            valid[policy] = np.isfinite(dataset.read(4))
+        print(f"{policy:9s} valid {valid[policy].mean():.4f} of the grid, "
+              f"resample {result.seconds['resample']:.2f} s")  # fmt: skip
+    halo = valid["skip"] & ~valid["cover"]
+    print(f"halo of skip: {halo.mean():.4f} of the grid, "
+          f"{halo.sum() / valid['skip'].sum():.3f} of skip's valid pixels")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else REPO / "bench" / "cache" / "policies")
