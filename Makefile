@@ -58,7 +58,8 @@ docs: setup
 	XDG_RUNTIME_DIR=$$profile $(VENV)/bin/python -m pytest -q -p no:xdist -p no:cacheprovider \
 	scripts/screenshots.py && GOCI_DOCS_IMG=$(CURDIR)/docs/img XDG_RUNTIME_DIR=$$profile \
 	QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile $(VENV)/bin/python -m pytest -q \
-	-p no:xdist -p no:cacheprovider tests/test_desktop.py; status=$$?; rm -rf $$profile; exit $$status
+	-p no:xdist -p no:cacheprovider tests/test_desktop.py && $(PYTHON) scripts/policies.py \
+	bench/cache/policies docs/img/invalid_policies.png; status=$$?; rm -rf $$profile; exit $$status
 
 package:
 	@$(PYTHON) scripts/package.py zip dist/goci_resample_plugin.zip
