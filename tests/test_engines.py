@@ -2,6 +2,7 @@
 which engine ran, and falls back when it cannot be trusted."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -145,3 +146,52 @@ def test_without_numba_the_reference_engine_runs_and_says_so(scene, tmp_path):
     assert sidecar["engine"] == "kdtree"
     with rasterio.open(output) as dataset:
         assert dataset.tags()["ENGINE"] == "kdtree"
+
+
+FRESH_INSTALL = """
+import json, sys
+sys.path.insert(0, {plugins!r})
+from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
+lines = []
+control = RunControl(log=lambda level, text: lines.append(text))
+result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)),
+                       control, overwrite=True)
+print(json.dumps({{"engine": result.engine, "log": lines}}))
+"""
+
+
+def test_a_fresh_installation_says_once_that_the_fast_engine_is_prepared(scene, tmp_path):
+    """A copy of the plugin without numba's cache, as after installing the ZIP: the first run
+    says why it takes longer, the second does not; numba's deprecation warnings stay out."""
+    import shutil
+
+    plugins = tmp_path / "plugins"
+    shutil.copytree(REPO / "goci_resample_plugin", plugins / "goci_resample_plugin",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copy(REPO / "metadata.txt", plugins / "goci_resample_plugin" / "metadata.txt")
+    shutil.copytree(REPO / "resources", plugins / "goci_resample_plugin" / "resources")
+    paths = dict(goci=str(scene.goci), landsat=str(scene.landsat), output=str(tmp_path / "o.tif"))
+    code = FRESH_INSTALL.format(plugins=str(plugins), **paths)
+    said = []
+    for _ in range(2):
+        completed = subprocess.run([sys.executable, "-W", "always::DeprecationWarning", "-c",
+                                    code], capture_output=True, text=True, check=True)  # fmt: skip
+        answer = json.loads(completed.stdout.splitlines()[-1])
+        assert answer["engine"] == "grid"
+        assert "DeprecationWarning" not in completed.stderr
+        said.append(any("Preparing the fast engine" in line for line in answer["log"]))
+    assert said == [True, False]
+
+
+def test_the_log_says_how_far_the_gaussian_reaches_on_250_m_pixels(scene, goci2_scene, tmp_path):
+    notes = {}
+    for name, pair in (("500m", scene), ("250m", goci2_scene)):
+        lines = []
+        control = RunControl(log=lambda level, text, lines=lines: lines.append(text))
+        options = ResampleOptions(wavelengths=(660,))
+        resample_pair(pair.goci, pair.landsat, tmp_path / f"{name}.tif", options, control)
+        notes[name] = [line for line in lines if "effectively reach" in line]
+    assert not notes["500m"]  # about 8 pixels within 800 m: NEIGHBOURS 16 takes them all
+    [note] = notes["250m"]
+    assert "NEIGHBOURS 16 keeps the nearest" in note
+    assert re.search(r"\((24\d|25\d) m apart\)", note) and "NEIGHBOURS 32 would" in note

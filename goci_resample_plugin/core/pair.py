@@ -19,6 +19,7 @@ from .resample import (
     check_overlap,
     make_resampler,
     no_overlap_message,
+    parameter_notes,
     parameter_warnings,
 )
 from .resample.grid_engine import LATTICE_BYTES_PER_POINT, LATTICE_CHUNK_POINTS, lattice_shape
@@ -153,6 +154,8 @@ def resample_pair(
     check_overlap(subset, grid, options.radius_m)
     for warning in parameter_warnings(subset, options):
         control.warning(warning)
+    for note in parameter_notes(subset, options):
+        control.info(note)
     check_memory(
         pair_memory_bytes(grid.width, grid.height, len(subset.bands), subset.latitude.size),
         f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})",

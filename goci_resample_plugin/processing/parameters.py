@@ -154,9 +154,12 @@ def resampling_help():
         ),
         RADIUS: tr(
             "Radius of influence in metres (default 800). Only GOCI pixels closer than this to a "
-            "Landsat pixel centre count; pixels with none get no data (NaN). For GOCI's ~500 m "
-            "pixels, 800 m is robust; too small leaves holes, too large over-smooths. Coastal "
-            "scenes may need a little more."
+            "Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m "
+            "pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 "
+            "pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach "
+            "about 560 m (the log says so); keep 800 m with SIGMA 320 m for the design note's "
+            "smoothing, or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves "
+            "holes (the log warns), too large over-smooths."
         ),
         SIGMA: tr(
             "Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is "

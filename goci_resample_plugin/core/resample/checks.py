@@ -28,6 +28,26 @@ def parameter_warnings(subset, options):
     return warnings
 
 
+def parameter_notes(subset, options):
+    """Return information (text) on what the parameters do with this file's pixel spacing: how
+    far the Gaussian really reaches when NEIGHBOURS fills up before RADIUS (pyresample warns
+    about the same)."""
+    spacing = goci_pixel_spacing_m(subset)
+    if options.method != "gauss" or not np.isfinite(spacing):
+        return []
+    within = np.pi * options.radius_m**2 / spacing**2
+    if within <= options.neighbours:
+        return []
+    reach = spacing * np.sqrt(options.neighbours / np.pi)
+    return [
+        f"About {within:.0f} GOCI pixels ({spacing:.0f} m apart) lie within RADIUS "
+        f"{options.radius_m:g} m, and NEIGHBOURS {options.neighbours} keeps the nearest: the "
+        f"weights effectively reach about {reach:.0f} m. For {spacing:.0f} m pixels, NEIGHBOURS "
+        f"{int(np.ceil(within))} would use the whole radius, or a RADIUS near {reach:.0f} m "
+        "gives almost the same result, faster."
+    ]
+
+
 def check_overlap(subset, grid, radius_m):
     """Fail before any heavy work when the GOCI pixels are nowhere near the Landsat grid.
 

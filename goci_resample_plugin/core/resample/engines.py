@@ -22,7 +22,13 @@ def make_resampler(subset, grid, options, engine, control):
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if engine != "kdtree":
         try:
-            return GridResampler(subset, grid, options)
+            resampler = GridResampler(subset, grid, options)
+            if resampler.first_use:
+                control.info(
+                    "Preparing the fast engine: the first run after installation compiles it "
+                    "(about 15 s, once; later runs start at once)."
+                )
+            return resampler
         except EngineUnavailable as reason:
             if engine == "grid":
                 raise GociResampleError(f"The grid engine cannot run: {reason}.") from None

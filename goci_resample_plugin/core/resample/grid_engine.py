@@ -18,6 +18,8 @@ disagreement raises :class:`EngineMismatch` so the caller can fall back.
 """
 
 import math
+import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -63,10 +65,13 @@ class GridResampler:
 
     def __init__(self, subset, grid, options):
         try:
-            from . import grid_kernel
+            with warnings.catch_warnings():  # llvmlite/numba deprecations are not the user's
+                warnings.simplefilter("ignore", DeprecationWarning)
+                from . import grid_kernel
         except ImportError as error:
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self._kernel = grid_kernel.resample_strip
+        self.first_use = not _compiled(grid_kernel)
         self.subset, self.grid, self.options = subset, grid, options
         self.band_count = len(subset.bands)
         self.lattice = _target_lattice(grid, LATTICE_STEP)
@@ -176,6 +181,13 @@ def _lattice_chunks(lattice_rows, lattice_cols):
     """Slices of lattice rows holding about ``LATTICE_CHUNK_POINTS`` points each."""
     rows = max(1, LATTICE_CHUNK_POINTS // lattice_cols)
     return [slice(start, min(lattice_rows, start + rows)) for start in range(0, lattice_rows, rows)]
+
+
+def _compiled(kernel_module):
+    """True when numba has a cached compilation of the kernel next to it (else the first
+    strip compiles it: about 15 s with bookworm's numba, once per installation)."""
+    cache = Path(kernel_module.__file__).parent / "__pycache__"
+    return any(cache.glob("grid_kernel.resample_strip-*.nbi"))
 
 
 def _target_lattice(grid, step):
