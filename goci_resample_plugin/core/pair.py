@@ -29,10 +29,10 @@ from .write import (
     BandStatistics,
     atomic_outputs,
     check_outputs,
-    check_path_usable,
     existing_output,
     export_npy,
     file_identity,
+    fits,
     geotiff_profile,
     landsat_style_path,
     landsat_style_qml,
@@ -46,10 +46,9 @@ from .write import (
     style_qml,
     write_geotiff,
     write_sidecar,
+    write_text,
 )
-from .write.atomic import write_text
 from .write.geotiff import GDAL_CACHE_MB
-from .write.names import fits
 
 BLOCK_BUDGET_BYTES = 256 * 2**20
 """Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
@@ -133,8 +132,6 @@ def resample_pair(
     started = time.perf_counter()
 
     _check_raster_name(output_path)
-    for path in product_paths(output_path):
-        check_path_usable(path)
     check_outputs(
         product_paths(output_path), (goci_path, landsat_path), overwrite, owner=output_path
     )
@@ -147,8 +144,6 @@ def resample_pair(
     subset = read_goci_subset(goci_path, options.wavelengths)
     if write_npy:
         npy_paths = [npy_path(output_path, band.name) for band in subset.bands]
-        for path in npy_paths:
-            check_path_usable(path)
         check_outputs(npy_paths, (goci_path, landsat_path), overwrite, owner=output_path)
     grid = read_target_grid(landsat_path)
     check_overlap(subset, grid, options.radius_m)

@@ -7,10 +7,12 @@ from .atomic import (
     check_path_usable,
     make_folder,
     remove_stale_temporaries,
+    write_text,
 )
 from .geotiff import GEOTIFF_PROFILE, STRIP_ROWS, export_npy, geotiff_profile, write_geotiff
 from .names import (
     comparison_paths,
+    fits,
     landsat_style_path,
     npy_path,
     output_name,
@@ -38,6 +40,7 @@ __all__ = [
     "existing_output",
     "export_npy",
     "file_identity",
+    "fits",
     "geotiff_profile",
     "is_ours",
     "landsat_style_path",
@@ -54,4 +57,5 @@ __all__ = [
     "style_qml",
     "write_geotiff",
     "write_sidecar",
+    "write_text",
 ]

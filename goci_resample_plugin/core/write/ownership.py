@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import GociResampleError
+from .atomic import check_path_usable
 from .names import sidecar_path
 
 OUR_TAG = "GOCI_RESAMPLE_VERSION"
@@ -27,14 +28,15 @@ def is_ours(path, csv_header=None):
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    try:
-        if suffix in (".tif", ".tiff"):
-            return _raster_is_ours(path)
-        head = path.open("rb").read(_TEXT_SNIFF_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return False
+    if suffix in (".tif", ".tiff"):
+        return _raster_is_ours(path)
     if suffix == ".json":
         return _json_is_ours(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_TEXT_SNIFF_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return False
     if suffix == ".csv":
         return csv_header is not None and head.splitlines()[:1] == [csv_header]
     if suffix in (".qml", ".html"):
@@ -43,7 +45,8 @@ def is_ours(path, csv_header=None):
 
 
 def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
-    """Refuse to write any of ``outputs`` that would destroy an input or a file not ours.
+    """Refuse to write any of ``outputs`` whose name the file system cannot take, that would
+    destroy an input, or that is a file not ours.
 
     Args:
         outputs: every path about to be written.
@@ -57,8 +60,11 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
     Raises:
         GociResampleError: names the file and what to do.
     """
+    outputs = [Path(output) for output in outputs]
+    for output in outputs:
+        check_path_usable(output)
     owner_is_ours = owner is not None and _owner_is_ours(Path(owner))
-    for output in map(Path, outputs):
+    for output in outputs:
         if not os.path.lexists(output):
             continue
         if output.is_dir():

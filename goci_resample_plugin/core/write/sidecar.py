@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..provenance import library_versions
+from .atomic import write_text
 from .names import sidecar_path
 from .ownership import GENERATOR
 
@@ -62,8 +63,6 @@ def sidecar_content(result, subset, grid, options, raster_identity):
 
 def write_sidecar(path, content, shown_as):
     """Write the sidecar ``content`` to ``path`` (a temporary name for ``shown_as``)."""
-    from .atomic import write_text
-
     write_text(path, json.dumps(content, indent=2, ensure_ascii=False), shown_as=shown_as)
 
 
