@@ -49,10 +49,12 @@ def big_root(tmp_path_factory):
 
 
 def _wait_for_partial(root, timeout=120):
-    """Return the first hidden temporary file that appears under ``root`` (a worker writing)."""
+    """Return the first temporary output raster that appears under ``root``: a scene being
+    written (not the report's temporary header, which the submitting process writes first)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [p for p in _hidden_files(root) if ".partial-" in p.name]
+        found = [p for p in _hidden_files(root)
+                 if p.name.startswith(".GOCI_on_Landsat_") and ".partial-" in p.name]  # fmt: skip
         if found:
             return found[0]
         time.sleep(0.002)
