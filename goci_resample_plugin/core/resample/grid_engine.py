@@ -102,6 +102,7 @@ class GridResampler:
         if options.invalid != "propagate":
             usable &= np.isfinite(self.values).any(axis=1).reshape(rows, cols)
         self.usable_near = _grow(usable, math.ceil(self.reach + 0.5))
+        self.penalty = np.where(usable.ravel(), 0.0, np.inf)
         self.weights = _cubic_weights(LATTICE_STEP)
         self._reference = None
         self.disagreements = 0
@@ -127,6 +128,7 @@ class GridResampler:
             self.grid.width,
             self.centre,
             self.kernel_xyz,
+            self.penalty,
             self.usable_near,
             self.values,
             self.reach,
