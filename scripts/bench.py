@@ -1,16 +1,20 @@
-"""``make bench``: the plugin's engines against GDAL's geolocation warp, side by side.
+"""``make bench``: the plugin against GDAL's geolocation warp, side by side, on both formats.
 
-Usage: python3 scripts/bench.py [--sizes full,half,quarter] [--skip-kdtree]
+Usage: python3 scripts/bench.py [--formats goci2,goci1] [--sizes full,half,quarter]
+                                [--skip-qgis-process]
 
-Generates (once, cached in ``bench/cache/``) scene pairs at three sizes, then runs, each in a
+Generates (once, cached in ``bench/cache/``) scene pairs of both formats — GOCI-II 250 m (the
+user's data, FORMATS.md) and GOCI-I 500 m — at three sizes, then for each pair runs, each in a
 child process whose wall time and peak RSS (``wait4``) are recorded:
 
-* the plugin's ``resample_pair`` with the grid engine, Gaussian and Nearest;
-* the KD-tree (reference) engine, Gaussian, on the smallest size;
 * GDAL's warper with the GOCI geolocation arrays (``gdal.Warp``, ``geoloc``), bilinear and
-  nearest, onto the same grid, writing the same compressed GeoTIFF.
+  nearest, onto the same grid, writing the same compressed GeoTIFF;
+* the plugin's ``resample_pair`` (grid engine), Gaussian *cold* — an empty numba cache, as on
+  the first run after installing — then Gaussian and Nearest *warm*;
+* on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
+  profile; the time includes QGIS's start-up), cold and warm.
 
-Agreement with the SPEC §3 pyresample reference is checked on a 1000 × 1000 crop of the
+Agreement with the SPEC §3 pyresample reference is checked on a 1000 × 1000 crop of each
 full-size output. Prints a table and saves ``bench/results.md`` and ``bench/results.json``.
 This is a benchmark, not a test: nothing here asserts a time.
 """
@@ -19,8 +23,10 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,18 +35,24 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from sample_data import SceneSpec  # noqa: E402
+from demo import QGIS_PROCESS, packaged_plugin, qgis_process_env  # noqa: E402
+from sample_data import SceneSpec, goci2_spec  # noqa: E402
 
-SIZES = {"quarter": (1925, 1950), "half": (3850, 3900), "full": (7700, 7800)}
+SIZES = {"full": (7700, 7800), "half": (3850, 3900), "quarter": (1925, 1950)}
+FORMATS = {
+    "goci2": ("GOCI-II 250 m", "goci2", goci2_spec),
+    "goci1": ("GOCI-I 500 m", "new", SceneSpec),
+}
 CACHE = REPO / "bench" / "cache"
 CROP = 1000
+PEER = {"gauss": "bilinear", "nearest": "near"}
 
 PLUGIN_RUN = """
 import sys, json
 sys.path.insert(0, {repo!r})
 from goci_resample_plugin.core import ResampleOptions, resample_pair
 result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(method={method!r}),
-                       engine={engine!r}, overwrite=True)
+                       engine="grid", overwrite=True)
 print(json.dumps({{"engine": result.engine, "seconds": result.seconds}}))
 """
 
@@ -53,50 +65,118 @@ print(json.dumps(warp_with_geolocation({goci!r}, {landsat!r}, {output!r}, {metho
 """
 
 
-def cached_scene(size_name):
-    """Return (landsat, goci) of the cached scene of this size, generating it if absent.
+def cached_scene(format_name, size_name):
+    """Return (landsat, goci) of the cached pair, generating it if absent.
 
     Generation runs in a child process: a big parent would inflate every later child's peak
     RSS (Linux carries the high-water mark across fork and exec)."""
     width, height = SIZES[size_name]
-    scene = f"LC08_L1TP_116035_20200412_20200422_01_T1_{width}x{height}"
-    spec = SceneSpec(scene=scene, width=width, height=height, seed=7)
+    _, generation, make_spec = FORMATS[format_name]
+    base = make_spec()
+    scene = f"{base.scene}_{width}x{height}"
+    spec = make_spec(scene=scene, width=width, height=height, seed=7)
     landsat = CACHE / scene / f"{scene}_TOA_RAD_B1-2-3-4-5.tif"
     goci = CACHE / scene / f"{spec.goci_stem}_subset_footprint.nc"
     if not (landsat.is_file() and goci.is_file()):
         started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                str(REPO / "scripts" / "sample_data.py"),
-                str(CACHE),
-                "--scene",
-                scene,
-                "--width",
-                str(width),
-                "--height",
-                str(height),
-                "--seed",
-                "7",
-            ],
-            cwd=REPO,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"generated the {width} × {height} scene in {time.perf_counter() - started:.0f} s")
+        command = [sys.executable, str(REPO / "scripts" / "sample_data.py"), str(CACHE),
+                   "--generation", generation, "--scene", scene, "--width", str(width),
+                   "--height", str(height), "--seed", "7"]  # fmt: skip
+        subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+        print(f"generated {scene} in {time.perf_counter() - started:.0f} s", flush=True)
     return landsat, goci
 
 
-def measure(code):
-    """Run ``python3 -c code``; return (wall s, peak RSS MiB, parsed JSON of its last line)."""
+def measure(command, env=None):
+    """Run ``command``; return (wall s, peak RSS MiB, its stdout)."""
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     stdout = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"benchmark child failed (status {status}):\n{stdout}")
-    return seconds, usage.ru_maxrss / 1024, json.loads(stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"benchmark child {command[:3]} failed (status {status}):\n{stdout}")
+    return seconds, usage.ru_maxrss / 1024, stdout
+
+
+def python_child(code, numba_cache=None):
+    env = os.environ | ({"NUMBA_CACHE_DIR": str(numba_cache)} if numba_cache else {})
+    seconds, rss, stdout = measure([sys.executable, "-c", code], env)
+    return seconds, rss, json.loads(stdout.strip().splitlines()[-1])
+
+
+def qgis_process_child(plugins, numba_cache, goci, landsat, output, method):
+    with qgis_process_env(plugins, numba_cache) as env:
+        command = [QGIS_PROCESS, "--json", "run", "gociresample:resamplepair", "--",
+                   f"GOCI={goci}", f"LANDSAT={landsat}",
+                   f"METHOD={0 if method == 'gauss' else 1}", "OVERWRITE=true",
+                   f"OUTPUT={output}"]  # fmt: skip
+        seconds, rss, stdout = measure(command, env)
+    sidecar = json.loads(Path(output).with_suffix(".json").read_text(encoding="utf-8"))
+    return seconds, rss, {"engine": sidecar["engine"], "seconds": sidecar["seconds"]}
+
+
+def run(formats, sizes, with_qgis_process):
+    rows, agreement = [], {}
+    plugins = packaged_plugin(CACHE / "plugin") if with_qgis_process else None
+    for format_name in formats:
+        for size_name in sizes:
+            landsat, goci = cached_scene(format_name, size_name)
+            numba_cache = Path(tempfile.mkdtemp(prefix="numba-cold-"))  # nothing compiled yet
+            gdal = {}
+            cases = [("GDAL warp geoloc", "bilinear", "–"), ("GDAL warp geoloc", "near", "–"),
+                     ("plugin", "gauss", "cold"), ("plugin", "gauss", "warm"),
+                     ("plugin", "nearest", "warm")]  # fmt: skip
+            if with_qgis_process and size_name == "full":
+                cases += [("qgis_process", "gauss", "cold"), ("qgis_process", "gauss", "warm"),
+                          ("qgis_process", "nearest", "warm")]  # fmt: skip
+            outputs = {}
+            for tool, method, state in cases:
+                output = CACHE / f"out_{format_name}_{size_name}_{tool[:6]}_{method}.tif"
+                if tool.startswith("GDAL"):
+                    code = GDAL_RUN.format(repo=str(REPO), scripts=str(REPO / "scripts"),
+                                           goci=str(goci), landsat=str(landsat),
+                                           output=str(output), method=method)  # fmt: skip
+                    seconds, rss, answer = python_child(code)
+                    gdal[method] = seconds
+                else:
+                    if state == "cold":
+                        shutil.rmtree(numba_cache)
+                        numba_cache.mkdir()
+                    if tool == "plugin":
+                        code = PLUGIN_RUN.format(repo=str(REPO), goci=str(goci),
+                                                 landsat=str(landsat), output=str(output),
+                                                 method=method)  # fmt: skip
+                        seconds, rss, answer = python_child(code, numba_cache)
+                    else:
+                        seconds, rss, answer = qgis_process_child(
+                            plugins, numba_cache, goci, landsat, output, method
+                        )
+                    if size_name == "full" and state == "warm" and tool == "plugin":
+                        outputs[method] = output
+                width, height = SIZES[size_name]
+                peer = gdal.get(PEER.get(method))
+                row = {
+                    "format": FORMATS[format_name][0],
+                    "size": f"{width} × {height}",
+                    "megapixels": round(width * height / 1e6, 1),
+                    "tool": tool,
+                    "method": method,
+                    "state": state,
+                    "engine": answer.get("engine", "gdal"),
+                    "wall_s": round(seconds, 2),
+                    "peak_rss_mib": round(rss),
+                    "ratio_to_gdal": round(seconds / peer, 2) if peer and tool != "GDAL warp geoloc" else None,  # noqa: E501
+                    "stages_s": {k: round(v, 2) for k, v in answer.get("seconds", {}).items()},
+                }
+                rows.append(row)
+                print(_line(row), flush=True)
+            shutil.rmtree(numba_cache, ignore_errors=True)
+            if outputs:
+                agreement[FORMATS[format_name][0]] = agreement_on_crop(goci, landsat, outputs)
+                print(f"agreement ({FORMATS[format_name][0]}, 1000 × 1000 crop): "
+                      f"{agreement[FORMATS[format_name][0]]}", flush=True)  # fmt: skip
+    return rows, agreement
 
 
 def agreement_on_crop(goci, landsat, outputs):
@@ -133,107 +213,55 @@ def agreement_on_crop(goci, landsat, outputs):
     return figures
 
 
-def run(sizes, with_kdtree):
-    rows = []
-    outputs_full = {}
-    for size_name in sizes:
-        landsat, goci = cached_scene(size_name)
-        width, height = SIZES[size_name]
-        megapixels = width * height / 1e6
-        gdal_seconds = {}
-        cases = [
-            ("GDAL warp geoloc", "bilinear", "gdal"),
-            ("GDAL warp geoloc", "near", "gdal"),
-            ("plugin", "gauss", "grid"),
-            ("plugin", "nearest", "grid"),
-        ]
-        if with_kdtree and size_name == sizes[-1]:
-            cases.append(("plugin", "gauss", "kdtree"))
-        for tool, method, engine in cases:
-            output = CACHE / f"out_{size_name}_{engine}_{method}.tif"
-            if tool == "plugin":
-                code = PLUGIN_RUN.format(
-                    repo=str(REPO),
-                    goci=str(goci),
-                    landsat=str(landsat),
-                    output=str(output),
-                    method=method,
-                    engine=engine,
-                )
-            else:
-                code = GDAL_RUN.format(
-                    repo=str(REPO),
-                    scripts=str(REPO / "scripts"),
-                    goci=str(goci),
-                    landsat=str(landsat),
-                    output=str(output),
-                    method=method,
-                )
-            seconds, rss, answer = measure(code)
-            if tool == "gdal" or engine == "gdal":
-                gdal_seconds[method] = seconds
-            peer = gdal_seconds.get("bilinear" if method == "gauss" else "near")
-            row = {
-                "size": f"{width} × {height}",
-                "megapixels": round(megapixels, 1),
-                "tool": tool,
-                "engine": answer.get("engine", "gdal"),
-                "method": method,
-                "wall_s": round(seconds, 2),
-                "peak_rss_mib": round(rss),
-                "s_per_mpx": round(seconds / megapixels, 3),
-                "ratio_to_gdal": round(seconds / peer, 2) if tool == "plugin" and peer else None,
-                "stages_s": {k: round(v, 2) for k, v in answer.get("seconds", {}).items()},
-            }
-            rows.append(row)
-            print(_line(row), flush=True)
-            if size_name == "full" and engine == "grid":
-                outputs_full[method] = output
-    agreement = {}
-    if outputs_full:
-        landsat, goci = cached_scene("full")
-        agreement = agreement_on_crop(goci, landsat, outputs_full)
-        print("agreement with the pyresample reference on a central 1000 × 1000 crop:")
-        for method, figures in agreement.items():
-            print(f"  {method}: {figures}")
-    return rows, agreement
+HEADER = (
+    "| format | target | tool | method | run | wall s | peak RSS MiB | ratio to GDAL | "
+    "read / resample / write s |\n|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def _line(row):
     ratio = f"{row['ratio_to_gdal']:.2f}" if row["ratio_to_gdal"] is not None else "–"
+    stages = row["stages_s"]
+    split = (
+        f"{stages['read']:.1f} / {stages['resample']:.1f} / {stages['write']:.1f}"
+        if "resample" in stages
+        else "–"
+    )
     return (
-        f"| {row['size']} | {row['tool']} | {row['engine']} | {row['method']} | "
-        f"{row['wall_s']:.1f} | {row['peak_rss_mib']} | {ratio} | {row['s_per_mpx']:.3f} |"
+        f"| {row['format']} | {row['size']} | {row['tool']} | {row['method']} | {row['state']} "
+        f"| {row['wall_s']:.1f} | {row['peak_rss_mib']} | {ratio} | {split} |"
     )
 
 
 def save(rows, agreement):
-    header = (
-        "| target | tool | engine | method | wall s | peak RSS MiB | ratio to GDAL | "
-        "s / Mpx |\n|---|---|---|---|---|---|---|---|"
-    )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
-        "# Benchmark: goci-resample engines vs GDAL geolocation warp",
+        "# Benchmark: goci-resample vs GDAL's geolocation warp",
         "",
         f"Produced by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}). Read → resample "
         "→ write a float32 5-band tiled deflate (level 1, float predictor) GeoTIFF; wall time "
-        "and peak RSS of a child process per run. Ratio: plugin Gaussian vs GDAL bilinear, "
-        "plugin Nearest vs GDAL nearest, same size.",
+        "and peak RSS of a child process per run. Ratio: Gaussian vs GDAL bilinear, Nearest vs "
+        "GDAL nearest, same pair and run of the benchmark. *cold* = nothing compiled yet (an "
+        "empty numba cache, as after installing); *warm* = the kernel compiled by an earlier "
+        "run. `qgis_process` rows include QGIS's start-up. The read / resample / write split is "
+        "the plugin's own (the writer compresses in a background thread while the next rows "
+        "are resampled, so the parts overlap).",
         "",
-        header,
+        HEADER,
         *[_line(row) for row in rows],
         "",
-        "Agreement with the SPEC §3 pyresample reference (central 1000 × 1000 crop of the "
+        "Agreement with the SPEC §3 pyresample reference (central 1000 × 1000 crop of each "
         "full-size output):",
         "",
     ]
-    for method, figures in agreement.items():
-        lines.append(
-            f"- {method}: max relative difference {figures['max_relative']:.2e}, NaN-pattern "
-            f"mismatch {figures['nan_mismatch']:.2e}, identical pixels "
-            f"{figures['identical']:.6%}, reference valid {figures['valid']:.1%}"
-        )
+    for format_label, methods in agreement.items():
+        for method, figures in methods.items():
+            lines.append(
+                f"- {format_label}, {method}: max relative difference "
+                f"{figures['max_relative']:.2e}, NaN-pattern mismatch "
+                f"{figures['nan_mismatch']:.2e}, identical pixels {figures['identical']:.6%}, "
+                f"reference valid {figures['valid']:.1%}"
+            )
     (REPO / "bench").mkdir(exist_ok=True)
     (REPO / "bench" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (REPO / "bench" / "results.json").write_text(
@@ -242,17 +270,24 @@ def save(rows, agreement):
     print(f"saved {REPO / 'bench' / 'results.md'}")
 
 
+def _choices(text, allowed, what):
+    chosen = [item for item in text.split(",") if item]
+    unknown = set(chosen) - set(allowed)
+    if unknown:
+        sys.exit(f"unknown {what} {sorted(unknown)}; choose from {sorted(allowed)}")
+    return chosen
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--formats", default="goci2,goci1")
     parser.add_argument("--sizes", default="full,half,quarter")
-    parser.add_argument("--skip-kdtree", action="store_true")
+    parser.add_argument("--skip-qgis-process", action="store_true")
     args = parser.parse_args()
-    sizes = [s for s in args.sizes.split(",") if s]
-    unknown = set(sizes) - set(SIZES)
-    if unknown:
-        sys.exit(f"unknown sizes {sorted(unknown)}; choose from {sorted(SIZES)}")
-    print("| target | tool | engine | method | wall s | peak RSS MiB | ratio to GDAL | s / Mpx |")
-    rows, agreement = run(sizes, not args.skip_kdtree)
+    formats = _choices(args.formats, FORMATS, "formats")
+    sizes = _choices(args.sizes, SIZES, "sizes")
+    print(HEADER.splitlines()[0])
+    rows, agreement = run(formats, sizes, not args.skip_qgis_process)
     save(rows, agreement)
 
 

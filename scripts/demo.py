@@ -7,6 +7,7 @@ plugin), ``<scene>/GOCI_on_Landsat_..._GAUSS.tif`` with its sidecars, and ``quic
 (Landsat B4/B3/B2 next to GOCI-on-Landsat 660/555/490 nm).
 """
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -37,8 +38,10 @@ def packaged_plugin(folder):
     return folder
 
 
-def run_qgis_process(plugins, *args):
-    """Run qgis_process.bin in a throw-away profile with the plugin enabled; return its JSON."""
+@contextlib.contextmanager
+def qgis_process_env(plugins, numba_cache):
+    """Yield the environment of a throw-away QGIS profile in which the plugin folder under
+    ``plugins`` is enabled; the grid engine's compiled kernel is kept in ``numba_cache``."""
     with tempfile.TemporaryDirectory() as profile:
         os.chmod(profile, 0o700)
         env = os.environ | {
@@ -47,8 +50,7 @@ def run_qgis_process(plugins, *args):
             "XDG_CONFIG_HOME": profile,
             "XDG_RUNTIME_DIR": profile,
             "QGIS_PLUGINPATH": str(plugins),
-            # The grid engine's compiled kernel survives re-runs of the demo.
-            "NUMBA_CACHE_DIR": str(Path(plugins).parent / "numba-cache"),
+            "NUMBA_CACHE_DIR": str(numba_cache),
         }
         subprocess.run(
             [QGIS_PROCESS, "plugins", "enable", "goci_resample_plugin"],
@@ -56,6 +58,13 @@ def run_qgis_process(plugins, *args):
             check=True,
             capture_output=True,
         )
+        yield env
+
+
+def run_qgis_process(plugins, *args):
+    """Run qgis_process.bin with the plugin enabled (its compiled kernel survives re-runs of
+    the demo); return its JSON answer."""
+    with qgis_process_env(plugins, Path(plugins).parent / "numba-cache") as env:
         completed = subprocess.run(
             [QGIS_PROCESS, "--json", *args], env=env, capture_output=True, text=True
         )

@@ -21,8 +21,15 @@ QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.b
 
 @pytest.fixture(scope="session")
 def scene(tmp_path_factory):
-    """A 600 × 600 pixel scene (new naming generation) with fill pixels and a footprint edge."""
-    return write_scene(tmp_path_factory.mktemp("scene"), SceneSpec(width=600, height=600, seed=1))
+    """The default: a 600 × 600 pixel scene in the user's real format (GOCI-II 250 m subset,
+    the clip step's 5 bands, NaN raw-invalid pixels inside the footprint, fill outside)."""
+    return write_scene(tmp_path_factory.mktemp("scene"), goci2_spec(width=600, height=600, seed=1))
+
+
+@pytest.fixture(scope="session")
+def goci1_scene(tmp_path_factory):
+    """The GOCI-I 500 m variant (new naming generation) with fill pixels and a footprint edge."""
+    return write_scene(tmp_path_factory.mktemp("goci1"), SceneSpec(width=600, height=600, seed=1))
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +68,11 @@ def batch_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch") / "input"
     good = []
     for number in range(3):
-        spec = SceneSpec(
-            scene=f"LC08_L1TP_11603{number}_20200412_20200422_01_T1",
+        spec = goci2_spec(
+            scene=f"LC08_L1TP_11803{number}_20210429_20210507_02_T1",
             width=220,
             height=200,
-            centre_lat=35.0 + 0.3 * number,
+            centre_lat=31.0 + 0.3 * number,
             seed=10 + number,
         )
         good.append(write_scene(root, spec).scene_dir.name)

@@ -13,6 +13,7 @@ import pytest
 import rasterio
 from conftest import REPO
 from rows import covers
+from sample_data import goci2_spec
 
 from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
 from goci_resample_plugin.core.batch import read_report
@@ -61,7 +62,7 @@ def test_outputs_only_for_good_scenes_with_sidecars_and_npy(batch_root, first_ru
     _, good = batch_root
     output_root, _ = first_run
     written = _outputs(output_root)
-    stem = "GOCI_on_Landsat_COMS_GOCI_L1B_GA_20200412031641_subset_footprint_NEAREST"
+    stem = f"GOCI_on_Landsat_{goci2_spec().goci_stem}_subset_footprint_NEAREST"
     bands = ["L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660", "L_TOA_865"]
     expected = sorted(
         f"{scene}/{stem}{suffix}"

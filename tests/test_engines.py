@@ -183,9 +183,11 @@ def test_a_fresh_installation_says_once_that_the_fast_engine_is_prepared(scene, 
     assert said == [True, False]
 
 
-def test_the_log_says_how_far_the_gaussian_reaches_on_250_m_pixels(scene, goci2_scene, tmp_path):
+def test_the_log_says_how_far_the_gaussian_reaches_on_250_m_pixels(
+    goci1_scene, goci2_scene, tmp_path
+):
     notes = {}
-    for name, pair in (("500m", scene), ("250m", goci2_scene)):
+    for name, pair in (("500m", goci1_scene), ("250m", goci2_scene)):
         lines = []
         control = RunControl(log=lambda level, text, lines=lines: lines.append(text))
         options = ResampleOptions(wavelengths=(660,))

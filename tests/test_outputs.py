@@ -165,7 +165,8 @@ def test_output_onto_an_input_is_refused_even_with_overwrite(scene, tmp_path):
 
 
 @covers("sigma-much-larger", "radius-below-half-pixel")
-def test_parameters_that_leave_holes_or_over_smooth_are_warned(scene, tmp_path):
+def test_parameters_that_leave_holes_or_over_smooth_are_warned(goci1_scene, tmp_path):
+    scene = goci1_scene  # 500 m pixels: RADIUS 300 m leaves holes
     lines = []
     resample_pair(
         scene.goci,

@@ -170,7 +170,8 @@ def test_bad_inputs_exit_non_zero_with_the_message_of_the_table(qgis_process, sc
     assert not output.exists()
 
 
-def test_comparelandsat_writes_table_report_and_offset(qgis_process, scene, tmp_path):
+def test_comparelandsat_writes_table_report_and_offset(qgis_process, goci1_scene, tmp_path):
+    scene = goci1_scene
     import csv
 
     from goci_resample_plugin.core import resample_pair

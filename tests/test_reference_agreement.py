@@ -32,8 +32,14 @@ def _resample_and_compare(pair, tmp_path, method, invalid, **parameters):
 
 
 @pytest.mark.parametrize(("method", "invalid"), CASES)
-def test_new_generation_scene_matches_reference(scene, tmp_path, method, invalid):
+def test_goci2_scene_matches_reference(scene, tmp_path, method, invalid):
     ours, reference = _resample_and_compare(scene, tmp_path, method, invalid)
+    assert_within_spec(ours, reference, method)
+
+
+@pytest.mark.parametrize(("method", "invalid"), CASES)
+def test_goci1_500m_scene_matches_reference(goci1_scene, tmp_path, method, invalid):
+    ours, reference = _resample_and_compare(goci1_scene, tmp_path, method, invalid)
     assert_within_spec(ours, reference, method)
 
 

@@ -8,7 +8,8 @@ from sample_data import SceneSpec, radiance_field, write_scene
 from goci_resample_plugin.core import read_goci_subset, read_target_grid
 
 
-def test_new_generation_layout_geometry_and_values(scene):
+def test_new_generation_layout_geometry_and_values(goci1_scene):
+    scene = goci1_scene
     assert scene.landsat.name.endswith("_TOA_RAD_B1-2-3-4-5.tif")
     assert scene.goci.name.endswith("_subset_footprint.nc")
     with netCDF4.Dataset(scene.goci) as dataset:
@@ -30,7 +31,8 @@ def test_new_generation_layout_geometry_and_values(scene):
     assert (~subset.geolocation_valid).sum() >= 1
 
 
-def test_landsat_grid_is_utm_30_m_with_nodata_outside_a_tilted_footprint(scene):
+def test_landsat_grid_is_utm_30_m_with_nodata_outside_a_tilted_footprint(goci1_scene):
+    scene = goci1_scene
     grid = read_target_grid(scene.landsat)
     assert (grid.width, grid.height) == (600, 600)
     assert grid.crs.to_epsg() == 32652 and grid.transform.a == 30.0

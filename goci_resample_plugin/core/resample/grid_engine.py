@@ -17,7 +17,9 @@ exactly the pyresample rules. Each strip is spot-checked against the KD-tree eng
 disagreement raises :class:`EngineMismatch` so the caller can fall back.
 """
 
+import concurrent.futures
 import math
+import os
 import warnings
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from .kdtree import KdTreeResampler
 LATTICE_STEP = 8
 """Target pixels between exactly projected lattice points."""
 
-MAX_REACH = 8.0
+MAX_REACH = 12.0
 """Largest index reach worth scanning; beyond it the KD-tree engine is used."""
 
 CENTRE_ERROR = 0.1
@@ -48,6 +50,15 @@ FAR_AWAY_M = 1e12
 
 ALLOWED_DISAGREEMENTS = 2
 """Spot-check disagreements (distance ties at the radius) tolerated per pair."""
+
+
+def compute_threads():
+    """Threads the kernel runs on: ``NUMBA_NUM_THREADS`` when set (a batch worker's share of
+    the cores), else every core this process may use."""
+    configured = os.environ.get("NUMBA_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class EngineUnavailable(Exception):
@@ -120,7 +131,7 @@ class GridResampler:
         opts = self.options
         nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
-        self._kernel(
+        arguments = (
             self.lattice,
             self.weights,
             LATTICE_STEP,
@@ -142,6 +153,14 @@ class GridResampler:
             nearest,
             out,
         )
+        threads = min(compute_threads(), out.shape[1])
+        if threads == 1:
+            self._kernel(*arguments, 0, 1)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+                calls = [pool.submit(self._kernel, *arguments, t, threads) for t in range(threads)]
+                for call in calls:
+                    call.result()
         self._spot_check(row_start, out)
         return out
 
