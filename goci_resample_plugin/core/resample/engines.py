@@ -26,7 +26,7 @@ def make_resampler(subset, grid, options, engine, control):
             if resampler.first_use:
                 control.info(
                     "Preparing the fast engine: the first run after installation compiles it "
-                    "(about 15 s, once; later runs start at once)."
+                    "(a few seconds, once; later runs start at once)."
                 )
             return resampler
         except EngineUnavailable as reason:
