@@ -123,3 +123,32 @@ def assert_within_spec(ours, reference, method, min_overlap=0.3):
         assert relative <= 1e-6, f"max relative difference {relative:.2e}"
     else:
         assert same >= 0.99999, f"nearest identical on only {same:.6%}"
+
+
+def reference_quality(goci_path, landsat_path, wavelength, method="gauss", radius=800.0,
+                      sigma=320.0, neighbours=16):  # fmt: skip
+    """(3, rows, cols) float64 per-pixel quality of one band with ``skip`` from pyresample's
+    own neighbour search (``kd_tree.get_neighbour_info`` on the band's valid sources): GOCI
+    pixels found within the radius (at most ``neighbours``; 1 for nearest), the distance to
+    the nearest (m) and the sum of the weights exp(-d²/σ²) (1 each for nearest); 0, NaN, 0
+    where none is found."""
+    lon, lat, bands = read_goci_reference(goci_path, [wavelength])
+    valid = np.isfinite(bands[wavelength]) & np.isfinite(lon) & np.isfinite(lat)
+    t_lon, t_lat = landsat_lonlat(landsat_path)
+    source = geometry.SwathDefinition(lons=lon[valid], lats=lat[valid])
+    target = geometry.SwathDefinition(lons=t_lon, lats=t_lat)
+    k = 1 if method == "nearest" else neighbours
+    _, valid_output, _, distance = kd_tree.get_neighbour_info(source, target, radius, neighbours=k)
+    distance = np.asarray(distance, dtype=np.float64).reshape(-1, k)
+    found = np.isfinite(distance)
+    weight = np.ones_like(distance) if k == 1 else np.exp(-(distance**2) / sigma**2)
+    quality = np.zeros((3, t_lon.size))
+    quality[1] = np.nan
+    count = found.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        quality[:, valid_output] = [
+            count,
+            np.where(count > 0, np.where(found, distance, np.inf).min(axis=1), np.nan),
+            np.where(found, weight, 0.0).sum(axis=1),
+        ]
+    return quality.reshape(3, *t_lon.shape)

@@ -28,10 +28,12 @@ from .read import (
     read_goci_subset,
     read_target_grid,
 )
+from .resample import QUALITY_BANDS
 from .write import output_name, scene_name
 
 __all__ = [
     "INFO",
+    "QUALITY_BANDS",
     "WARNING",
     "BatchResult",
     "GociBand",

@@ -1,5 +1,6 @@
 """Resample one GOCI subset onto one Landsat grid: read → resample → write the product."""
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from .options import ResampleOptions
 from .provenance import plugin_version
 from .read import read_goci_subset, read_target_grid
 from .resample import (
+    QUALITY_BANDS,
     EngineMismatch,
     KdTreeResampler,
     check_overlap,
@@ -27,8 +29,10 @@ from .write import (
     OUR_TAG,
     STRIP_ROWS,
     BandStatistics,
+    GeoTiffWriter,
     atomic_outputs,
     check_outputs,
+    check_raster_names,
     existing_output,
     export_npy,
     file_identity,
@@ -44,7 +48,6 @@ from .write import (
     sidecar_path,
     style_path,
     style_qml,
-    write_geotiff,
     write_sidecar,
     write_text,
 )
@@ -52,8 +55,6 @@ from .write.geotiff import GDAL_CACHE_MB
 
 BLOCK_BUDGET_BYTES = 256 * 2**20
 """Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
-
-RASTER_SUFFIXES = (".tif", ".tiff")
 
 
 @dataclass
@@ -72,6 +73,7 @@ class PairResult:
             and display limits; ``<output stem>_landsat.qml``), None if not written.
         reused: True when a complete, up-to-date output was found and nothing was computed.
         replaced_because: why an existing output of this plugin was redone ("" if none was).
+        quality: the quality raster (``QUALITY_BANDS``), None if not asked for.
     """
 
     output: Path
@@ -84,6 +86,7 @@ class PairResult:
     landsat_style: Path = None
     reused: bool = False
     replaced_because: str = ""
+    quality: Path = None
 
 
 def resample_pair(
@@ -96,6 +99,7 @@ def resample_pair(
     engine="auto",
     overwrite=False,
     write_npy=False,
+    quality_output=None,
 ):
     """Resample every selected GOCI band onto the Landsat grid and write the product.
 
@@ -119,6 +123,10 @@ def resample_pair(
         overwrite: recompute even an up-to-date output, and replace files at the output
             names that goci-resample did not write (an input is never replaced).
         write_npy: also write each band as a ``.npy`` file.
+        quality_output: also write this float32 GeoTIFF on the same grid, from the same
+            pass: per pixel the number of GOCI pixels that entered the first band's value,
+            the distance (m) to the nearest of them and the sum of their weights
+            (``QUALITY_BANDS``; 0, NaN, 0 where there is no value). It lands with the rest.
 
     Returns:
         PairResult.
@@ -131,14 +139,22 @@ def resample_pair(
     output_path = Path(output_path)
     started = time.perf_counter()
 
-    _check_raster_name(output_path)
+    check_raster_names(output_path, quality_output)
+    quality_output = Path(quality_output) if quality_output else None
     check_outputs(
-        product_paths(output_path), (goci_path, landsat_path), overwrite, owner=output_path
+        product_paths(output_path) + ([quality_output] if quality_output else []),
+        (goci_path, landsat_path),
+        overwrite,
+        owner=output_path,
     )
     remove_stale_temporaries(output_path.parent)
+    if quality_output is not None and quality_output.parent.is_dir():
+        remove_stale_temporaries(quality_output.parent)
     stale = ""
     if not overwrite:
-        reused, stale = _reuse(output_path, goci_path, landsat_path, options, write_npy, control)
+        reused, stale = _reuse(
+            output_path, goci_path, landsat_path, options, write_npy, quality_output, control
+        )
         if reused is not None:
             return reused
     subset = read_goci_subset(goci_path, options.wavelengths)
@@ -164,17 +180,19 @@ def resample_pair(
     )
 
     make_folder(output_path.parent)
-    files = _product_files(output_path, subset, grid, write_npy)
+    if quality_output is not None:
+        make_folder(quality_output.parent)
+    files = _product_files(output_path, subset, grid, write_npy, quality_output)
     while True:
         try:
             # Everything lands together, in this order; the sidecar last marks it complete.
             with atomic_outputs(*files.values()) as temporaries:
                 temporary = dict(zip(files, temporaries))
-                result, raster_identity = _write_product(
+                result, identities = _write_product(
                     temporary, files, subset, grid, options, resampler, seconds, control
                 )
                 seconds["total"] = time.perf_counter() - started
-                content = sidecar_content(result, subset, grid, options, raster_identity)
+                content = sidecar_content(result, subset, grid, options, *identities)
                 write_sidecar(temporary["sidecar"], content, shown_as=files["sidecar"])
                 # Until the new sidecar lands, the output must read as incomplete.
                 files["sidecar"].unlink(missing_ok=True)
@@ -221,19 +239,10 @@ def pair_memory_bytes(width, height, bands, goci_pixels):
     )
 
 
-def _check_raster_name(output_path):
-    if output_path.suffix.lower() not in RASTER_SUFFIXES:
-        raise GociResampleError(
-            f"OUTPUT {output_path} must be a GeoTIFF ending in .tif (its sidecars take the other "
-            f"names: {output_path.stem}.json, .qml). Choose a name like "
-            f"{output_path.with_suffix('.tif').name}."
-        )
-
-
-def _reuse(output_path, goci_path, landsat_path, options, write_npy, control):
+def _reuse(output_path, goci_path, landsat_path, options, write_npy, quality, control):
     """``(PairResult, "")`` of an up-to-date output (writing missing ``.npy`` files), or
     ``(None, why an existing output is stale)``."""
-    sidecar, why_not = existing_output(output_path, goci_path, landsat_path, options)
+    sidecar, why_not = existing_output(output_path, goci_path, landsat_path, options, quality)
     if sidecar is None:
         if why_not:
             control.info(f"{output_path.name} exists but is redone: {why_not}.")
@@ -261,12 +270,15 @@ def _reuse(output_path, goci_path, landsat_path, options, write_npy, control):
         engine=sidecar.get("engine", ""),
         landsat_style=landsat_qml if os.path.isfile(landsat_qml) else None,
         reused=True,
+        quality=quality,
     ), ""
 
 
-def _product_files(output_path, subset, grid, write_npy):
+def _product_files(output_path, subset, grid, write_npy, quality_output):
     """``{role: final path}`` of every file this run writes, in the order they land."""
     files = {"raster": output_path, "style": style_path(output_path)}
+    if quality_output is not None:
+        files["quality"] = quality_output
     if len(subset.bands) >= 3 and grid.band_count >= 4 and fits(landsat_style_path(output_path)):
         files["landsat_style"] = landsat_style_path(output_path)
     if write_npy:
@@ -276,8 +288,9 @@ def _product_files(output_path, subset, grid, write_npy):
 
 
 def _write_product(temporary, files, subset, grid, options, resampler, seconds, control):
-    """Write the raster, styles and ``.npy`` files to their ``temporary`` names; return the
-    ``PairResult`` (with the final names ``files``) and the raster's identity."""
+    """Write the raster, quality raster, styles and ``.npy`` files to their ``temporary``
+    names; return the ``PairResult`` (with the final names ``files``) and the identities of
+    the raster and the quality raster (None without one)."""
     output_path = files["raster"]
     statistics = [BandStatistics(grid.size) for _ in subset.bands]
     all_valid = [0]
@@ -290,15 +303,23 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
     seconds["resample"] = 0.0
     profile = geotiff_profile(grid.width, grid.height, len(subset.bands), grid.crs,
                               grid.transform)  # fmt: skip
-    seconds["write"] = write_geotiff(
-        temporary["raster"],
-        output_path,
-        profile,
-        _strips(resampler, grid, len(subset.bands), control, seconds),
-        tags=_tags(subset, grid, options, resampler),
-        bands=[(band.name, _band_tags(band), band.units) for band in subset.bands],
-        on_strip=add_to_statistics,
-    )
+    tags = _tags(subset, grid, options, resampler)
+    with contextlib.ExitStack() as writers:
+        raster = writers.enter_context(
+            GeoTiffWriter(temporary["raster"], output_path, profile, tags,
+                          [(band.name, _band_tags(band), band.units) for band in subset.bands],
+                          on_strip=add_to_statistics)
+        )  # fmt: skip
+        quality = writers.enter_context(
+            GeoTiffWriter(temporary["quality"], files["quality"], profile | {"count": 3}, tags,
+                          QUALITY_BANDS)) if "quality" in files else None  # fmt: skip
+        for row_start, strip, quality_strip in _strips(
+            resampler, grid, len(subset.bands), control, seconds, quality is not None
+        ):
+            raster.write(row_start, strip)
+            if quality is not None:
+                quality.write(row_start, quality_strip)
+    seconds["write"] = raster.seconds + (quality.seconds if quality is not None else 0.0)
     if all(s.count == 0 for s in statistics):
         raise GociResampleError(no_overlap_message(subset, grid, options.radius_m))
     raster_identity = file_identity(temporary["raster"])
@@ -326,28 +347,35 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
         seconds=seconds,
         engine=resampler.name,
         landsat_style=files.get("landsat_style"),
+        quality=files.get("quality"),
     )
-    return result, raster_identity
+    quality_identity = file_identity(temporary["quality"]) if "quality" in files else None
+    return result, (raster_identity, quality_identity)
 
 
-def _strips(resampler, grid, band_count, control, seconds):
-    """Yield ``(row_start, strip)``: strips one tile high, resampled in blocks of rows sized to
-    ``BLOCK_BUDGET_BYTES``; checks for cancel and reports progress after every block."""
+def _strips(resampler, grid, band_count, control, seconds, with_quality):
+    """Yield ``(row_start, strip, quality strip or None)``: strips one tile high, resampled in
+    blocks of rows sized to ``BLOCK_BUDGET_BYTES``; checks for cancel and reports progress
+    after every block."""
     rows = BLOCK_BUDGET_BYTES // (grid.width * resampler.bytes_per_target_pixel())
     rows_per_block = int(min(STRIP_ROWS, max(1, rows)))
     for strip_start in range(0, grid.height, STRIP_ROWS):
         strip_stop = min(grid.height, strip_start + STRIP_ROWS)
         strip = np.empty((band_count, strip_stop - strip_start, grid.width), dtype=np.float32)
+        quality = None
+        if with_quality:
+            quality = np.empty((3, strip_stop - strip_start, grid.width), dtype=np.float32)
         tick = time.perf_counter()
         for row_start in range(strip_start, strip_stop, rows_per_block):
             control.stop_if_cancelled()
             row_stop = min(strip_stop, row_start + rows_per_block)
-            strip[:, row_start - strip_start : row_stop - strip_start] = resampler.resample_rows(
-                row_start, row_stop
+            rows = slice(row_start - strip_start, row_stop - strip_start)
+            strip[:, rows] = resampler.resample_rows(
+                row_start, row_stop, None if quality is None else quality[:, rows]
             )
             control.progress(row_stop / grid.height)
         seconds["resample"] += time.perf_counter() - tick
-        yield strip_start, strip
+        yield strip_start, strip, quality
 
 
 def _band_tags(band):

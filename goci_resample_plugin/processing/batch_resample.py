@@ -25,6 +25,7 @@ from .parameters import (
     resampling_parameters,
 )
 
+WRITE_QA = "WRITE_QA"
 INPUT_ROOT, OUTPUT_ROOT, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
     "INPUT_ROOT",
     "OUTPUT_ROOT",
@@ -70,6 +71,14 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 WRITE_NPY,
                 tr("Also write one .npy file per band"),
                 defaultValue=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                WRITE_QA,
+                tr("Also write the per-pixel quality raster (<output stem>_QA.tif)"),
+                defaultValue=False,
+                optional=True,  # models saved before it stay valid
             )
         )
         self.addParameter(advanced(QgsProcessingParameterNumber(
@@ -124,6 +133,12 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 "Also write each band as &lt;output stem&gt;_L_TOA_&lt;nm&gt;.npy (float32, "
                 "NaN = no data) for numpy users."
             ),
+            WRITE_QA: tr(
+                "Also write &lt;output stem&gt;_QA.tif next to each output: per pixel the "
+                "number of GOCI pixels that entered the first band's value, the distance to the "
+                "nearest of them (m) and the sum of their weights (see the one-pair "
+                "algorithm's OUTPUT_QA), computed in the same pass."
+            ),
             WORKERS: tr(
                 "How many scenes run at once, each in its own process (default 1 = in QGIS's "
                 "own process). Each worker needs up to about 1 GB for a full Landsat scene; "
@@ -158,6 +173,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 options,
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
                 write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
+                write_quality=self.parameterAsBool(parameters, WRITE_QA, context),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
                 compare=self.parameterAsBool(parameters, COMPARE, context),
                 control=control,

@@ -22,6 +22,7 @@ from .parameters import (
 )
 
 GOCI, LANDSAT, OUTPUT, VALID_FRACTION = "GOCI", "LANDSAT", "OUTPUT", "VALID_FRACTION"
+OUTPUT_QA = "OUTPUT_QA"
 
 
 class ResamplePairAlgorithm(GociResampleAlgorithm):
@@ -62,6 +63,14 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 tr("GOCI on Landsat grid"),
             )
         )
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(
+                OUTPUT_QA,
+                tr("Per-pixel quality (GOCI pixels used, nearest distance, weight sum)"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
         self.addOutput(
             QgsProcessingOutputNumber(
                 VALID_FRACTION,
@@ -73,8 +82,9 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         return {
             "ALG_DESC": tr(
                 "Resamples every L_TOA_&lt;nm&gt; band of a GOCI subset NetCDF (curvilinear "
-                "latitude/longitude, ~500 m) onto the exact grid of a Landsat GeoTIFF (size, "
-                "transform, CRS), with pyresample's Gaussian or nearest-neighbour semantics. The "
+                "latitude/longitude, 250 m GOCI-II or 500 m GOCI) onto the exact grid of a "
+                "Landsat GeoTIFF (size, transform, CRS), with pyresample's Gaussian or "
+                "nearest-neighbour semantics. The "
                 "result is a float32 GeoTIFF, one band per GOCI band in wavelength order, nodata "
                 "NaN, plus a JSON sidecar (parameters, per-band statistics, timings) and a QGIS "
                 "style (.qml). On the map it shows as a true-colour composite (660/555/490 nm, "
@@ -96,6 +106,16 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 "The GeoTIFF to write. A batch run names it "
                 "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST)."
             ),
+            OUTPUT_QA: tr(
+                "Optional. A float32 GeoTIFF on the same grid, computed in the same pass: band 1 "
+                "GOCI_PIXELS = how many GOCI pixels entered the first band's value (at most "
+                "NEIGHBOURS; 1 for Nearest), band 2 NEAREST_DISTANCE_M = distance to the nearest "
+                "of them in metres, band 3 WEIGHT_SUM = the sum of their Gaussian weights "
+                "exp(-d²/σ²); 0, no data, 0 where there is no value. To pick training patches, "
+                "keep pixels with enough GOCI support, e.g. GOCI_PIXELS = NEIGHBOURS and "
+                "NEAREST_DISTANCE_M below half a GOCI pixel diagonal (~180 m at 250 m); pixels "
+                "near masked edges or the footprint have fewer and farther GOCI pixels."
+            ),
             VALID_FRACTION: tr(
                 "Fraction (0–1) of the Landsat grid's pixels that received a value in every band."
             ),
@@ -106,12 +126,17 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         goci_path = self.parameterAsFile(parameters, GOCI, context)
         landsat_path = raster_file(self, parameters, LANDSAT, context)
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
+        quality_path = self.parameterAsOutputLayer(parameters, OUTPUT_QA, context) or None
         with core_errors(), run_control(feedback) as control:
             result = resample_pair(
                 goci_path, landsat_path, output_path, options, control,
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
+                quality_output=quality_path,
             )  # fmt: skip
         load_scene_pair(
             context, output_path, landsat_path, scene_name(landsat_path), options.suffix, True
         )
-        return {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction}
+        results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction}
+        if result.quality is not None:
+            results[OUTPUT_QA] = str(result.quality)
+        return results

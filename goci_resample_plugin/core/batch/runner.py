@@ -69,7 +69,8 @@ class BatchResult:
 
 
 def run_batch(input_root, output_root, options=None, *, overwrite=False, write_npy=False,
-              workers=1, executor=None, compare=False, control=None):  # fmt: skip
+              write_quality=False, workers=1, executor=None, compare=False,
+              control=None):  # fmt: skip
     """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
 
     Args:
@@ -79,6 +80,8 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
         overwrite: redo outputs that are already complete for this run, and replace files at
             output names that goci-resample did not write (the same meaning as for one pair).
         write_npy: also write one ``<output stem>_<band>.npy`` per band.
+        write_quality: also write each output's per-pixel quality raster
+            ``<output stem>_QA.tif`` (see ``resample_pair``'s ``quality_output``).
         workers: scenes run at once; > 1 makes a process pool (ignored with ``executor``).
         executor: any ``concurrent.futures.Executor`` to run scenes in (e.g. a cluster's).
         compare: also compare each output with its Landsat file and put the key figures in
@@ -101,7 +104,8 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     check_path_usable(output_root)
     scenes = _discover(input_root, output_root)
     settings = dict(output_root=output_root, options=options, overwrite=overwrite,
-                    write_npy=write_npy, compare=compare)  # fmt: skip
+                    write_npy=write_npy, write_quality=write_quality,
+                    compare=compare)  # fmt: skip
     make_folder(output_root)
     with output_root_lock(output_root):
         remove_stale_temporaries(output_root)

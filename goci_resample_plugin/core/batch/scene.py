@@ -10,7 +10,7 @@ from pathlib import Path
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
 from ..pair import resample_pair
-from ..write import comparison_paths, output_name
+from ..write import comparison_paths, output_name, quality_path
 
 OK, SKIPPED, FAILED, NO_PAIR, NOT_RUN = "ok", "skipped", "failed", "no-pair", "not-run"
 STATUSES = (OK, SKIPPED, FAILED, NO_PAIR, NOT_RUN)
@@ -44,7 +44,7 @@ class SceneResult:
 
 
 def process_scene(scene, output_root, options, *, overwrite=False, write_npy=False,
-                  compare=False, control=None):  # fmt: skip
+                  write_quality=False, compare=False, control=None):  # fmt: skip
     """Resample one ``SceneFolder`` into ``output_root/<scene>/`` and return its
     :class:`SceneResult`; never raises for a bad scene (its problem becomes the message).
 
@@ -65,8 +65,10 @@ def process_scene(scene, output_root, options, *, overwrite=False, write_npy=Fal
 
     try:
         output = Path(output_root) / scene.name / output_name(scene.goci, options)
+        quality = quality_path(output) if write_quality else None
         result = resample_pair(scene.goci, scene.landsat, output, options, control,
-                               overwrite=overwrite, write_npy=write_npy)  # fmt: skip
+                               overwrite=overwrite, write_npy=write_npy,
+                               quality_output=quality)  # fmt: skip
     except ResampleCancelled:
         raise
     except GociResampleError as error:

@@ -3,9 +3,11 @@
 
 from .checks import check_overlap, no_overlap_message, parameter_notes, parameter_warnings
 from .engines import ENGINES, EngineMismatch, KdTreeResampler, make_resampler
+from .quality import QUALITY_BANDS
 
 __all__ = [
     "ENGINES",
+    "QUALITY_BANDS",
     "EngineMismatch",
     "KdTreeResampler",
     "check_overlap",

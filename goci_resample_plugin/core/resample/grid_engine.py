@@ -122,8 +122,13 @@ class GridResampler:
         """Working memory (bytes) per target pixel: the float32 output only."""
         return 4 * self.band_count
 
-    def resample_rows(self, row_start, row_stop):
+    def resample_rows(self, row_start, row_stop, quality=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value.
+
+        Args:
+            row_start, row_stop: target rows.
+            quality: None, or a (3, row_stop - row_start, width) float32 array that receives
+                the per-pixel quality in the same pass (see :data:`.QUALITY_BANDS`).
 
         Raises:
             EngineMismatch: spot checks disagree with the KD-tree engine.
@@ -131,6 +136,8 @@ class GridResampler:
         opts = self.options
         nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
+        # one compiled variant: the kernel takes C-contiguous arrays only
+        written_quality = None if quality is None else np.ascontiguousarray(quality)
         arguments = (
             self.lattice,
             self.weights,
@@ -152,6 +159,7 @@ class GridResampler:
             opts.invalid == "cover",
             nearest,
             out,
+            np.empty((3, 1, 1), dtype=np.float32) if quality is None else written_quality,
         )
         threads = min(compute_threads(), out.shape[1])
         if threads == 1:
@@ -161,6 +169,8 @@ class GridResampler:
                 calls = [pool.submit(self._kernel, *arguments, t, threads) for t in range(threads)]
                 for call in calls:
                     call.result()
+        if quality is not None and written_quality is not quality:
+            quality[...] = written_quality
         self._spot_check(row_start, out)
         return out
 

@@ -54,6 +54,7 @@ def resample_strip(
     cover,
     nearest,
     out,
+    quality,
     row_offset,
     row_step,
 ):
@@ -88,6 +89,10 @@ def resample_strip(
             (valid or not) is invalid in it: no value past the edge of valid data.
         nearest: True = value of the nearest neighbour, False = Gaussian mean.
         out: (B, rows, width) float32, written.
+        quality: (3, rows, width) float32, written when its rows and columns match ``out``'s
+            (pass a (3, 1, 1) array otherwise): for the first band, the number of GOCI pixels
+            that entered its value, the distance (metres) to the nearest of them and the sum
+            of their weights; 0, NaN, 0 where the band has no value.
         row_offset, row_step: the strip rows this call writes, ``row_offset::row_step`` (one
             call per thread, each on its own rows; the kernel releases the GIL).
     """
@@ -96,6 +101,7 @@ def resample_strip(
     n_lattice_cols = lattice.shape[1]
     cap = max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
     table, table_step = exp_table(radius2, sigma2)
+    with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
     for strip_row in range(row_offset, out.shape[1], row_step):
         row = row_start + strip_row
         p = row // step
@@ -117,6 +123,7 @@ def resample_strip(
         candidate_index = np.empty(cap, dtype=np.int64)
         weight = np.empty(cap)
         total = np.empty(n_bands)
+        entered = np.empty(3)  # first band: pixels used, nearest distance², weight sum
         # The sources of the current index window (struct of arrays), their distances to the
         # pixel and their sort keys (distance², +inf for sources that never count); the first
         # k entries are the k smallest keys. Moving along the row changes that split rarely.
@@ -173,12 +180,21 @@ def resample_strip(
             ):
                 for b in range(n_bands):
                     out[b, strip_row, col] = np.nan
+                if with_quality:
+                    _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
                 continue
-            if nearest and nearest_in_cell(
-                src_xyz, src_rows, src_cols, ci, cj, x, y, z, step_m, centre_error, radius2,
-                values, propagate, candidate_d2, candidate_index, out, strip_row, col,
-            ):  # fmt: skip
-                continue
+            if nearest:
+                nearest_d2 = nearest_in_cell(
+                    src_xyz, src_rows, src_cols, ci, cj, x, y, z, step_m, centre_error,
+                    radius2, values, propagate, candidate_d2, candidate_index, out, strip_row,
+                    col,
+                )  # fmt: skip
+                if nearest_d2 >= 0.0:
+                    if with_quality and math.isnan(out[0, strip_row, col]):  # propagate
+                        _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
+                    elif with_quality:
+                        _write_quality(quality, strip_row, col, 1.0, nearest_d2, 1.0)
+                    continue
             new_r0 = max(int(math.ceil(ci - reach)), 0)
             new_r1 = min(int(math.floor(ci + reach)), src_rows - 1)
             new_c0 = max(int(math.ceil(cj - reach)), 0)
@@ -236,7 +252,15 @@ def resample_strip(
                     weight[m] = 1.0
             else:
                 gaussian_weights(candidate_d2, n, table, table_step, sigma2, weight)
-            if not weighted_means(candidate_index, n, values, weight, total, out, strip_row, col):
+            if weighted_means(candidate_index, n, values, weight, total, out, strip_row, col):
+                if with_quality:
+                    entered[0] = n
+                    entered[1] = np.inf
+                    entered[2] = 0.0
+                    for m in range(n):
+                        entered[1] = min(entered[1], candidate_d2[m])
+                        entered[2] += weight[m]
+            else:
                 # an invalid source among them: every candidate in the radius, nearest first
                 n = 0
                 for m in range(n_win):
@@ -247,7 +271,7 @@ def resample_strip(
                 sort_by_distance(candidate_d2, candidate_index, n)
                 ordered_means(
                     candidate_d2, candidate_index, n, values, k, sigma2, propagate, nearest,
-                    weight, out, strip_row, col,
+                    weight, out, strip_row, col, entered,
                 )  # fmt: skip
             if cover:
                 best = 0
@@ -258,6 +282,19 @@ def resample_strip(
                     for b in range(n_bands):
                         if math.isnan(values[win_index[best], b]):
                             out[b, strip_row, col] = np.nan
+            if with_quality:
+                if math.isnan(out[0, strip_row, col]):
+                    _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
+                else:
+                    _write_quality(quality, strip_row, col, entered[0], entered[1], entered[2])
+
+
+@numba.njit(error_model="numpy")
+def _write_quality(quality, strip_row, col, count, nearest_d2, weight_sum):
+    """The quality bands of one pixel: pixels used, nearest distance (metres), weight sum."""
+    quality[0, strip_row, col] = count
+    quality[1, strip_row, col] = math.sqrt(nearest_d2)
+    quality[2, strip_row, col] = weight_sum
 
 
 @numba.njit(error_model="numpy")

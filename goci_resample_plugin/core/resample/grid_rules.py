@@ -153,7 +153,7 @@ def nearest_in_cell(
     """Nearest neighbour from the 2 × 2 sources around the fractional centre, when that
     decides: the nearest of them is closer than any source outside can be (those are at least
     ``step_m`` metres per index step away) and counts in every band. Writes the bands and
-    returns True, else returns False."""
+    returns its distance² (m²), else returns -1."""
     i0 = int(math.floor(ci))
     j0 = int(math.floor(cj))
     steps_out = min(ci - i0 + 1.0, i0 + 2.0 - ci, cj - j0 + 1.0, j0 + 2.0 - cj) - centre_error
@@ -169,14 +169,14 @@ def nearest_in_cell(
             best_d2 = candidate_d2[m]
             best = candidate_index[m]
     if best < 0:
-        return False
+        return -1.0
     if not propagate:
         for b in range(values.shape[1]):
             if math.isnan(values[best, b]):
-                return False
+                return -1.0
     for b in range(values.shape[1]):
         out[b, strip_row, col] = values[best, b]
-    return True
+    return best_d2
 
 
 @numba.njit(error_model="numpy")
@@ -193,35 +193,34 @@ def ordered_means(
     out,
     strip_row,
     col,
+    entered,
 ):
-    """Write each band's value from the candidates (sorted whenever n > k): the Gaussian mean
+    """Write each band's value from the candidates (sorted by distance): the Gaussian mean
     (or nearest value) of its first k counting sources; NaN when none, or when ``propagate``
-    and an invalid one is among them with a weight above zero."""
-    norm = 0.0
+    and an invalid one is among them with a weight above zero. ``entered`` receives the first
+    band's pixels used, nearest distance² (m²) and weight sum."""
     for m in range(n):
         weight[m] = 1.0 if nearest else math.exp(-candidate_d2[m] / sigma2)
-        norm += weight[m]
-    for b in range(values.shape[1]):
-        value = np.nan
-        if n <= k:  # every candidate counts: one weighted sum, a NaN marks an invalid one
-            total = 0.0
-            for m in range(n):
-                total += weight[m] * values[candidate_index[m], b]
-            if not math.isnan(total):
-                value = total / norm if norm > 0.0 else np.nan
-            else:
-                value = _band_value(candidate_index, n, values, b, k, propagate, weight)
-        else:
-            value = _band_value(candidate_index, n, values, b, k, propagate, weight)
+    for b in range(out.shape[0]):
+        value, used, nearest_d2, norm = _band_value(
+            candidate_index, candidate_d2, n, values, b, k, propagate, weight
+        )
         out[b, strip_row, col] = value
+        if b == 0:
+            entered[0] = used
+            entered[1] = nearest_d2
+            entered[2] = norm
 
 
 @numba.njit(error_model="numpy")
-def _band_value(candidate_index, n, values, b, k, propagate, weight):
-    """One band's value from its first k counting candidates (see ``ordered_means``)."""
+def _band_value(candidate_index, candidate_d2, n, values, b, k, propagate, weight):
+    """(value, pixels used, nearest distance² of them, weight sum) of one band from its first
+    k counting candidates (see ``ordered_means``)."""
     total = 0.0
     norm = 0.0
     taken = 0
+    used = 0
+    nearest_d2 = np.inf
     for m in range(n):
         if taken == k:
             break
@@ -231,8 +230,10 @@ def _band_value(candidate_index, n, values, b, k, propagate, weight):
             if not propagate:
                 taken -= 1
             elif weight[m] > 0.0:
-                return np.nan
+                return np.nan, 0, np.nan, 0.0
             continue
         total += weight[m] * v
         norm += weight[m]
-    return total / norm if norm > 0.0 else np.nan
+        used += 1
+        nearest_d2 = min(nearest_d2, candidate_d2[m])
+    return (total / norm if norm > 0.0 else np.nan), used, nearest_d2, norm

@@ -59,40 +59,54 @@ class KdTreeResampler:
         if options.invalid == "cover":
             [self.cover] = _source_groups(subset, propagate=True)  # every located source
 
-    def resample_rows(self, row_start, row_stop):
-        """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value."""
+    def resample_rows(self, row_start, row_stop, quality=None):
+        """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value.
+
+        ``quality``: None, or a (3, row_stop - row_start, width) float32 array that receives
+        the per-pixel quality from the same neighbour search (:mod:`.quality`)."""
         lon, lat = self.grid.pixel_centres_lonlat(row_start, row_stop)
-        return self.resample(lon, lat).reshape(self.band_count, row_stop - row_start, -1)
+        out, found = self.resample(lon, lat, with_quality=True)
+        out = out.reshape(self.band_count, row_stop - row_start, -1)
+        if quality is not None:
+            quality[...] = found.reshape(quality.shape)
+        return out
 
     def bytes_per_target_pixel(self):
         """Rough peak working memory (bytes) per target pixel of a block."""
         k = self.options.neighbours
         return 96 + 40 * k + 16 * self.band_count
 
-    def resample(self, lon, lat):
+    def resample(self, lon, lat, with_quality=False):
         """Resample every band at target points.
 
         Args:
             lon, lat: target point coordinates in degrees, any shape (n points in all).
+            with_quality: also return the per-pixel quality (:mod:`.quality`).
 
         Returns:
             (bands, n) float32; NaN where no valid source lies within the radius (or, with
-            ``propagate``, where an invalid source is among the weighted neighbours).
+            ``propagate``, where an invalid source is among the weighted neighbours). With
+            ``with_quality``, a tuple of that and the (3, n) float32 quality.
         """
         lon = np.asarray(lon, dtype=np.float64).ravel()
         lat = np.asarray(lat, dtype=np.float64).ravel()
         out = np.full((self.band_count, lon.size), np.nan, dtype=np.float32)
+        quality = np.zeros((3, lon.size), dtype=np.float32)
         with np.errstate(invalid="ignore"):
             located = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)
-        if not located.any():
-            return out
-        xyz = lonlat_to_xyz(lon[located], lat[located])
-        for group in self.groups:
-            values = self._resample_group(group, xyz)
-            out[np.ix_(group.band_indices, np.flatnonzero(located))] = values
-        if self.cover is not None:
-            out[:, located] = np.where(self._nearest_is_valid(xyz), out[:, located], np.nan)
-        return out
+        if located.any():
+            xyz = lonlat_to_xyz(lon[located], lat[located])
+            for group in self.groups:
+                values, used = self._resample_group(group, xyz)
+                out[np.ix_(group.band_indices, np.flatnonzero(located))] = values
+                if group.band_indices[0] == 0:
+                    quality[:, located] = used
+            if self.cover is not None:
+                out[:, located] = np.where(self._nearest_is_valid(xyz), out[:, located], np.nan)
+        no_value = np.isnan(out[0])
+        quality[:, no_value] = 0.0
+        quality[1, no_value] = np.nan
+        return (out, quality) if with_quality else out
 
     def _nearest_is_valid(self, xyz):
         """(bands, n) bool: the nearest located source within the radius is valid in the band."""
@@ -111,11 +125,16 @@ class KdTreeResampler:
         k = 1 if opts.method == "nearest" else opts.neighbours
         n_sources = group.values.shape[1]
         if n_sources == 0:  # a band with no valid pixel at all: nothing within any radius
-            return np.full((len(group.band_indices), len(xyz)), np.nan)
+            return np.full((len(group.band_indices), len(xyz)), np.nan), 0.0
         distance, index = group.tree.query(xyz, k=k, distance_upper_bound=opts.radius_m)
+        distance, index = distance.reshape(len(xyz), k), index.reshape(len(xyz), k)
         if k == 1:
-            return _nearest(group.values, distance.reshape(-1, 1), index.reshape(-1, 1), n_sources)
-        return _gaussian(group.values, distance, index, n_sources, opts.sigma_m)
+            values = _nearest(group.values, distance, index, n_sources)
+            weight = np.ones_like(distance)
+        else:
+            values = _gaussian(group.values, distance, index, n_sources, opts.sigma_m)
+            weight = _weights(distance, opts.sigma_m)
+        return values, _used(group.values[0], distance, index, n_sources, weight)
 
 
 def _source_groups(subset, propagate):
@@ -153,7 +172,7 @@ def _gaussian(values, distance, index, n_sources, sigma):
     """
     found = index < n_sources
     safe_index = np.where(found, index, 0)
-    weight = np.exp(-(distance**2) / float(sigma) ** 2)
+    weight = _weights(distance, sigma)
     weight[~found] = 0.0
     norm = weight.sum(axis=1)
     weighted = weight > 0
@@ -175,6 +194,26 @@ def _gaussian(values, distance, index, n_sources, sigma):
             result[tainted] = np.nan
         out[position] = result
     return out
+
+
+def _weights(distance, sigma):
+    """Gaussian weights exp(-d²/σ²) of chord distances d (metres) for width σ (metres)."""
+    return np.exp(-(distance**2) / float(sigma) ** 2)
+
+
+def _used(first_band, distance, index, n_sources, weight):
+    """(3, n) quality of the first band's values (:mod:`.quality`) from the search results
+    (shapes as in :func:`_gaussian`), before pixels without a value are cleared."""
+    found = index < n_sources
+    used = found & np.isfinite(first_band[np.where(found, index, 0)])
+    with np.errstate(invalid="ignore"):
+        return np.stack(
+            [
+                used.sum(axis=1),
+                np.where(used, distance, np.inf).min(axis=1),
+                np.where(used, weight, 0.0).sum(axis=1),
+            ]
+        )
 
 
 def _nearest(values, distance, index, n_sources):

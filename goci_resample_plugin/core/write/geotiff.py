@@ -42,66 +42,93 @@ def geotiff_profile(width, height, count, crs, transform):
 
 
 def write_geotiff(path, shown_as, profile, strips, tags=None, bands=(), on_strip=None):
-    """Write a GeoTIFF from an iterator of strips; return the seconds spent writing.
+    """Write a GeoTIFF from an iterator of ``(row_start, strip)``; return the seconds spent
+    writing. See :class:`GeoTiffWriter` for the arguments and the checks."""
+    with GeoTiffWriter(path, shown_as, profile, tags, bands, on_strip) as writer:
+        for row_start, strip in strips:
+            writer.write(row_start, strip)
+    return writer.seconds
 
-    The iterator yields ``(row_start, strip)`` with ``strip`` (count, rows, width) float32 and
-    produces the next strip while a writer thread compresses and writes the previous one (at
-    most two strips in memory). After closing, the last strip is read back: GDAL writes the
-    final tiles and the TIFF directory when the file is closed and does not report a failure
-    there (a full disk) as an error.
+
+class GeoTiffWriter:
+    """Writes a GeoTIFF strip by strip: a background thread compresses and writes one strip
+    while the caller produces the next (at most two strips in memory). On a clean exit the
+    metadata is set, the file closed and the last strip read back: GDAL writes the final tiles
+    and the TIFF directory when the file is closed and does not report a failure there (a full
+    disk) as an error.
 
     Args:
         path: the file to write (usually a temporary name).
         shown_as: the name to give in messages (the final output).
         profile: from :func:`geotiff_profile`.
-        strips: iterator of ``(row_start, strip)`` covering the raster top to bottom.
         tags: dataset metadata ``{name: value}``.
         bands: per band ``(description, {tag: value}, units)``.
         on_strip: called as ``on_strip(strip)`` in the writer thread before each write.
 
+    Attributes:
+        seconds: time spent writing so far.
+
     Raises:
         GociResampleError: the file cannot be created or written.
     """
-    import rasterio
 
-    seconds = [0.0]
+    def __init__(self, path, shown_as, profile, tags=None, bands=(), on_strip=None):
+        self.path, self.shown_as, self.profile = path, shown_as, profile
+        self.tags, self.bands, self.on_strip = tags or {}, bands, on_strip
+        self.seconds = 0.0
+        self._last = None
+        self._pending = None
 
-    def write(dataset, strip, row_start):
+    def __enter__(self):
+        import rasterio
+
+        self._env = rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB)
+        self._env.__enter__()
+        try:
+            self._dataset = rasterio.open(self.path, "w", **self.profile)
+        except rasterio.errors.RasterioIOError as error:
+            self._env.__exit__(None, None, None)
+            raise GociResampleError(
+                f"Cannot write {self.shown_as} ({error}). Choose a folder you can write to."
+            ) from None
+        self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        return self
+
+    def write(self, row_start, strip):
+        """Queue ``strip`` (count, rows, width) float32 for rows from ``row_start``."""
+        if self._pending is not None:
+            self._pending.result()
+        self._pending = self._thread.submit(self._write, strip, row_start)
+        self._last = (row_start, strip)
+
+    def _write(self, strip, row_start):
+        import rasterio
+
         tick = time.perf_counter()
-        if on_strip is not None:
-            on_strip(strip)
+        if self.on_strip is not None:
+            self.on_strip(strip)
         window = rasterio.windows.Window(0, row_start, strip.shape[2], strip.shape[1])
         try:
-            dataset.write(strip, window=window)
+            self._dataset.write(strip, window=window)
         except Exception as error:  # GDAL reports a full disk or a lost folder generically
-            raise _write_error(shown_as, error) from None
-        seconds[0] += time.perf_counter() - tick
+            raise _write_error(self.shown_as, error) from None
+        self.seconds += time.perf_counter() - tick
 
-    last = None
-    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
+    def __exit__(self, kind, error, trace):
         try:
-            dataset = rasterio.open(path, "w", **profile)
-        except rasterio.errors.RasterioIOError as error:
-            raise GociResampleError(
-                f"Cannot write {shown_as} ({error}). Choose a folder you can write to."
-            ) from None
-        with dataset, concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-            pending = None
-            try:
-                for row_start, strip in strips:
-                    if pending is not None:
-                        pending.result()
-                    pending = thread.submit(write, dataset, strip, row_start)
-                    last = (row_start, strip)
-                if pending is not None:
-                    pending.result()
-            finally:
-                if pending is not None:
-                    concurrent.futures.wait([pending])
-            _describe(dataset, tags or {}, bands)
-        if last is not None:
-            _check_written(path, shown_as, *last)
-    return seconds[0]
+            with self._dataset:
+                try:
+                    if self._pending is not None and kind is None:
+                        self._pending.result()
+                finally:
+                    self._thread.shutdown(wait=True)
+                if kind is None:
+                    _describe(self._dataset, self.tags, self.bands)
+            if kind is None and self._last is not None:
+                _check_written(self.path, self.shown_as, *self._last)
+        finally:
+            self._env.__exit__(None, None, None)
+        return False
 
 
 def _describe(dataset, tags, bands):

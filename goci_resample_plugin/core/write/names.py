@@ -7,6 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from ..errors import GociResampleError
 from ..read import available_bands
 
 LANDSAT_MARKER = "_TOA_RAD_B"
@@ -61,6 +62,44 @@ def npy_path(output, band_name):
     """``<stem>_<band name>.npy``: one band of the output as a numpy array."""
     output = Path(output)
     return output.with_name(f"{output.stem}_{band_name}.npy")
+
+
+RASTER_SUFFIXES = (".tif", ".tiff")
+
+
+def check_raster_names(output, quality=None):
+    """Refuse an OUTPUT, or an OUTPUT_QA (``quality``, optional), that is not a GeoTIFF name,
+    and a quality raster at the output's own name.
+
+    Raises:
+        GociResampleError: naming the parameter and a name to use instead.
+    """
+    output = Path(output)
+    if output.suffix.lower() not in RASTER_SUFFIXES:
+        raise GociResampleError(
+            f"OUTPUT {output} must be a GeoTIFF ending in .tif (its sidecars take the other "
+            f"names: {output.stem}.json, .qml). Choose a name like "
+            f"{output.with_suffix('.tif').name}."
+        )
+    if not quality:
+        return
+    quality = Path(quality)
+    if quality.suffix.lower() not in RASTER_SUFFIXES:
+        raise GociResampleError(
+            f"OUTPUT_QA {quality} must be a GeoTIFF ending in .tif. Choose a name like "
+            f"{quality.with_suffix('.tif').name}."
+        )
+    if quality.resolve() == output.resolve():
+        raise GociResampleError(
+            f"OUTPUT_QA and OUTPUT are the same file ({output}). Choose another name for the "
+            f"quality raster, e.g. {quality_path(output).name}."
+        )
+
+
+def quality_path(output):
+    """``<stem>_QA.tif``: the batch's per-pixel quality raster of an output."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}_QA.tif")
 
 
 def comparison_paths(output):

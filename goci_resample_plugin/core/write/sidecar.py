@@ -37,9 +37,10 @@ def file_identity(path):
             "fingerprint": digest.hexdigest()}  # fmt: skip
 
 
-def sidecar_content(result, subset, grid, options, raster_identity):
-    """The sidecar of a ``PairResult`` as a JSON-ready dict."""
-    return {
+def sidecar_content(result, subset, grid, options, raster_identity, quality_identity=None):
+    """The sidecar of a ``PairResult`` as a JSON-ready dict (``quality_identity``: that of
+    the quality raster ``result.quality``, when one was written)."""
+    content = {
         "generator": GENERATOR,
         "output": result.output.name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -59,6 +60,9 @@ def sidecar_content(result, subset, grid, options, raster_identity):
         "seconds": result.seconds,
         "versions": library_versions(),
     }
+    if result.quality is not None:
+        content["quality"] = {"path": str(result.quality), "raster": quality_identity}
+    return content
 
 
 def write_sidecar(path, content, shown_as):
@@ -66,12 +70,13 @@ def write_sidecar(path, content, shown_as):
     write_text(path, json.dumps(content, indent=2, ensure_ascii=False), shown_as=shown_as)
 
 
-def existing_output(output, goci_path, landsat_path, options):
+def existing_output(output, goci_path, landsat_path, options, quality=None):
     """What is at ``output`` already, for this run: ``(sidecar, why_not)``.
 
     Returns ``(sidecar dict, "")`` when the output is complete and up to date: raster and
     sidecar present, the raster as the sidecar recorded it, made from these very input files
-    with these parameters. Otherwise ``(None, reason)``; the reason is "" when there is no
+    with these parameters, and, when a ``quality`` raster is asked for, written with it there
+    (and unchanged since). Otherwise ``(None, reason)``; the reason is "" when there is no
     complete output at all, else it says what changed (for the log and the batch report).
     """
     output = Path(output)
@@ -102,4 +107,13 @@ def existing_output(output, goci_path, landsat_path, options):
     ]
     if changed:
         return None, "it was made with " + ", ".join(changed)
+    if quality is not None:
+        recorded = sidecar.get("quality") or {}
+        if recorded.get("path") != str(quality):
+            return None, f"it was written without the quality raster {Path(quality).name}"
+        try:
+            if file_identity(quality) != recorded.get("raster"):
+                return None, f"the quality raster {Path(quality).name} changed since"
+        except OSError:
+            return None, f"the quality raster {Path(quality).name} is missing"
     return sidecar, ""
