@@ -115,3 +115,19 @@ def test_write_qa_in_a_batch_through_qgis_process(qgis_process, batch_root, tmp_
         ours, _, _ = _quality(path)
         counts = set(np.unique(ours[0]).tolist())
         assert counts <= {0.0, 1.0} and 1.0 in counts  # Nearest: one GOCI pixel or none
+
+
+def test_cancel_leaves_neither_raster_nor_quality_half_written(scene, tmp_path):
+    from goci_resample_plugin.core import ResampleCancelled
+
+    calls = []
+
+    def cancel_on_second_block():
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(ResampleCancelled):
+        resample_pair(scene.goci, scene.landsat, tmp_path / "o.tif",
+                      ResampleOptions(neighbours=200), RunControl(cancelled=cancel_on_second_block),
+                      quality_output=tmp_path / "o_QA.tif")  # fmt: skip
+    assert len(calls) > 1 and list(tmp_path.iterdir()) == []
