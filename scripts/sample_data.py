@@ -64,8 +64,11 @@ class SceneSpec:
         goci_wavelengths: GOCI bands to write.
         goci_dtype: ``"float32"`` (``_FillValue`` -999) or ``"int16"`` (scale 0.01, fill -32768).
         fill_fraction: fraction of GOCI pixels set to fill, independently per band.
-        goci_offset_m: (east, north) error added to the written GOCI geolocation, to simulate
-            misregistration; values are sampled at the true positions.
+        goci_offset_m: (x, y) error (metres) added to the written GOCI geolocation in the
+            GOCI grid's projection (orthographic, centred at 130° E 36° N), to simulate
+            misregistration; values are sampled at the true positions. In local east/north
+            metres at the scene it is :func:`geolocation_error_m` (rotated by up to ~5° and
+            scaled by ~1 % away from the projection's centre).
         land_masked: (``goci2``) also run the user's land-mask step: the subset is kept as
             ``<name>.nc.bak`` and the ``.nc`` rewritten with land pixels at ``_FillValue``
             while ``inside_mask`` stays 1 (land: west of a wavy coastline through the centre).
@@ -110,6 +113,22 @@ def goci2_spec(**changes):
                     centre_lat=31.7, goci_pixel_m=250.0, goci_generation="goci2",
                     fill_fraction=0.005)  # fmt: skip
     return SceneSpec(**(defaults | changes))
+
+
+def geolocation_error_m(spec):
+    """(east, north) metres, in the local tangent plane at the scene centre, by which the
+    written GOCI geolocation is off: ``spec.goci_offset_m`` carried from the GOCI projection."""
+    from pyproj import Transformer
+
+    from goci_resample_plugin.core.resample.geometry import EARTH_RADIUS_M
+
+    to_ortho = Transformer.from_crs("EPSG:4326", GOCI_PROJECTION, always_xy=True)
+    to_lonlat = Transformer.from_crs(GOCI_PROJECTION, "EPSG:4326", always_xy=True)
+    x, y = to_ortho.transform(spec.centre_lon, spec.centre_lat)
+    lon, lat = to_lonlat.transform(x + spec.goci_offset_m[0], y + spec.goci_offset_m[1])
+    east = np.deg2rad(lon - spec.centre_lon) * EARTH_RADIUS_M * np.cos(np.deg2rad(spec.centre_lat))
+    north = np.deg2rad(lat - spec.centre_lat) * EARTH_RADIUS_M
+    return float(east), float(north)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ ROOMS = {
     "resample": 2,
     "write": 2,
     "pair": 3,
-    "compare": 3,
-    "batch": 4,
+    "compare": 4,  # REGISTER resamples (pair) around a comparison
+    "batch": 5,
 }
 """Each room may import rooms of a lower rank and itself; read → resample → write → pair,
-with compare and batch above. resample and write never import each other."""
+then compare (which also resamples, for REGISTER) and batch above. resample and write never
+import each other."""
 
 MAX_LINES = 400
 

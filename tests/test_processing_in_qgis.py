@@ -41,17 +41,17 @@ ADVANCED_COMMON = {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "OVERWRITE"}
 CONTRACT = {
     # algorithm: (parameters in order, defaults, advanced, outputs) — SPEC §5, public
     "gociresample:resamplepair": (
-        ["GOCI", "LANDSAT", *COMMON, "OVERWRITE", "OUTPUT", "OUTPUT_QA"],
+        ["GOCI", "LANDSAT", *COMMON, "REGISTER", "OVERWRITE", "OUTPUT", "OUTPUT_QA"],
         {"METHOD": 0, "RADIUS": 800.0, "SIGMA": 320.0, "NEIGHBOURS": 16, "INVALID": 0,
-         "OVERWRITE": False},
+         "REGISTER": False, "OVERWRITE": False},
         ADVANCED_COMMON,
-        ["OUTPUT", "OUTPUT_QA", "VALID_FRACTION"],
+        ["OUTPUT", "OUTPUT_QA", "VALID_FRACTION", "SHIFT_EAST_M", "SHIFT_NORTH_M"],
     ),
     "gociresample:batchresample": (
-        ["INPUT_ROOT", *COMMON, "OVERWRITE", "WRITE_NPY", "WRITE_QA", "WORKERS", "COMPARE",
-         "LOAD_OUTPUTS", "OUTPUT_ROOT"],
-        {"OVERWRITE": False, "WRITE_NPY": False, "WRITE_QA": False, "WORKERS": 1,
-         "LOAD_OUTPUTS": False},
+        ["INPUT_ROOT", *COMMON, "REGISTER", "OVERWRITE", "WRITE_NPY", "WRITE_QA", "WORKERS",
+         "COMPARE", "LOAD_OUTPUTS", "OUTPUT_ROOT"],
+        {"REGISTER": False, "OVERWRITE": False, "WRITE_NPY": False, "WRITE_QA": False,
+         "WORKERS": 1, "LOAD_OUTPUTS": False},
         ADVANCED_COMMON | {"WORKERS"},
         ["OUTPUT_ROOT", "REPORT", "PROCESSED", "SKIPPED", "FAILED", "NO_PAIR"],
     ),

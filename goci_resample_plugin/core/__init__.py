@@ -15,7 +15,7 @@ The rooms follow the data: ``read`` (GOCI subset, Landsat grid) → ``resample``
 
 from .bands import parse_band_pairs, parse_wavelengths
 from .batch import BatchResult, SceneFolder, SceneResult, discover_scenes, find_pair, run_batch
-from .compare import compare_pair, compare_rasters
+from .compare import Registration, compare_pair, compare_rasters, resample_registered
 from .control import INFO, WARNING, RunControl
 from .errors import GociResampleError, ResampleCancelled
 from .options import ResampleOptions
@@ -40,6 +40,7 @@ __all__ = [
     "GociResampleError",
     "GociSubset",
     "PairResult",
+    "Registration",
     "ResampleCancelled",
     "ResampleOptions",
     "RunControl",
@@ -57,6 +58,7 @@ __all__ = [
     "read_goci_subset",
     "read_target_grid",
     "resample_pair",
+    "resample_registered",
     "run_batch",
     "scene_name",
 ]

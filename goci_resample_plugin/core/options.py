@@ -1,5 +1,6 @@
 """Resampling parameters, their defaults (from the design note) and their checks."""
 
+import math
 from dataclasses import asdict, dataclass
 
 from .errors import GociResampleError
@@ -22,6 +23,9 @@ class ResampleOptions:
             weighted neighbours include an invalid source is NaN) or "cover" (as skip, but NaN
             where the nearest located source is invalid: no value past valid data's edge).
         wavelengths: GOCI bands to resample, in nm; empty = every band in the file.
+        shift_east_m, shift_north_m: move the GOCI geolocation by this many metres east and
+            north (local tangent plane) before resampling: the correction REGISTER applies
+            (0 = the file's geolocation as it is).
     """
 
     method: str = "gauss"
@@ -30,6 +34,8 @@ class ResampleOptions:
     neighbours: int = 16
     invalid: str = "skip"
     wavelengths: tuple = ()
+    shift_east_m: float = 0.0
+    shift_north_m: float = 0.0
 
     def __post_init__(self):
         if self.method not in METHODS:
@@ -48,6 +54,8 @@ class ResampleOptions:
             raise GociResampleError(
                 f"SIGMA must be a positive distance in metres, not {self.sigma_m}."
             )
+        if not (math.isfinite(self.shift_east_m) and math.isfinite(self.shift_north_m)):
+            raise GociResampleError("A geolocation shift must be a finite number of metres.")
         if int(self.neighbours) != self.neighbours or self.neighbours < 1:
             raise GociResampleError(
                 f"NEIGHBOURS must be a whole number ≥ 1, not {self.neighbours}."

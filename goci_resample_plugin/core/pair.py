@@ -1,6 +1,7 @@
 """Resample one GOCI subset onto one Landsat grid: read → resample → write the product."""
 
 import contextlib
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from .control import RunControl
 from .errors import GociResampleError
 from .memory import BASELINE_BYTES, check_memory
 from .options import ResampleOptions
-from .provenance import plugin_version
 from .read import read_goci_subset, read_target_grid
 from .resample import (
     QUALITY_BANDS,
@@ -24,13 +24,14 @@ from .resample import (
     parameter_notes,
     parameter_warnings,
 )
+from .resample.geometry import shifted_lonlat
 from .resample.grid_engine import LATTICE_BYTES_PER_POINT, LATTICE_CHUNK_POINTS, lattice_shape
 from .write import (
-    OUR_TAG,
     STRIP_ROWS,
     BandStatistics,
     GeoTiffWriter,
     atomic_outputs,
+    band_tags,
     check_outputs,
     check_raster_names,
     existing_output,
@@ -43,6 +44,7 @@ from .write import (
     make_folder,
     npy_path,
     product_paths,
+    raster_tags,
     remove_stale_temporaries,
     sidecar_content,
     sidecar_path,
@@ -158,6 +160,10 @@ def resample_pair(
         if reused is not None:
             return reused
     subset = read_goci_subset(goci_path, options.wavelengths)
+    if options.shift_east_m or options.shift_north_m:
+        lon, lat = shifted_lonlat(subset.longitude, subset.latitude, options.shift_east_m,
+                                  options.shift_north_m)  # fmt: skip
+        subset = dataclasses.replace(subset, longitude=lon, latitude=lat)
     if write_npy:
         npy_paths = [npy_path(output_path, band.name) for band in subset.bands]
         check_outputs(npy_paths, (goci_path, landsat_path), overwrite, owner=output_path)
@@ -303,11 +309,11 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
     seconds["resample"] = 0.0
     profile = geotiff_profile(grid.width, grid.height, len(subset.bands), grid.crs,
                               grid.transform)  # fmt: skip
-    tags = _tags(subset, grid, options, resampler)
+    tags = raster_tags(subset, grid, options, resampler.name)
     with contextlib.ExitStack() as writers:
         raster = writers.enter_context(
             GeoTiffWriter(temporary["raster"], output_path, profile, tags,
-                          [(band.name, _band_tags(band), band.units) for band in subset.bands],
+                          [(band.name, band_tags(band), band.units) for band in subset.bands],
                           on_strip=add_to_statistics)
         )  # fmt: skip
         quality = writers.enter_context(
@@ -376,23 +382,3 @@ def _strips(resampler, grid, band_count, control, seconds, with_quality):
             control.progress(row_stop / grid.height)
         seconds["resample"] += time.perf_counter() - tick
         yield strip_start, strip, quality
-
-
-def _band_tags(band):
-    return {"NAME": band.name, "WAVELENGTH_NM": band.wavelength_nm, "UNITS": band.units}
-
-
-def _tags(subset, grid, options, resampler):
-    """Dataset metadata: plugin version, engine, method, parameters, input files."""
-    return {
-        OUR_TAG: plugin_version(),
-        "ENGINE": resampler.name,
-        "METHOD": options.method,
-        "RADIUS_M": options.radius_m,
-        "SIGMA_M": options.sigma_m,
-        "NEIGHBOURS": options.neighbours,
-        "INVALID": options.invalid,
-        "GOCI_FILE": subset.path.name,
-        "LANDSAT_FILE": grid.path.name,
-        **({"AREA_OR_POINT": grid.area_or_point} if grid.area_or_point else {}),
-    }

@@ -17,9 +17,12 @@ from .bridge import core_errors, run_control, tr
 from .layers import load_scene_pair
 from .parameters import (
     OVERWRITE,
+    REGISTER,
     advanced,
     overwrite_help,
     overwrite_parameter,
+    register_help,
+    register_parameter,
     resample_options,
     resampling_help,
     resampling_parameters,
@@ -65,6 +68,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         )
         for parameter in resampling_parameters():
             self.addParameter(parameter)
+        self.addParameter(register_parameter())
         self.addParameter(overwrite_parameter())
         self.addParameter(
             QgsProcessingParameterBoolean(
@@ -128,6 +132,11 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
             "ALG_CREATOR": "goci-resample",
             INPUT_ROOT: tr("The folder with one sub-folder per Landsat scene."),
             **resampling_help(),
+            REGISTER: register_help()
+            + tr(
+                " The batch report gets register_east_m, register_north_m, "
+                "register_confidence and register_residual_m."
+            ),
             OVERWRITE: overwrite_help(),
             WRITE_NPY: tr(
                 "Also write each band as &lt;output stem&gt;_L_TOA_&lt;nm&gt;.npy (float32, "
@@ -174,6 +183,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
                 write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
                 write_quality=self.parameterAsBool(parameters, WRITE_QA, context),
+                register=self.parameterAsBool(parameters, REGISTER, context),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
                 compare=self.parameterAsBool(parameters, COMPARE, context),
                 control=control,

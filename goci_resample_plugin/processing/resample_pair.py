@@ -7,15 +7,18 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from ..core import resample_pair, scene_name
+from ..core import resample_pair, resample_registered, scene_name
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
 from .layers import load_scene_pair
 from .parameters import (
     OVERWRITE,
+    REGISTER,
     overwrite_help,
     overwrite_parameter,
     raster_file,
+    register_help,
+    register_parameter,
     resample_options,
     resampling_help,
     resampling_parameters,
@@ -23,6 +26,7 @@ from .parameters import (
 
 GOCI, LANDSAT, OUTPUT, VALID_FRACTION = "GOCI", "LANDSAT", "OUTPUT", "VALID_FRACTION"
 OUTPUT_QA = "OUTPUT_QA"
+SHIFT_EAST_M, SHIFT_NORTH_M = "SHIFT_EAST_M", "SHIFT_NORTH_M"
 
 
 class ResamplePairAlgorithm(GociResampleAlgorithm):
@@ -56,6 +60,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         )
         for parameter in resampling_parameters():
             self.addParameter(parameter)
+        self.addParameter(register_parameter())
         self.addParameter(overwrite_parameter())
         self.addParameter(
             QgsProcessingParameterRasterDestination(
@@ -77,6 +82,10 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 tr("Fraction of Landsat grid pixels with a value in every band"),
             )
         )
+        for name, direction in ((SHIFT_EAST_M, tr("east")), (SHIFT_NORTH_M, tr("north"))):
+            self.addOutput(QgsProcessingOutputNumber(
+                name, tr("GOCI offset corrected by REGISTER, metres {}").format(direction)
+            ))  # fmt: skip
 
     def help_map(self):
         return {
@@ -101,6 +110,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 "The Landsat TOA radiance GeoTIFF of the same scene; its grid is the output grid."
             ),
             **resampling_help(),
+            REGISTER: register_help(),
             OVERWRITE: overwrite_help(),
             OUTPUT: tr(
                 "The GeoTIFF to write. A batch run names it "
@@ -119,6 +129,11 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
             VALID_FRACTION: tr(
                 "Fraction (0–1) of the Landsat grid's pixels that received a value in every band."
             ),
+            SHIFT_EAST_M: tr(
+                "With REGISTER: how many metres east GOCI's content sat from Landsat's, the "
+                "offset corrected (0 when none was applied or REGISTER is off)."
+            ),
+            SHIFT_NORTH_M: tr("As SHIFT_EAST_M, northwards."),
         }
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
@@ -127,16 +142,24 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         landsat_path = raster_file(self, parameters, LANDSAT, context)
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
         quality_path = self.parameterAsOutputLayer(parameters, OUTPUT_QA, context) or None
+        arguments = dict(overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
+                         quality_output=quality_path)  # fmt: skip
+        shift = (0.0, 0.0)
         with core_errors(), run_control(feedback) as control:
-            result = resample_pair(
-                goci_path, landsat_path, output_path, options, control,
-                overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
-                quality_output=quality_path,
-            )  # fmt: skip
+            if self.parameterAsBool(parameters, REGISTER, context):
+                result, registration = resample_registered(
+                    goci_path, landsat_path, output_path, options, control, **arguments
+                )
+                shift = (registration.east_m, registration.north_m)
+            else:
+                result = resample_pair(
+                    goci_path, landsat_path, output_path, options, control, **arguments
+                )
         load_scene_pair(
             context, output_path, landsat_path, scene_name(landsat_path), options.suffix, True
         )
-        results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction}
+        results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction,
+                   SHIFT_EAST_M: shift[0], SHIFT_NORTH_M: shift[1]}  # fmt: skip
         if result.quality is not None:
             results[OUTPUT_QA] = str(result.quality)
         return results

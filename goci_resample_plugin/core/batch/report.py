@@ -13,7 +13,12 @@ COMPARE_COLUMNS = ("shift_east_m", "shift_north_m", "shift_confidence", "r2_by_b
                    "bias_by_band")  # fmt: skip
 """Filled when the batch compares each output with Landsat (block-scale R² and bias per GOCI
 band as ``443=0.9991;490=…``)."""
-COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *COMPARE_COLUMNS)
+REGISTER_COLUMNS = ("register_east_m", "register_north_m", "register_confidence",
+                    "register_residual_m")  # fmt: skip
+"""Filled with REGISTER: the offset applied (metres GOCI sat east/north of Landsat; empty
+when none was: the message says why), its confidence, and the offset measured on the result."""
+COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *COMPARE_COLUMNS,
+           *REGISTER_COLUMNS)  # fmt: skip
 
 
 class BatchReport:
@@ -42,7 +47,7 @@ class BatchReport:
                         f"{result.seconds:.2f}",
                         str(result.output or ""),
                         "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
-                        *(result.figures.get(column, "") for column in COMPARE_COLUMNS),
+                        *(result.figures.get(column, "") for column in COLUMNS[6:]),
                     ]
                 )
                 handle.flush()

@@ -69,7 +69,7 @@ class BatchResult:
 
 
 def run_batch(input_root, output_root, options=None, *, overwrite=False, write_npy=False,
-              write_quality=False, workers=1, executor=None, compare=False,
+              write_quality=False, register=False, workers=1, executor=None, compare=False,
               control=None):  # fmt: skip
     """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
 
@@ -82,6 +82,8 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
         write_npy: also write one ``<output stem>_<band>.npy`` per band.
         write_quality: also write each output's per-pixel quality raster
             ``<output stem>_QA.tif`` (see ``resample_pair``'s ``quality_output``).
+        register: correct each scene's GOCI geolocation against its Landsat file
+            (:func:`~..compare.resample_registered`); the report gets the offsets.
         workers: scenes run at once; > 1 makes a process pool (ignored with ``executor``).
         executor: any ``concurrent.futures.Executor`` to run scenes in (e.g. a cluster's).
         compare: also compare each output with its Landsat file and put the key figures in
@@ -104,7 +106,7 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     check_path_usable(output_root)
     scenes = _discover(input_root, output_root)
     settings = dict(output_root=output_root, options=options, overwrite=overwrite,
-                    write_npy=write_npy, write_quality=write_quality,
+                    write_npy=write_npy, write_quality=write_quality, register=register,
                     compare=compare)  # fmt: skip
     make_folder(output_root)
     with output_root_lock(output_root):

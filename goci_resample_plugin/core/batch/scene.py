@@ -44,7 +44,8 @@ class SceneResult:
 
 
 def process_scene(scene, output_root, options, *, overwrite=False, write_npy=False,
-                  write_quality=False, compare=False, control=None):  # fmt: skip
+                  write_quality=False, register=False, compare=False,
+                  control=None):  # fmt: skip
     """Resample one ``SceneFolder`` into ``output_root/<scene>/`` and return its
     :class:`SceneResult`; never raises for a bad scene (its problem becomes the message).
 
@@ -65,10 +66,21 @@ def process_scene(scene, output_root, options, *, overwrite=False, write_npy=Fal
 
     try:
         output = Path(output_root) / scene.name / output_name(scene.goci, options)
-        quality = quality_path(output) if write_quality else None
-        result = resample_pair(scene.goci, scene.landsat, output, options, control,
-                               overwrite=overwrite, write_npy=write_npy,
-                               quality_output=quality)  # fmt: skip
+        arguments = dict(
+            overwrite=overwrite,
+            write_npy=write_npy,
+            quality_output=quality_path(output) if write_quality else None,
+        )
+        figures = {}
+        if register:
+            from ..compare import resample_registered
+
+            result, registration = resample_registered(scene.goci, scene.landsat, output,
+                                                       options, control, **arguments)  # fmt: skip
+            figures = _register_figures(registration)
+        else:
+            result = resample_pair(scene.goci, scene.landsat, output, options, control,
+                                   **arguments)  # fmt: skip
     except ResampleCancelled:
         raise
     except GociResampleError as error:
@@ -87,9 +99,24 @@ def process_scene(scene, output_root, options, *, overwrite=False, write_npy=Fal
         status, message = OK, f"{result.valid_fraction:.1%} of the grid valid in every band"
         if result.replaced_because:
             message += f"; the existing output was redone: {result.replaced_because}"
+    if figures.get("register_note"):
+        message += f"; REGISTER: {figures.pop('register_note')}"
     done = SceneResult(scene.name, status, message, time.perf_counter() - started, output,
-                       result.valid_fraction, scene.landsat)  # fmt: skip
+                       result.valid_fraction, scene.landsat, figures)  # fmt: skip
     return _with_comparison(done, started, overwrite) if compare else done
+
+
+def _register_figures(registration):
+    """The report's REGISTER columns (and a note for the message when nothing was applied)."""
+    found, left = registration.found, registration.residual
+    if not registration.applied:
+        return {"register_note": f"not applied, {registration.reason}"}
+    return {
+        "register_east_m": f"{found.east_m:.1f}",
+        "register_north_m": f"{found.north_m:.1f}",
+        "register_confidence": f"{found.confidence:.3f}",
+        "register_residual_m": f"{math.hypot(left.east_m, left.north_m):.1f}" if left else "",
+    }
 
 
 def _with_comparison(result, started, overwrite):
@@ -112,4 +139,4 @@ def _with_comparison(result, started, overwrite):
         "r2_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.r2:.4f}" for p in pairs),
         "bias_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.bias:.4g}" for p in pairs),
     }
-    return replace(result, figures=figures, seconds=time.perf_counter() - started)
+    return replace(result, figures=result.figures | figures, seconds=time.perf_counter() - started)

@@ -1,6 +1,8 @@
 """Comparing GOCI-on-Landsat with Landsat: statistics per band pair (SPEC §7), the image
-offset, the CSV table, HTML report and difference raster."""
+offset, the CSV table, HTML report and difference raster; REGISTER, which corrects the offset
+while resampling."""
 
+from .register import Registration, resample_registered
 from .registration import Shift, image_offset
 from .run import compare_pair
 from .statistics import Comparison, PairStatistics, compare_rasters
@@ -8,8 +10,10 @@ from .statistics import Comparison, PairStatistics, compare_rasters
 __all__ = [
     "Comparison",
     "PairStatistics",
+    "Registration",
     "Shift",
     "compare_pair",
     "compare_rasters",
     "image_offset",
+    "resample_registered",
 ]

@@ -34,36 +34,52 @@ MAX_SHIFT_BLOCKS = 3
 """Whole-block search range of the offset estimate (3 blocks ≈ 1.4 km at 16 × 30 m)."""
 
 
+MIN_BLOCKS = 64
+"""Fewest blocks valid in both images that an offset is estimated from."""
+
+
 def image_offset(reference, moved):
     """Sub-pixel translation of ``moved`` relative to ``reference`` and a confidence 0..1.
 
-    On the largest rectangle valid in both (a shared footprint edge does not move, so it must
-    not take part): the whole-pixel shift with the best normalised cross-correlation within
-    ±``MAX_SHIFT_BLOCKS``, then a gradient (Lucas–Kanade) least-squares refinement that also
-    fits a gain and an offset between the sensors. Whitened phase correlation was tried first
-    and fails on these smooth fields: it amplifies the noise that dominates high frequencies.
+    On the blocks valid in both (NaN elsewhere: outside the footprints, masked land, clouds),
+    within their bounding box: the whole-pixel shift with the best normalised
+    cross-correlation within ±``MAX_SHIFT_BLOCKS``, then a gradient (Lucas–Kanade)
+    least-squares refinement that also fits a gain and an offset between the sensors, on the
+    blocks where the shifted reference and its gradient are valid. Whitened phase
+    correlation was tried first and fails on these smooth fields: it amplifies the noise that
+    dominates high frequencies.
 
     Returns:
         (rows, cols, confidence): ``moved`` ≈ ``reference`` moved by (rows, cols) pixels;
         confidence is the correlation of ``moved`` with the fitted model (NaN shift and 0
-        when too little is valid).
+        when fewer than ``MIN_BLOCKS`` are valid).
     """
-    rows, cols = _valid_rectangle(np.isfinite(reference) & np.isfinite(moved))
-    a, b = reference[rows, cols], moved[rows, cols]
+    failed = float("nan"), float("nan"), 0.0
+    valid = np.isfinite(reference) & np.isfinite(moved)
+    if not valid.any():
+        return failed
+    rows, cols = (np.flatnonzero(valid.any(axis=axis)) for axis in (1, 0))
+    box = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+    a, b = reference[box], moved[box]
     margin = MAX_SHIFT_BLOCKS + 1
     if min(a.shape) < 2 * margin + 4:
-        return float("nan"), float("nan"), 0.0
+        return failed
     inner = (slice(margin, a.shape[0] - margin), slice(margin, a.shape[1] - margin))
     target = b[inner]
-    best, best_score = (0, 0), -np.inf
+    best, best_score = None, -np.inf
     for dr in range(-MAX_SHIFT_BLOCKS, MAX_SHIFT_BLOCKS + 1):
         for dc in range(-MAX_SHIFT_BLOCKS, MAX_SHIFT_BLOCKS + 1):
             source = a[
                 inner[0].start - dr : inner[0].stop - dr, inner[1].start - dc : inner[1].stop - dc
             ]
-            score = np.corrcoef(source.ravel(), target.ravel())[0, 1]
+            both = np.isfinite(source) & np.isfinite(target)
+            if both.sum() < MIN_BLOCKS:
+                continue
+            score = np.corrcoef(source[both], target[both])[0, 1]
             if score > best_score:
                 best, best_score = (dr, dc), score
+    if best is None:
+        return failed
     dr, dc = best
     source = a[inner[0].start - dr - 1 : inner[0].stop - dr + 1,
                inner[1].start - dc - 1 : inner[1].stop - dc + 1]  # fmt: skip
@@ -71,37 +87,15 @@ def image_offset(reference, moved):
     base = source[1:-1, 1:-1]
     design = np.stack([base.ravel(), np.ones(base.size), -gradient_rows.ravel(),
                        -gradient_cols.ravel()], axis=1)  # fmt: skip
-    solution = np.linalg.lstsq(design, target.ravel(), rcond=None)[0]
+    observed = target.ravel()
+    usable = np.isfinite(design).all(axis=1) & np.isfinite(observed)
+    if usable.sum() < MIN_BLOCKS:
+        return failed
+    design, observed = design[usable], observed[usable]
+    solution = np.linalg.lstsq(design, observed, rcond=None)[0]
     gain, _, gain_dr, gain_dc = solution
     if not gain > 0:
-        return float("nan"), float("nan"), 0.0
+        return failed
     model = design @ solution
-    confidence = float(np.clip(np.corrcoef(model, target.ravel())[0, 1], 0, 1))
+    confidence = float(np.clip(np.corrcoef(model, observed)[0, 1], 0, 1))
     return dr + gain_dr / gain, dc + gain_dc / gain, confidence
-
-
-def _valid_rectangle(valid):
-    """(row slice, col slice) of a large axis-aligned rectangle where ``valid`` is all True:
-    starting from the bounding box, drop the edge row or column with the most invalid cells
-    until none is left."""
-    if not valid.any():
-        return slice(0, 0), slice(0, 0)
-    rows = np.flatnonzero(valid.any(axis=1))
-    cols = np.flatnonzero(valid.any(axis=0))
-    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    while top < bottom and left < right:
-        box = valid[top:bottom, left:right]
-        if box.all():
-            break
-        edges = {
-            "top": (~box[0]).sum() / box.shape[1],
-            "bottom": (~box[-1]).sum() / box.shape[1],
-            "left": (~box[:, 0]).sum() / box.shape[0],
-            "right": (~box[:, -1]).sum() / box.shape[0],
-        }
-        worst = max(edges, key=edges.get)
-        top += worst == "top"
-        bottom -= worst == "bottom"
-        left += worst == "left"
-        right -= worst == "right"
-    return slice(top, bottom), slice(left, right)

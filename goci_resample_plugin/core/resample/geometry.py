@@ -26,6 +26,17 @@ def lonlat_to_xyz(lon, lat):
     return xyz
 
 
+def shifted_lonlat(lon, lat, east_m, north_m):
+    """(lon, lat) in degrees of points moved ``east_m`` east and ``north_m`` north (metres) in
+    each point's local tangent plane on the sphere (accurate to millimetres for moves of a
+    few kilometres)."""
+    lat_rad = np.deg2rad(lat)
+    return (
+        lon + np.rad2deg(east_m / (EARTH_RADIUS_M * np.cos(lat_rad))),
+        lat + np.rad2deg(north_m / EARTH_RADIUS_M),
+    )
+
+
 def goci_pixel_spacing_m(subset):
     """Median distance (metres) between neighbouring located GOCI pixels along rows and cols."""
     located = subset.geolocation_valid

@@ -31,7 +31,14 @@ from .names import (
     style_path,
 )
 from .ownership import OUR_TAG, check_outputs, is_ours
-from .sidecar import existing_output, file_identity, sidecar_content, write_sidecar
+from .sidecar import (
+    band_tags,
+    existing_output,
+    file_identity,
+    raster_tags,
+    sidecar_content,
+    write_sidecar,
+)
 from .statistics import BandStatistics
 from .style import difference_qml, landsat_style_qml, style_qml
 
@@ -43,6 +50,7 @@ __all__ = [
     "GeoTiffWriter",
     "atomic_output",
     "atomic_outputs",
+    "band_tags",
     "check_outputs",
     "check_path_usable",
     "check_raster_names",
@@ -61,6 +69,7 @@ __all__ = [
     "output_name",
     "product_paths",
     "quality_path",
+    "raster_tags",
     "remove_stale_temporaries",
     "scene_name",
     "sidecar_content",

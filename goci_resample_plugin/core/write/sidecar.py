@@ -1,4 +1,5 @@
-"""The JSON sidecar and the rule for when an existing output is complete for this run.
+"""The JSON sidecar, the raster's own metadata tags, and the rule for when an existing output
+is complete for this run.
 
 The sidecar is written last, so its presence marks the output complete. It records what the
 output was made from: each input's identity (size, modification time, a cheap content
@@ -12,10 +13,10 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..provenance import library_versions
+from ..provenance import library_versions, plugin_version
 from .atomic import write_text
 from .names import sidecar_path
-from .ownership import GENERATOR
+from .ownership import GENERATOR, OUR_TAG
 
 FINGERPRINT_BYTES = 1 << 20
 """Bytes hashed at each end of a file for its fingerprint (a full read of a 1 GB raster would
@@ -35,6 +36,34 @@ def file_identity(path):
             digest.update(handle.read(FINGERPRINT_BYTES))
     return {"size": status.st_size, "mtime_ns": status.st_mtime_ns,
             "fingerprint": digest.hexdigest()}  # fmt: skip
+
+
+def raster_tags(subset, grid, options, engine):
+    """Dataset metadata of an output: plugin version, engine, method, parameters (the applied
+    geolocation shift when there is one), input files."""
+    shifted = options.shift_east_m or options.shift_north_m
+    return {
+        OUR_TAG: plugin_version(),
+        "ENGINE": engine,
+        "METHOD": options.method,
+        "RADIUS_M": options.radius_m,
+        "SIGMA_M": options.sigma_m,
+        "NEIGHBOURS": options.neighbours,
+        "INVALID": options.invalid,
+        **(
+            {"SHIFT_EAST_M": options.shift_east_m, "SHIFT_NORTH_M": options.shift_north_m}
+            if shifted
+            else {}
+        ),
+        "GOCI_FILE": subset.path.name,
+        "LANDSAT_FILE": grid.path.name,
+        **({"AREA_OR_POINT": grid.area_or_point} if grid.area_or_point else {}),
+    }
+
+
+def band_tags(band):
+    """Metadata tags of one output band (a ``GociBand``)."""
+    return {"NAME": band.name, "WAVELENGTH_NM": band.wavelength_nm, "UNITS": band.units}
 
 
 def sidecar_content(result, subset, grid, options, raster_identity, quality_identity=None):
@@ -100,10 +129,11 @@ def existing_output(output, goci_path, landsat_path, options, quality=None):
                 return None, f"the input {Path(path).name} changed since"
     except OSError as error:
         return None, f"it cannot be checked ({error.strerror or error})"
+    before = type(options)().as_dict()  # a parameter added later: made with its default
     changed = [
-        f"{key}={made_with.get(key)} instead of {value}"
+        f"{key}={made_with.get(key, before[key])} instead of {value}"
         for key, value in options.as_dict().items()
-        if made_with.get(key) != value
+        if made_with.get(key, before[key]) != value
     ]
     if changed:
         return None, "it was made with " + ", ".join(changed)
