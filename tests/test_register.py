@@ -59,7 +59,10 @@ def test_known_offsets_are_corrected(tmp_path, generation, offset, land_masked):
     # what is left on the written output (a correction with the wrong sign leaves 2 × offset)
     left = registration.residual
     assert math.hypot(left.east_m, left.north_m) <= WITHIN_M
-    made_with = json.loads(result.sidecar.read_text(encoding="utf-8"))["parameters"]
+    sidecar = json.loads(result.sidecar.read_text(encoding="utf-8"))
+    made_with, recorded = sidecar["parameters"], sidecar["registration"]
+    assert recorded["applied"] and recorded["found_east_m"] == pytest.approx(found.east_m)
+    assert recorded["confidence"] >= 0.9 and recorded["residual_north_m"] == left.north_m
     assert made_with["shift_east_m"] == pytest.approx(-found.east_m)
     assert made_with["shift_north_m"] == pytest.approx(-found.north_m)
     with rasterio.open(result.output) as written:

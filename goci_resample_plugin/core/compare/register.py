@@ -10,6 +10,7 @@ unshifted result and the log says why.
 """
 
 import dataclasses
+import json
 import math
 import tempfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from ..options import ResampleOptions
 from ..pair import resample_pair
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
+from ..write.atomic import write_text_atomic
 from .registration import Shift
 from .statistics import compare_rasters
 
@@ -117,8 +119,26 @@ def resample_registered(goci_path, landsat_path, output_path, options=None, cont
             f"{found.confidence:.2f}, {found.band_pair}); resampled with the geolocation "
             f"corrected; measured on the result: {_where(left) if left else 'not measurable'}."
         )
+    _record(result.sidecar, registration)
     control.progress(1.0)
     return result, registration
+
+
+def _record(sidecar, registration):
+    """Add what REGISTER found and left to the output's sidecar (rewritten atomically)."""
+    content = json.loads(Path(sidecar).read_text(encoding="utf-8"))
+    found, left = registration.found, registration.residual
+    content["registration"] = {
+        "found_east_m": found.east_m if math.isfinite(found.east_m) else None,
+        "found_north_m": found.north_m if math.isfinite(found.north_m) else None,
+        "confidence": found.confidence,
+        "band_pair": found.band_pair,
+        "applied": registration.applied,
+        "not_applied_because": registration.reason,
+        "residual_east_m": left.east_m if left else None,
+        "residual_north_m": left.north_m if left else None,
+    }
+    write_text_atomic(sidecar, json.dumps(content, indent=2, ensure_ascii=False))
 
 
 def _offset(goci_path, landsat_path, options, red, control, engine):
