@@ -49,10 +49,10 @@ CONTRACT = {
     ),
     "gociresample:batchresample": (
         ["INPUT_ROOT", *COMMON, "REGISTER", "OVERWRITE", "WRITE_NPY", "WRITE_QA", "WORKERS",
-         "COMPARE", "LOAD_OUTPUTS", "OUTPUT_ROOT"],
+         "SCHEDULER", "COMPARE", "LOAD_OUTPUTS", "OUTPUT_ROOT"],
         {"REGISTER": False, "OVERWRITE": False, "WRITE_NPY": False, "WRITE_QA": False,
          "WORKERS": 1, "LOAD_OUTPUTS": False},
-        ADVANCED_COMMON | {"WORKERS"},
+        ADVANCED_COMMON | {"WORKERS", "SCHEDULER"},
         ["OUTPUT_ROOT", "REPORT", "PROCESSED", "SKIPPED", "FAILED", "NO_PAIR"],
     ),
     "gociresample:comparelandsat": (

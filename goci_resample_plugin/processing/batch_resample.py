@@ -8,6 +8,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
 )
 
 from ..core import run_batch
@@ -28,7 +29,7 @@ from .parameters import (
     resampling_parameters,
 )
 
-WRITE_QA = "WRITE_QA"
+WRITE_QA, SCHEDULER = "WRITE_QA", "SCHEDULER"
 INPUT_ROOT, OUTPUT_ROOT, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
     "INPUT_ROOT",
     "OUTPUT_ROOT",
@@ -88,6 +89,10 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         self.addParameter(advanced(QgsProcessingParameterNumber(
             WORKERS, tr("Scenes processed at once (worker processes)"),
             QgsProcessingParameterNumber.Type.Integer, defaultValue=1, minValue=1, maxValue=64,
+        )))  # fmt: skip
+        self.addParameter(advanced(QgsProcessingParameterString(
+            SCHEDULER, tr("dask.distributed scheduler address (run scenes on a cluster)"),
+            optional=True,
         )))  # fmt: skip
         self.addParameter(
             QgsProcessingParameterBoolean(
@@ -153,6 +158,15 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 "own process). Each worker needs up to about 1 GB for a full Landsat scene; "
                 "more workers than CPU cores does not help. Results are identical."
             ),
+            SCHEDULER: tr(
+                "Optional, advanced. The address of a running dask.distributed scheduler "
+                "(tcp://host:8786): scenes then run as tasks on its workers instead of here "
+                "(WORKERS is ignored). OUTPUT_ROOT and the input folders must be the same paths "
+                "on every worker (a shared file system), and the workers' Python must import "
+                "goci_resample_plugin (install it there, or upload the plugin ZIP with "
+                "client.upload_file). A lost worker's scene runs again on another; cancel "
+                "reaches every worker. Needs python3-distributed (only when used)."
+            ),
             COMPARE: tr(
                 "Off (default). On: each result is also compared with its Landsat file as the "
                 "Compare algorithm does (&lt;output stem&gt;_comparison.csv and .html next to "
@@ -185,6 +199,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 write_quality=self.parameterAsBool(parameters, WRITE_QA, context),
                 register=self.parameterAsBool(parameters, REGISTER, context),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
+                scheduler=self.parameterAsString(parameters, SCHEDULER, context).strip() or None,
                 compare=self.parameterAsBool(parameters, COMPARE, context),
                 control=control,
             )

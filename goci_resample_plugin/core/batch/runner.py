@@ -30,6 +30,7 @@ from ..memory import available_memory_bytes
 from ..options import ResampleOptions
 from ..pair import pair_memory_bytes
 from ..write import check_path_usable, make_folder, remove_stale_temporaries
+from .cluster import cluster_client, run_on_cluster
 from .lock import output_root_lock
 from .report import BatchReport
 from .scene import FAILED, NOT_RUN, STATUSES, SceneResult, process_scene
@@ -70,7 +71,7 @@ class BatchResult:
 
 def run_batch(input_root, output_root, options=None, *, overwrite=False, write_npy=False,
               write_quality=False, register=False, workers=1, executor=None, compare=False,
-              control=None):  # fmt: skip
+              scheduler=None, control=None):  # fmt: skip
     """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
 
     Args:
@@ -85,7 +86,10 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
         register: correct each scene's GOCI geolocation against its Landsat file
             (:func:`~..compare.resample_registered`); the report gets the offsets.
         workers: scenes run at once; > 1 makes a process pool (ignored with ``executor``).
-        executor: any ``concurrent.futures.Executor`` to run scenes in (e.g. a cluster's).
+        executor: any ``concurrent.futures.Executor`` on this machine to run scenes in.
+        scheduler: a dask.distributed scheduler address (``tcp://host:8786``) or ``Client``:
+            scenes then run as tasks on that cluster's workers (``WORKERS`` and
+            ``executor`` are ignored); OUTPUT_ROOT must be the same path on every worker.
         compare: also compare each output with its Landsat file and put the key figures in
             the report.
         control: ``RunControl``: overall progress, cancel (the run stops within a block of
@@ -101,7 +105,7 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     options = options or ResampleOptions()
     control = control or RunControl()
     input_root, output_root = Path(input_root), Path(output_root)
-    if executor is None and workers > 1:
+    if executor is None and workers > 1 and scheduler is None:
         _refuse_while_a_worker_starts()
     check_path_usable(output_root)
     scenes = _discover(input_root, output_root)
@@ -113,7 +117,9 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
         remove_stale_temporaries(output_root)
         report = BatchReport(output_root)
         control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
-        results, cancelled = _run(scenes, settings, report, workers, executor, control)
+        with cluster_client(scheduler) if scheduler else contextlib.nullcontext() as client:
+            results, cancelled = _run(scenes, settings, report, workers, executor, client,
+                                      control)  # fmt: skip
     batch = BatchResult(results, report.path, cancelled, time.perf_counter() - started)
     counts = batch.counts()
     control.info(
@@ -124,7 +130,7 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     return batch
 
 
-def _run(scenes, settings, report, workers, executor, control):
+def _run(scenes, settings, report, workers, executor, client, control):
     """Run every scene, adding its row to ``report`` as it finishes; return the results and
     whether the run was cancelled (scenes not reached then get a ``not-run`` row)."""
     results = []
@@ -136,9 +142,11 @@ def _run(scenes, settings, report, workers, executor, control):
         report.add(result)
         control.info(f"{result.scene}: {result.status} ({result.seconds:.1f} s) {result.message}")
 
-    if executor is None and workers > 1:
+    if executor is None and client is None and workers > 1:
         workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), control)
-    if executor is None and workers <= 1:
+    if client is not None:
+        cancelled = run_on_cluster(client, scenes, settings, finished, control)
+    elif executor is None and workers <= 1:
         cancelled = _run_in_process(scenes, settings, finished, control)
     else:
         cancelled = _run_in_executor(executor, workers, scenes, settings, finished, control)

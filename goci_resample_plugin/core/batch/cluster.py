@@ -1,0 +1,114 @@
+"""Scenes as tasks on a dask.distributed cluster (``run_batch(scheduler=...)``, SCHEDULER).
+
+The submitting process keeps the report: it submits one task per scene, writes each scene's
+row as its result arrives and turns a cancel into a cluster-wide ``distributed.Event`` that
+every task checks between blocks of rows (so a cancel reaches workers on other machines). A
+worker lost mid-scene (killed, machine gone) is handled by the scheduler: its scene runs
+again on another worker. Workers write straight into OUTPUT_ROOT, which must be the same
+path on every worker (a shared file system), with the same complete-or-absent rule; a
+worker's half-written temporary is removed when the scene runs again on that machine.
+
+Workers need ``goci_resample_plugin`` importable: install it on their Python (or put its
+folder on their ``PYTHONPATH``), or upload the plugin ZIP from the client with
+``client.upload_file("goci_resample_plugin.zip")``.
+"""
+
+import contextlib
+import time
+import uuid
+
+from ..control import RunControl
+from ..errors import GociResampleError, ResampleCancelled
+from .scene import FAILED, SceneResult, process_scene
+
+POLL_SECONDS = 0.5
+"""How often the submitting process looks for finished scenes and a cancel request."""
+
+CONNECT_SECONDS = 10
+"""How long to wait for the scheduler before giving up with a message."""
+
+
+@contextlib.contextmanager
+def cluster_client(scheduler):
+    """Yield a ``distributed.Client`` for ``scheduler`` (an address such as
+    ``tcp://host:8786``, or a ``Client`` the caller keeps open).
+
+    Raises:
+        GociResampleError: distributed is missing or the scheduler cannot be reached.
+    """
+    try:
+        import distributed
+    except ImportError:
+        raise GociResampleError(
+            "SCHEDULER needs dask.distributed in QGIS's Python: on Debian/Ubuntu "
+            "`sudo apt install python3-distributed`; elsewhere `python -m pip install "
+            "distributed` in the same Python as QGIS. Leave SCHEDULER empty to run here."
+        ) from None
+    if isinstance(scheduler, distributed.Client):
+        yield scheduler
+        return
+    try:
+        client = distributed.Client(str(scheduler), timeout=CONNECT_SECONDS,
+                                    set_as_default=False)  # fmt: skip
+    except (OSError, TimeoutError, ValueError) as error:
+        raise GociResampleError(
+            f"Cannot reach the dask scheduler at {scheduler} ({error}). Check the address "
+            "(tcp://host:8786) and that the scheduler is running, or leave SCHEDULER empty."
+        ) from None
+    with client:
+        yield client
+
+
+def run_on_cluster(client, scenes, settings, finished, control):
+    """Run every scene as a task on ``client``'s cluster; call ``finished(result, lines)``
+    as each arrives; return True when cancelled (scenes not finished are then not run)."""
+    import distributed
+
+    run_id = uuid.uuid4().hex
+    stop = distributed.Event(f"goci-resample-cancel-{run_id}", client=client)
+    futures = {
+        client.submit(
+            _scene_task, scene, settings, stop.name, key=f"goci-scene-{run_id}-{i}", pure=False
+        ): scene
+        for i, scene in enumerate(scenes)
+    }
+    pending, cancelled, done = set(futures), False, 0
+    while pending:
+        if not cancelled and control.cancelled():
+            cancelled = True
+            stop.set()  # running scenes stop within a block of rows
+            client.cancel([f for f in pending if f.status == "pending"])
+        ready = {future for future in pending if future.done()}
+        if not ready:
+            time.sleep(POLL_SECONDS)
+        pending -= ready
+        for future in ready:
+            result = _result(future, futures[future])
+            if result is not None:
+                finished(*result)
+            done += 1
+            control.progress(done / max(1, len(scenes)))
+    return cancelled
+
+
+def _result(future, scene):
+    """(SceneResult, log lines) of a finished task; None when it was cancelled."""
+    if future.status == "cancelled":
+        return None
+    try:
+        return future.result()
+    except ResampleCancelled:
+        return None
+    except Exception as error:  # a task that died (KilledWorker) fails only its scene
+        message = f"failed on the cluster: {type(error).__name__}: {error}"
+        return SceneResult(scene.name, FAILED, message), ()
+
+
+def _scene_task(scene, settings, stop_name):
+    """Run one scene on a worker; return (SceneResult, log lines)."""
+    import distributed
+
+    stop = distributed.Event(stop_name)
+    lines = []
+    control = RunControl(cancelled=stop.is_set, log=lambda level, text: lines.append((level, text)))
+    return process_scene(scene, **settings, control=control), lines

@@ -1,0 +1,131 @@
+"""SCHEDULER: a batch on a real dask.distributed cluster — a scheduler and two workers started
+as separate processes on 127.0.0.1 (``--no-nanny``: a killed worker stays dead), the
+workers' Python given the package on ``PYTHONPATH`` (the "install it on the workers" way)."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+from conftest import REPO
+from sample_data import goci2_spec, write_scene
+
+from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
+from goci_resample_plugin.core.batch import read_report
+
+PYTHON = "/usr/bin/python3"
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """(scheduler address, {name: worker process}); everything is killed afterwards."""
+    distributed = pytest.importorskip("distributed")
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    started = []
+
+    def start(module, *args):
+        process = subprocess.Popen([PYTHON, "-m", f"distributed.cli.{module}", "--no-dashboard",
+                                    *args], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        started.append(process)
+        return process
+
+    file = tmp_path / "scheduler.json"
+    start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(file))
+    workers = {f"w{i}": start("dask_worker", "--scheduler-file", str(file), "--no-nanny",
+                              "--nthreads", "1", "--name", f"w{i}") for i in range(2)}  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(file.read_text())["address"]
+        with distributed.Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, workers
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster_root(tmp_path_factory):
+    """Three GOCI-II scenes, large enough that a scene takes a moment."""
+    root = tmp_path_factory.mktemp("cluster") / "input"
+    for number in range(3):
+        write_scene(root, goci2_spec(scene=f"LC08_L1TP_11803{number}_20210429_20210507_02_T1",
+                                     width=1200, height=1200, centre_lat=31.0 + 0.4 * number,
+                                     seed=20 + number))  # fmt: skip
+    return root
+
+
+def _hidden(root):
+    return [p for p in root.rglob(".*") if p.is_file()]
+
+
+def test_a_batch_runs_on_the_cluster_and_the_report_is_written_here(cluster, cluster_root,
+                                                                     tmp_path):  # fmt: skip
+    address, _ = cluster
+    batch = run_batch(cluster_root, tmp_path / "out", ResampleOptions(method="nearest"),
+                      scheduler=address)  # fmt: skip
+    assert batch.counts()["ok"] == 3
+    rows = read_report(tmp_path / "out" / "batch_report.csv")
+    assert sorted(row["status"] for row in rows) == ["ok"] * 3
+    assert len(list((tmp_path / "out").rglob("*_NEAREST.tif"))) == 3
+    assert _hidden(tmp_path / "out") == []
+
+
+def test_a_worker_killed_mid_scene_leaves_every_scene_done(cluster, cluster_root, tmp_path):
+    address, workers = cluster
+    output = tmp_path / "out"
+    killed = []
+
+    def kill_a_writing_worker():  # one of the two, while it writes a scene
+        for partial in _hidden(output):
+            pid = int(partial.name.rsplit("-", 1)[1]) if ".partial-" in partial.name else None
+            if not killed and pid in {w.pid for w in workers.values()}:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+        return False
+
+    batch = run_batch(cluster_root, output, ResampleOptions(neighbours=32), scheduler=address,
+                      control=RunControl(cancelled=kill_a_writing_worker))  # fmt: skip
+    assert killed, "no worker was caught writing"
+    assert batch.counts()["ok"] == 3, batch.counts()
+    assert len(read_report(output / "batch_report.csv")) == 3
+    assert _hidden(output) == []  # the dead worker's temporary was cleaned by the rerun
+
+
+def test_cancel_reaches_the_workers_and_leaves_no_partial_file(cluster, cluster_root, tmp_path):
+    address, _ = cluster
+    output = tmp_path / "out"
+    seen = []
+
+    def cancel_once_writing():
+        seen.extend(p for p in _hidden(output) if ".partial-" in p.name)
+        return bool(seen)
+
+    batch = run_batch(cluster_root, output, ResampleOptions(neighbours=32), scheduler=address,
+                      control=RunControl(cancelled=cancel_once_writing))  # fmt: skip
+    assert batch.cancelled and batch.counts()["not-run"] >= 1
+    assert len(read_report(output / "batch_report.csv")) == 3
+    time.sleep(1.0)  # a worker that was mid-strip finishes it, then stops and cleans up
+    assert _hidden(output) == []
+
+
+def test_scheduler_through_qgis_process(qgis_process, cluster, cluster_root, tmp_path):
+    address, _ = cluster
+    completed = qgis_process("--json", "run", "gociresample:batchresample", "--",
+                             f"INPUT_ROOT={cluster_root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1",
+                             f"SCHEDULER={address}", check=True)  # fmt: skip
+    assert json.loads(completed.stdout)["results"]["PROCESSED"] == 3
+
+
+def test_an_unreachable_scheduler_is_a_clear_message(batch_root, tmp_path):
+    from goci_resample_plugin.core import GociResampleError
+
+    root, _ = batch_root
+    with pytest.raises(GociResampleError, match="Cannot reach the dask scheduler"):
+        run_batch(root, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
