@@ -1,53 +1,25 @@
 """SCHEDULER: a batch on a real dask.distributed cluster — a scheduler and two workers started
-as separate processes on 127.0.0.1 (``--no-nanny``: a killed worker stays dead), the
-workers' Python given the package on ``PYTHONPATH`` (the "install it on the workers" way)."""
+as separate processes on 127.0.0.1 (``scripts/local_cluster.py``)."""
 
 import json
 import os
 import signal
-import subprocess
 import time
 
 import pytest
-from conftest import REPO
+from local_cluster import local_cluster
 from sample_data import goci2_spec, write_scene
 
 from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
 from goci_resample_plugin.core.batch import read_report
 
-PYTHON = "/usr/bin/python3"
-
 
 @pytest.fixture
 def cluster(tmp_path):
-    """(scheduler address, {name: worker process}); everything is killed afterwards."""
-    distributed = pytest.importorskip("distributed")
-    env = os.environ | {"PYTHONPATH": str(REPO)}
-    started = []
-
-    def start(module, *args):
-        process = subprocess.Popen([PYTHON, "-m", f"distributed.cli.{module}", "--no-dashboard",
-                                    *args], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
-        started.append(process)
-        return process
-
-    file = tmp_path / "scheduler.json"
-    start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(file))
-    workers = {f"w{i}": start("dask_worker", "--scheduler-file", str(file), "--no-nanny",
-                              "--nthreads", "1", "--name", f"w{i}") for i in range(2)}  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(file.read_text())["address"]
-        with distributed.Client(address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=60)
-        yield address, workers
-    finally:
-        for process in started:
-            process.kill()
-            process.wait()
+    """(scheduler address, {name: worker process}) of a two-worker local cluster."""
+    pytest.importorskip("distributed")
+    with local_cluster(tmp_path, workers=2) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

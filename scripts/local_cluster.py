@@ -1,0 +1,51 @@
+"""A dask.distributed cluster on this machine, as separate processes: a scheduler and
+``workers`` single-threaded workers (``--no-nanny``: a killed worker stays dead) on 127.0.0.1,
+their Python given the repository on ``PYTHONPATH`` (the "install it on the workers" way).
+Used by ``tests/test_cluster.py`` and ``scripts/bench_batch.py``."""
+
+import contextlib
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = "/usr/bin/python3"
+
+
+@contextlib.contextmanager
+def local_cluster(folder, workers=2, timeout=60):
+    """Yield (scheduler address, {worker name: Popen}); every process is killed afterwards.
+
+    ``folder``: where the scheduler file goes and the workers run."""
+    import distributed
+
+    folder = Path(folder)
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    started = []
+
+    def start(module, *args):
+        process = subprocess.Popen([PYTHON, "-m", f"distributed.cli.{module}", "--no-dashboard",
+                                    *args], env=env, cwd=folder, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        started.append(process)
+        return process
+
+    file = folder / "scheduler.json"
+    start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(file))
+    names = [f"w{i}" for i in range(workers)]
+    processes = {name: start("dask_worker", "--scheduler-file", str(file), "--no-nanny",
+                             "--nthreads", "1", "--name", name) for name in names}  # fmt: skip
+    try:
+        deadline = time.monotonic() + timeout
+        while not file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(file.read_text())["address"]
+        with distributed.Client(address, timeout=timeout, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=timeout)
+        yield address, processes
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
