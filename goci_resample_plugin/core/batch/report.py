@@ -17,8 +17,9 @@ REGISTER_COLUMNS = ("register_east_m", "register_north_m", "register_confidence"
                     "register_residual_m")  # fmt: skip
 """Filled with REGISTER: the offset applied (metres GOCI sat east/north of Landsat; empty
 when none was: the message says why), its confidence, and the offset measured on the result."""
-COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *COMPARE_COLUMNS,
-           *REGISTER_COLUMNS)  # fmt: skip
+FIGURE_COLUMNS = (*COMPARE_COLUMNS, *REGISTER_COLUMNS)
+"""The columns filled from ``SceneResult.figures``."""
+COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *FIGURE_COLUMNS)
 
 
 class BatchReport:
@@ -47,7 +48,7 @@ class BatchReport:
                         f"{result.seconds:.2f}",
                         str(result.output or ""),
                         "" if result.valid_fraction is None else f"{result.valid_fraction:.6f}",
-                        *(result.figures.get(column, "") for column in COLUMNS[6:]),
+                        *(result.figures.get(column, "") for column in FIGURE_COLUMNS),
                     ]
                 )
                 handle.flush()

@@ -15,13 +15,14 @@ import math
 import tempfile
 from pathlib import Path
 
+from ..bands import nearest_band
 from ..control import RunControl
 from ..options import ResampleOptions
 from ..pair import resample_pair
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
 from ..write.atomic import write_text_atomic
-from .registration import Shift
+from .registration import OFFSET_BAND_NM, Shift
 from .statistics import compare_rasters
 
 MIN_CONFIDENCE = 0.9
@@ -41,9 +42,6 @@ MIN_AREA_KM2 = 400.0
 """Smallest valid overlap (km²) an offset is measured on: on smaller ones the smooth ocean
 fields leave the block correlation ambiguous (measured: tens of metres off on 18 km scenes
 with a confidence near 1)."""
-
-RED_NM = 660
-"""The offset is measured on the GOCI band nearest this wavelength (and its Landsat band)."""
 
 
 @dataclasses.dataclass
@@ -91,9 +89,12 @@ def resample_registered(goci_path, landsat_path, output_path, options=None, cont
     """
     options = options or ResampleOptions()
     control = control or RunControl()
-    red = min(options.wavelengths or available_bands(goci_path), key=lambda nm: abs(nm - RED_NM))
-    found, spacing = _offset(goci_path, landsat_path, options, red, control.part(0.0, 0.3),
-                             pair_arguments.get("engine", "auto"))  # fmt: skip
+    wavelengths = list(options.wavelengths or available_bands(goci_path))
+    red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
+    grid = read_target_grid(landsat_path)
+    engine = pair_arguments.get("engine", "auto")
+    found, spacing = _offset(goci_path, landsat_path, grid, options, red, control.part(0, 0.3),
+                             engine)  # fmt: skip
     reason = _refusal(found, spacing)
     corrected = options
     if reason:
@@ -112,7 +113,8 @@ def resample_registered(goci_path, landsat_path, output_path, options=None, cont
     registration = Registration(found, not reason, reason)
     if not reason:
         pairs = [(red, _landsat_band(found))]
-        registration.residual = _measured(compare_rasters(result.output, landsat_path, pairs).shift)
+        left = compare_rasters(result.output, landsat_path, pairs).shift
+        registration.residual = _measured(_true_east_north(left, grid))
         left = registration.residual
         control.info(
             f"REGISTER: GOCI sat {_where(found)} of Landsat (confidence "
@@ -141,19 +143,18 @@ def _record(sidecar, registration):
     write_text_atomic(sidecar, json.dumps(content, indent=2, ensure_ascii=False))
 
 
-def _offset(goci_path, landsat_path, options, red, control, engine):
+def _offset(goci_path, landsat_path, grid, options, red, control, engine):
     """(Shift of the ``red`` band resampled as it is, in local east/north metres, GOCI pixel
     spacing in metres); the shift is NaN (confidence 0) when the valid overlap is smaller than
     ``MIN_AREA_KM2``."""
-    # with "cover", GOCI values end where valid GOCI data ends: no coastal halo to compare
+    # With "cover", GOCI values end where valid GOCI data ends: no coastal halo to compare
     policy = "cover" if options.invalid == "skip" else options.invalid
     single = dataclasses.replace(options, wavelengths=(red,), invalid=policy)
     quiet = RunControl(progress=control.progress, cancelled=control.cancelled)  # one log: ours
     with tempfile.TemporaryDirectory(prefix="goci-register-") as folder:
         probe = Path(folder) / "probe.tif"
         result = resample_pair(goci_path, landsat_path, probe, single, quiet, engine=engine)
-        shift = _true_east_north(compare_rasters(probe, landsat_path).shift, landsat_path)
-    grid = read_target_grid(landsat_path)
+        shift = _true_east_north(compare_rasters(probe, landsat_path).shift, grid)
     area_km2 = result.bands[0]["valid_pixels"] * abs(grid.transform.determinant) / 1e6
     if area_km2 < MIN_AREA_KM2:
         shift = Shift(math.nan, math.nan, 0.0, shift.band_pair)
@@ -161,14 +162,14 @@ def _offset(goci_path, landsat_path, options, red, control, engine):
     return shift, spacing
 
 
-def _true_east_north(shift, landsat_path):
-    """``shift`` measured along the Landsat CRS's x/y axes, turned into true east/north (grid
-    north differs from true north by the meridian convergence, about 1° in UTM)."""
+def _true_east_north(shift, grid):
+    """``shift`` measured along the x/y axes of the Landsat ``grid``'s CRS, turned into true
+    east/north (grid north differs from true north by the meridian convergence, about 1° in
+    UTM)."""
     from pyproj import Transformer
 
     if not math.isfinite(shift.east_m):
         return shift
-    grid = read_target_grid(landsat_path)
     x, y = grid.transform * (grid.width / 2, grid.height / 2)
     to_lonlat = Transformer.from_crs(grid.crs.to_wkt(), "EPSG:4326", always_xy=True)
     (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x, x], [y, y + 1000.0])

@@ -18,10 +18,14 @@ class Shift:
     band_pair: str
 
 
+OFFSET_BAND_NM = 660
+"""The offset is measured on the compared GOCI band nearest this wavelength (the red band)."""
+
+
 def estimate_shift(comparisons, transform, block):
     """``Shift`` of the block means of the compared pair nearest 660 nm (the red band), in
     metres, through the affine ``transform`` of the grid and the ``block`` size (pixels)."""
-    pair = min(comparisons, key=lambda c: abs(c.goci_wavelength_nm - 660))
+    pair = min(comparisons, key=lambda c: abs(c.goci_wavelength_nm - OFFSET_BAND_NM))
     reference, moved = pair.block_means
     rows, cols, confidence = image_offset(reference, moved)
     # A shift of (rows, cols) blocks in the image → metres through the affine transform.

@@ -65,11 +65,11 @@ class KdTreeResampler:
         ``quality``: None, or a (3, row_stop - row_start, width) float32 array that receives
         the per-pixel quality from the same neighbour search (:mod:`.quality`)."""
         lon, lat = self.grid.pixel_centres_lonlat(row_start, row_stop)
+        if quality is None:
+            return self.resample(lon, lat).reshape(self.band_count, row_stop - row_start, -1)
         out, found = self.resample(lon, lat, with_quality=True)
-        out = out.reshape(self.band_count, row_stop - row_start, -1)
-        if quality is not None:
-            quality[...] = found.reshape(quality.shape)
-        return out
+        quality[...] = found.reshape(quality.shape)
+        return out.reshape(self.band_count, row_stop - row_start, -1)
 
     def bytes_per_target_pixel(self):
         """Rough peak working memory (bytes) per target pixel of a block."""
