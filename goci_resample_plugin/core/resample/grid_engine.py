@@ -137,30 +137,18 @@ class GridResampler:
         nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         # one compiled variant: the kernel takes C-contiguous arrays only
-        written_quality = None if quality is None else np.ascontiguousarray(quality)
-        arguments = (
-            self.lattice,
-            self.weights,
-            LATTICE_STEP,
-            row_start,
-            self.grid.width,
-            self.centre,
-            self.kernel_xyz,
-            self.penalty,
-            self.usable_near,
-            self.values,
-            self.reach,
-            self.step_m,
-            self.centre_error,
-            opts.radius_m**2,
-            opts.sigma_m**2,
-            1 if nearest else opts.neighbours,
-            opts.invalid == "propagate",
-            opts.invalid == "cover",
-            nearest,
-            out,
-            np.empty((3, 1, 1), dtype=np.float32) if quality is None else written_quality,
+        written_quality = (
+            np.empty((3, 1, 1), dtype=np.float32)
+            if quality is None
+            else np.ascontiguousarray(quality)
         )
+        arguments = (
+            self.lattice, self.weights, LATTICE_STEP, row_start, self.grid.width, self.centre,
+            self.kernel_xyz, self.penalty, self.usable_near, self.values, self.reach,
+            self.step_m, self.centre_error, opts.radius_m**2, opts.sigma_m**2,
+            1 if nearest else opts.neighbours, opts.invalid == "propagate",
+            opts.invalid == "cover", nearest, out, written_quality,
+        )  # fmt: skip
         threads = min(compute_threads(), out.shape[1])
         if threads == 1:
             self._kernel(*arguments, 0, 1)

@@ -8,9 +8,11 @@ pixel's window; the k nearest of them strictly within the radius count, as in py
 from pixel to pixel, so both are kept: the window gains and loses a row or column of sources
 now and then, and the split is repaired by swapping the farthest of the k with the nearest of
 the rest while they are out of order (about one swap every two pixels at 250 m) instead of
-sorting every pixel's candidates. The rules applied to a pixel's candidates (weights, means,
-the exact ordered path when an invalid source is among the k nearest, the nearest-neighbour
-shortcut) live in :mod:`.grid_rules`.
+sorting every pixel's candidates. Nearest neighbour first tries the 2 × 2 sources around the
+fractional index. Everything is decided from the window: when an invalid source or the radius
+is among the k nearest, :func:`.grid_rules.band_from_window` applies the band's own rule (a
+quarter of the pixels of a GOCI-II scene with scattered raw-invalid pixels), so no pixel needs
+a search of its own.
 
 Compiled without numba's ``parallel`` and without forced inlining: it compiles in about 4 s
 instead of 35 s on bookworm's numba, and the engine runs one call per core on interleaved rows
@@ -22,14 +24,7 @@ import math
 import numba
 import numpy as np
 
-from .grid_rules import (
-    exp_table,
-    gaussian_weights,
-    nearest_in_cell,
-    ordered_means,
-    sort_by_distance,
-    weighted_means,
-)
+from .grid_rules import band_from_window, exp_table, gaussian_weights
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
@@ -98,35 +93,18 @@ def resample_strip(
     """
     n_bands = values.shape[1]
     src_rows, src_cols = usable_near.shape
-    n_lattice_cols = lattice.shape[1]
     cap = max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
     table, table_step = exp_table(radius2, sigma2)
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
+    weight = np.empty(cap)
+    total = np.empty(n_bands)
     for strip_row in range(row_offset, out.shape[1], row_step):
         row = row_start + strip_row
-        p = row // step
-        wr = weights[row - p * step]
-        fr = (row - p * step) / step
-        along = np.empty((n_lattice_cols, 3))
-        centre_along = np.empty((n_lattice_cols, 2))
-        for q in range(n_lattice_cols):
-            for d in range(3):
-                along[q, d] = (
-                    wr[0] * lattice[p, q, d]
-                    + wr[1] * lattice[p + 1, q, d]
-                    + wr[2] * lattice[p + 2, q, d]
-                    + wr[3] * lattice[p + 3, q, d]
-                )
-            for d in range(2):
-                centre_along[q, d] = (1.0 - fr) * centre[p + 1, q, d] + fr * centre[p + 2, q, d]
-        candidate_d2 = np.empty(cap)
-        candidate_index = np.empty(cap, dtype=np.int64)
-        weight = np.empty(cap)
-        total = np.empty(n_bands)
-        entered = np.empty(3)  # first band: pixels used, nearest distance², weight sum
-        # The sources of the current index window (struct of arrays), their distances to the
-        # pixel and their sort keys (distance², +inf for sources that never count); the first
-        # k entries are the k smallest keys. Moving along the row changes that split rarely.
+        along, centre_along = _row_lattice(lattice, centre, weights, step, row)
+        # The sources of the current index window (struct of arrays, values band by band),
+        # their distances to the pixel and their sort keys (distance², +inf for sources that
+        # never count); the first k entries are the k smallest keys. Moving along the row
+        # changes that split rarely.
         win_x = np.empty(cap)
         win_y = np.empty(cap)
         win_z = np.empty(cap)
@@ -136,6 +114,7 @@ def resample_strip(
         win_index = np.empty(cap, dtype=np.int64)
         win_i = np.empty(cap, dtype=np.int64)
         win_j = np.empty(cap, dtype=np.int64)
+        win_values = np.empty((n_bands, cap))
         n_win = 0
         r0 = c0 = 0
         r1 = c1 = -1
@@ -146,29 +125,7 @@ def resample_strip(
             if g == step:
                 g = 0
                 q += 1
-            # weights[g, :] read element by element: a row view per pixel costs reference counts
-            w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
-            fc = g / step
-            x = (
-                w0 * along[q, 0]
-                + w1 * along[q + 1, 0]
-                + w2 * along[q + 2, 0]
-                + w3 * along[q + 3, 0]
-            )
-            y = (
-                w0 * along[q, 1]
-                + w1 * along[q + 1, 1]
-                + w2 * along[q + 2, 1]
-                + w3 * along[q + 3, 1]
-            )
-            z = (
-                w0 * along[q, 2]
-                + w1 * along[q + 1, 2]
-                + w2 * along[q + 2, 2]
-                + w3 * along[q + 3, 2]
-            )
-            ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
-            cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
+            x, y, z, ci, cj = _position(along, centre_along, weights, step, q, g)
             if (
                 not (math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj))
                 or not (
@@ -184,16 +141,37 @@ def resample_strip(
                     _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
                 continue
             if nearest:
-                nearest_d2 = nearest_in_cell(
-                    src_xyz, src_rows, src_cols, ci, cj, x, y, z, step_m, centre_error,
-                    radius2, values, propagate, candidate_d2, candidate_index, out, strip_row,
-                    col,
-                )  # fmt: skip
-                if nearest_d2 >= 0.0:
+                # The nearest of the 2 × 2 sources around the centre decides when it is closer
+                # than any source outside them can be (``step_m`` metres per index step) and
+                # counts in every band.
+                i0 = int(math.floor(ci))
+                j0 = int(math.floor(cj))
+                steps_out = min(ci - i0 + 1.0, i0 + 2.0 - ci, cj - j0 + 1.0, j0 + 2.0 - cj)
+                bound = step_m * (steps_out - centre_error)
+                best = -1
+                best_d2 = min(bound * bound, radius2) if bound > 0.0 else 0.0
+                for i in range(max(i0, 0), min(i0 + 1, src_rows - 1) + 1):
+                    for j in range(max(j0, 0), min(j0 + 1, src_cols - 1) + 1):
+                        s = i * src_cols + j
+                        dx = x - src_xyz[s, 0]
+                        dy = y - src_xyz[s, 1]
+                        dz = z - src_xyz[s, 2]
+                        d2 = dx * dx + dy * dy + dz * dz
+                        if d2 < best_d2:
+                            best_d2 = d2
+                            best = s
+                counts = best >= 0
+                if counts and not propagate:
+                    for b in range(n_bands):
+                        if math.isnan(values[best, b]):
+                            counts = False
+                if counts:
+                    for b in range(n_bands):
+                        out[b, strip_row, col] = values[best, b]
                     if with_quality and math.isnan(out[0, strip_row, col]):  # propagate
                         _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
                     elif with_quality:
-                        _write_quality(quality, strip_row, col, 1.0, nearest_d2, 1.0)
+                        _write_quality(quality, strip_row, col, 1.0, best_d2, 1.0)
                     continue
             new_r0 = max(int(math.ceil(ci - reach)), 0)
             new_r1 = min(int(math.floor(ci + reach)), src_rows - 1)
@@ -213,6 +191,8 @@ def resample_strip(
                         win_y[kept] = win_y[m]
                         win_z[kept] = win_z[m]
                         win_penalty[kept] = win_penalty[m]
+                        for b in range(n_bands):
+                            win_values[b, kept] = win_values[b, m]
                         kept += 1
                 for i in range(new_r0, new_r1 + 1):
                     seen_row = r0 <= i <= r1
@@ -227,6 +207,8 @@ def resample_strip(
                         win_y[kept] = src_xyz[s, 1]
                         win_z[kept] = src_xyz[s, 2]
                         win_penalty[kept] = src_penalty[s]
+                        for b in range(n_bands):
+                            win_values[b, kept] = values[s, b]
                         kept += 1
                 n_win = kept
                 r0, r1, c0, c1 = new_r0, new_r1, new_c0, new_c1
@@ -237,56 +219,141 @@ def resample_strip(
                 d2 = dx * dx + dy * dy + dz * dz
                 win_d2[m] = d2
                 win_key[m] = d2 + win_penalty[m]
-            _split_k_nearest(
-                win_key, win_d2, win_penalty, win_index, win_i, win_j, win_x, win_y, win_z,
-                n_win, k,
-            )  # fmt: skip
-            n = 0
-            for m in range(min(k, n_win)):
+            # Split "k nearest / the rest": swap the farthest of the first k with the nearest of
+            # the rest while they are out of order (from the previous pixel's split that is
+            # rarely more than one swap). Written out here: a call per pixel costs more.
+            kk = min(k, n_win)
+            while n_win > k:
+                far_key = win_key[0]
+                far = 0
+                for m in range(1, k):
+                    if win_key[m] > far_key:
+                        far_key = win_key[m]
+                        far = m
+                close_key = win_key[k]
+                close = k
+                for m in range(k + 1, n_win):
+                    if win_key[m] < close_key:
+                        close_key = win_key[m]
+                        close = m
+                if close_key >= far_key:
+                    break
+                win_key[far], win_key[close] = win_key[close], win_key[far]
+                win_d2[far], win_d2[close] = win_d2[close], win_d2[far]
+                win_penalty[far], win_penalty[close] = win_penalty[close], win_penalty[far]
+                win_index[far], win_index[close] = win_index[close], win_index[far]
+                win_i[far], win_i[close] = win_i[close], win_i[far]
+                win_j[far], win_j[close] = win_j[close], win_j[far]
+                win_x[far], win_x[close] = win_x[close], win_x[far]
+                win_y[far], win_y[close] = win_y[close], win_y[far]
+                win_z[far], win_z[close] = win_z[close], win_z[far]
+                for b in range(n_bands):
+                    tmp = win_values[b, far]
+                    win_values[b, far] = win_values[b, close]
+                    win_values[b, close] = tmp
+            inside = 0
+            for m in range(kk):
                 if win_key[m] < radius2:
-                    candidate_d2[n] = win_d2[m]
-                    candidate_index[n] = win_index[m]
-                    n += 1
-            if nearest:
-                for m in range(n):
-                    weight[m] = 1.0
+                    inside += 1
+            # The common case: the k nearest all within the radius and valid in every band.
+            norm = 0.0
+            if inside == kk and kk > 0:
+                if nearest:
+                    for m in range(kk):
+                        weight[m] = 1.0
+                else:
+                    gaussian_weights(win_d2, kk, table, table_step, sigma2, weight)
+                for m in range(kk):
+                    norm += weight[m]
+                for b in range(n_bands):
+                    # four partial sums keep the additions independent of each other
+                    t0 = 0.0
+                    t1 = 0.0
+                    t2 = 0.0
+                    t3 = 0.0
+                    m = 0
+                    while m + 3 < kk:
+                        t0 += weight[m] * win_values[b, m]
+                        t1 += weight[m + 1] * win_values[b, m + 1]
+                        t2 += weight[m + 2] * win_values[b, m + 2]
+                        t3 += weight[m + 3] * win_values[b, m + 3]
+                        m += 4
+                    while m < kk:
+                        t0 += weight[m] * win_values[b, m]
+                        m += 1
+                    total[b] = (t0 + t1) + (t2 + t3)
             else:
-                gaussian_weights(candidate_d2, n, table, table_step, sigma2, weight)
-            if weighted_means(candidate_index, n, values, weight, total, out, strip_row, col):
-                if with_quality:
-                    entered[0] = n
-                    entered[1] = np.inf
-                    entered[2] = 0.0
-                    for m in range(n):
-                        entered[1] = min(entered[1], candidate_d2[m])
-                        entered[2] += weight[m]
-            else:
-                # an invalid source among them: every candidate in the radius, nearest first
-                n = 0
-                for m in range(n_win):
-                    if win_key[m] < radius2:
-                        candidate_d2[n] = win_d2[m]
-                        candidate_index[n] = win_index[m]
-                        n += 1
-                sort_by_distance(candidate_d2, candidate_index, n)
-                ordered_means(
-                    candidate_d2, candidate_index, n, values, k, sigma2, propagate, nearest,
-                    weight, out, strip_row, col, entered,
+                for b in range(n_bands):
+                    total[b] = np.nan
+            used = kk
+            nearest_d2 = np.inf
+            for m in range(kk):
+                nearest_d2 = min(nearest_d2, win_d2[m])
+            weight_sum = norm
+            for b in range(n_bands):
+                if not math.isnan(total[b]):
+                    out[b, strip_row, col] = total[b] / norm
+                    continue
+                # an invalid source or the radius among the k nearest: the band's own rule
+                value, band_used, band_d2, band_norm = band_from_window(
+                    win_key, win_d2, win_values, n_win, kk, b, radius2, propagate, nearest,
+                    table, table_step, sigma2,
                 )  # fmt: skip
-            if cover:
+                out[b, strip_row, col] = value
+                if b == 0:
+                    used, nearest_d2, weight_sum = band_used, band_d2, band_norm
+            if cover and n_win > 0:  # no value where the nearest located source is invalid
                 best = 0
                 for m in range(1, n_win):
                     if win_d2[m] < win_d2[best]:
                         best = m
-                if n_win > 0 and win_d2[best] < radius2:
+                if win_d2[best] < radius2:
                     for b in range(n_bands):
-                        if math.isnan(values[win_index[best], b]):
+                        if math.isnan(win_values[b, best]):
                             out[b, strip_row, col] = np.nan
             if with_quality:
                 if math.isnan(out[0, strip_row, col]):
                     _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
                 else:
-                    _write_quality(quality, strip_row, col, entered[0], entered[1], entered[2])
+                    _write_quality(quality, strip_row, col, used, nearest_d2, weight_sum)
+
+
+@numba.njit(error_model="numpy")
+def _row_lattice(lattice, centre, weights, step, row):
+    """(LC, 3) positions and (LC, 2) fractional source indices along target row ``row`` at the
+    lattice columns: cubic Lagrange across lattice rows for the positions, linear for the
+    indices."""
+    p = row // step
+    g = row - p * step
+    fr = g / step
+    n_lattice_cols = lattice.shape[1]
+    along = np.empty((n_lattice_cols, 3))
+    centre_along = np.empty((n_lattice_cols, 2))
+    for q in range(n_lattice_cols):
+        for d in range(3):
+            along[q, d] = (
+                weights[g, 0] * lattice[p, q, d]
+                + weights[g, 1] * lattice[p + 1, q, d]
+                + weights[g, 2] * lattice[p + 2, q, d]
+                + weights[g, 3] * lattice[p + 3, q, d]
+            )
+        for d in range(2):
+            centre_along[q, d] = (1.0 - fr) * centre[p + 1, q, d] + fr * centre[p + 2, q, d]
+    return along, centre_along
+
+
+@numba.njit(error_model="numpy")
+def _position(along, centre_along, weights, step, q, g):
+    """(x, y, z, centre row, centre col) of the pixel at column ``q * step + g`` of the row
+    given by ``_row_lattice``: cubic Lagrange along the row, linear for the indices."""
+    w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
+    fc = g / step
+    x = w0 * along[q, 0] + w1 * along[q + 1, 0] + w2 * along[q + 2, 0] + w3 * along[q + 3, 0]
+    y = w0 * along[q, 1] + w1 * along[q + 1, 1] + w2 * along[q + 2, 1] + w3 * along[q + 3, 1]
+    z = w0 * along[q, 2] + w1 * along[q + 1, 2] + w2 * along[q + 2, 2] + w3 * along[q + 3, 2]
+    ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
+    cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
+    return x, y, z, ci, cj
 
 
 @numba.njit(error_model="numpy")
@@ -295,36 +362,3 @@ def _write_quality(quality, strip_row, col, count, nearest_d2, weight_sum):
     quality[0, strip_row, col] = count
     quality[1, strip_row, col] = math.sqrt(nearest_d2)
     quality[2, strip_row, col] = weight_sum
-
-
-@numba.njit(error_model="numpy")
-def _split_k_nearest(key, d2, penalty, index, ii, jj, xx, yy, zz, n, k):
-    """Reorder the window's n entries so that the first k have the k smallest keys, by
-    swapping the largest of the first k with the smallest of the rest while they are out of
-    order (from the previous pixel's split that is rarely more than one swap)."""
-    if n <= k:
-        return
-    while True:
-        far_key = key[0]
-        for m in range(1, k):
-            far_key = max(far_key, key[m])
-        close_key = key[k]
-        for m in range(k + 1, n):
-            close_key = min(close_key, key[m])
-        if close_key >= far_key:
-            return
-        far = 0
-        while key[far] != far_key:
-            far += 1
-        close = k
-        while key[close] != close_key:
-            close += 1
-        key[far], key[close] = key[close], key[far]
-        d2[far], d2[close] = d2[close], d2[far]
-        penalty[far], penalty[close] = penalty[close], penalty[far]
-        index[far], index[close] = index[close], index[far]
-        ii[far], ii[close] = ii[close], ii[far]
-        jj[far], jj[close] = jj[close], jj[far]
-        xx[far], xx[close] = xx[close], xx[far]
-        yy[far], yy[close] = yy[close], yy[far]
-        zz[far], zz[close] = zz[close], zz[far]

@@ -2,10 +2,9 @@
 pixel's candidate sources.
 
 * Gaussian weights exp(-d²/σ²) (d in metres) from a table and a Taylor remainder;
-* the weighted means of all bands over the k nearest when none of them is invalid
-  (``weighted_means``), else the exact ordered path (``sort_by_distance`` + ``ordered_means``:
-  per band the k nearest valid sources with ``skip``, NaN with ``propagate``);
-* the nearest-neighbour shortcut from the 2 × 2 sources around a pixel's fractional index.
+* a band's value when an invalid source or the radius is among a pixel's k nearest
+  (``band_from_window``: per band the k nearest valid sources with ``skip``, NaN with
+  ``propagate``).
 """
 
 import math
@@ -36,204 +35,78 @@ def exp_table(radius2, sigma2):
 
 
 @numba.njit(error_model="numpy")
-def gaussian_weights(d2, n, table, step, sigma2, weight):
-    """weight[m] = exp(-d2[m] / σ²) for m < n (d2 below the radius²), from the table and a
-    degree-4 Taylor polynomial of the remainder: relative error below 1e-11."""
+def gaussian_weight(d2, table, step, sigma2):
+    """exp(-d2 / σ²) for d2 (m²) below the radius², from the table and a degree-4 Taylor
+    polynomial of the remainder: relative error below 1e-11."""
     if table.size == 0:
-        for m in range(n):
-            weight[m] = math.exp(-d2[m] / sigma2)
-        return
-    per_step = 1.0 / step
-    per_sigma2 = 1.0 / sigma2
+        return math.exp(-d2 / sigma2)
+    i = int(d2 / step)
+    r = (d2 - i * step) / sigma2
+    return table[i] * (1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6 - r * (1.0 / 24)))))
+
+
+@numba.njit(error_model="numpy")
+def gaussian_weights(d2, n, table, step, sigma2, weight):
+    """weight[m] = exp(-d2[m] / σ²) for m < n (d2 below the radius²; see ``gaussian_weight``)."""
     for m in range(n):
-        i = int(d2[m] * per_step)
-        r = (d2[m] - i * step) * per_sigma2
-        weight[m] = table[i] * (1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6 - r * (1.0 / 24)))))
+        weight[m] = gaussian_weight(d2[m], table, step, sigma2)
 
 
 @numba.njit(error_model="numpy")
-def weighted_means(candidate_index, n, values, weight, total, out, strip_row, col):
-    """Write every band's weighted mean over the n candidates (NaN when n is 0) and return
-    True; return False, writing nothing, when some band meets an invalid source among them.
-    Four partial sums per band keep the additions independent of each other."""
-    norm = 0.0
-    for m in range(n):
-        norm += weight[m]
-    for b in range(values.shape[1]):
-        t0 = 0.0
-        t1 = 0.0
-        t2 = 0.0
-        t3 = 0.0
-        m = 0
-        while m + 3 < n:
-            t0 += weight[m] * values[candidate_index[m], b]
-            t1 += weight[m + 1] * values[candidate_index[m + 1], b]
-            t2 += weight[m + 2] * values[candidate_index[m + 2], b]
-            t3 += weight[m + 3] * values[candidate_index[m + 3], b]
-            m += 4
-        while m < n:
-            t0 += weight[m] * values[candidate_index[m], b]
-            m += 1
-        t = (t0 + t1) + (t2 + t3)
-        if math.isnan(t):
-            return False
-        total[b] = t
-    for b in range(values.shape[1]):
-        out[b, strip_row, col] = total[b] / norm if norm > 0.0 else np.nan
-    return True
+def band_from_window(key, d2, values, n, kk, b, radius2, propagate, nearest, table, step, sigma2):
+    """(value, pixels used, nearest distance² (m²), weight sum) of band ``b`` from a pixel's
+    window of n sources whose first kk have the k smallest keys (distance², +inf for sources
+    that never count), when an invalid source or the radius is among those k.
 
-
-@numba.njit(error_model="numpy")
-def collect_within(
-    src_xyz,
-    src_rows,
-    src_cols,
-    row_first,
-    row_last,
-    col_first,
-    col_last,
-    x,
-    y,
-    z,
-    radius2,
-    candidate_d2,
-    candidate_index,
-):
-    """Store the sources of the index rectangle strictly within the radius; return how many."""
-    n = 0
-    for i in range(max(row_first, 0), min(row_last, src_rows - 1) + 1):
-        start = i * src_cols
-        for s in range(start + max(col_first, 0), start + min(col_last, src_cols - 1) + 1):
-            dx = x - src_xyz[s, 0]
-            dy = y - src_xyz[s, 1]
-            dz = z - src_xyz[s, 2]
-            d2 = dx * dx + dy * dy + dz * dz
-            if d2 < radius2:  # sources without geolocation lie far away
-                candidate_d2[n] = d2
-                candidate_index[n] = s
-                n += 1
-    return n
-
-
-@numba.njit(error_model="numpy")
-def sort_by_distance(candidate_d2, candidate_index, n):
-    """Insertion sort of the first n candidates by distance (n is small)."""
-    for m in range(1, n):
-        d2 = candidate_d2[m]
-        s = candidate_index[m]
-        while m > 0 and candidate_d2[m - 1] > d2:
-            candidate_d2[m] = candidate_d2[m - 1]
-            candidate_index[m] = candidate_index[m - 1]
-            m -= 1
-        candidate_d2[m] = d2
-        candidate_index[m] = s
-
-
-@numba.njit(error_model="numpy")
-def nearest_in_cell(
-    src_xyz,
-    src_rows,
-    src_cols,
-    ci,
-    cj,
-    x,
-    y,
-    z,
-    step_m,
-    centre_error,
-    radius2,
-    values,
-    propagate,
-    candidate_d2,
-    candidate_index,
-    out,
-    strip_row,
-    col,
-):
-    """Nearest neighbour from the 2 × 2 sources around the fractional centre, when that
-    decides: the nearest of them is closer than any source outside can be (those are at least
-    ``step_m`` metres per index step away) and counts in every band. Writes the bands and
-    returns its distance² (m²), else returns -1."""
-    i0 = int(math.floor(ci))
-    j0 = int(math.floor(cj))
-    steps_out = min(ci - i0 + 1.0, i0 + 2.0 - ci, cj - j0 + 1.0, j0 + 2.0 - cj) - centre_error
-    bound = step_m * steps_out
-    n = collect_within(
-        src_xyz, src_rows, src_cols, i0, i0 + 1, j0, j0 + 1, x, y, z,
-        min(bound * bound, radius2), candidate_d2, candidate_index,
-    )  # fmt: skip
-    best = -1
-    best_d2 = np.inf
-    for m in range(n):
-        if candidate_d2[m] < best_d2:
-            best_d2 = candidate_d2[m]
-            best = candidate_index[m]
-    if best < 0:
-        return -1.0
-    if not propagate:
-        for b in range(values.shape[1]):
-            if math.isnan(values[best, b]):
-                return -1.0
-    for b in range(values.shape[1]):
-        out[b, strip_row, col] = values[best, b]
-    return best_d2
-
-
-@numba.njit(error_model="numpy")
-def ordered_means(
-    candidate_d2,
-    candidate_index,
-    n,
-    values,
-    k,
-    sigma2,
-    propagate,
-    nearest,
-    weight,
-    out,
-    strip_row,
-    col,
-    entered,
-):
-    """Write each band's value from the candidates (sorted by distance): the Gaussian mean
-    (or nearest value) of its first k counting sources; NaN when none, or when ``propagate``
-    and an invalid one is among them with a weight above zero. ``entered`` receives the first
-    band's pixels used, nearest distance² (m²) and weight sum."""
-    for m in range(n):
-        weight[m] = 1.0 if nearest else math.exp(-candidate_d2[m] / sigma2)
-    for b in range(out.shape[0]):
-        value, used, nearest_d2, norm = _band_value(
-            candidate_index, candidate_d2, n, values, b, k, propagate, weight
-        )
-        out[b, strip_row, col] = value
-        if b == 0:
-            entered[0] = used
-            entered[1] = nearest_d2
-            entered[2] = norm
-
-
-@numba.njit(error_model="numpy")
-def _band_value(candidate_index, candidate_d2, n, values, b, k, propagate, weight):
-    """(value, pixels used, nearest distance² of them, weight sum) of one band from its first
-    k counting candidates (see ``ordered_means``)."""
+    Sources count strictly within the radius. With ``propagate`` an invalid one with a weight
+    above zero makes NaN; else (skip) each invalid one gives its place to the next nearest
+    source valid in the band, taken from the rest of the window (which holds every source
+    within the radius). The value is the Gaussian mean (or, with ``nearest``, the value of the
+    only source), NaN when no source counts.
+    """
     total = 0.0
     norm = 0.0
-    taken = 0
     used = 0
     nearest_d2 = np.inf
-    for m in range(n):
-        if taken == k:
-            break
-        v = values[candidate_index[m], b]
-        taken += 1
-        if math.isnan(v):
-            if not propagate:
-                taken -= 1
-            elif weight[m] > 0.0:
-                return np.nan, 0, np.nan, 0.0
+    inside = 0
+    invalid = 0
+    for m in range(kk):
+        if key[m] >= radius2:
             continue
-        total += weight[m] * v
-        norm += weight[m]
+        inside += 1
+        w = 1.0 if nearest else gaussian_weight(d2[m], table, step, sigma2)
+        v = values[b, m]
+        if math.isnan(v):
+            if propagate and w > 0.0:
+                return np.nan, 0, np.nan, 0.0
+            invalid += 1
+            continue
+        total += w * v
+        norm += w
         used += 1
-        nearest_d2 = min(nearest_d2, candidate_d2[m])
+        nearest_d2 = min(nearest_d2, d2[m])
+    if not propagate and inside == kk:
+        # the invalid ones' places, nearest first (ties in window order)
+        last_key = -1.0
+        last = -1
+        for _ in range(invalid):
+            best = -1
+            for m in range(kk, n):
+                km = key[m]
+                if (
+                    km < radius2
+                    and not math.isnan(values[b, m])
+                    and (km > last_key or (km == last_key and m > last))
+                    and (best < 0 or km < key[best])
+                ):
+                    best = m
+            if best < 0:
+                break
+            w = 1.0 if nearest else gaussian_weight(d2[best], table, step, sigma2)
+            total += w * values[b, best]
+            norm += w
+            used += 1
+            nearest_d2 = min(nearest_d2, d2[best])
+            last_key = key[best]
+            last = best
     return (total / norm if norm > 0.0 else np.nan), used, nearest_d2, norm
