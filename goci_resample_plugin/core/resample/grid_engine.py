@@ -18,8 +18,10 @@ disagreement raises :class:`EngineMismatch` so the caller can fall back.
 """
 
 import concurrent.futures
+import contextlib
 import math
 import os
+import threading
 import warnings
 from pathlib import Path
 
@@ -83,6 +85,12 @@ class GridResampler:
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self._kernel = grid_kernel.resample_strip
         self.first_use = not _compiled(grid_kernel)
+        self._compiling = None
+        if self.first_use:  # compile while the geometry below is worked out
+            self._compiling = threading.Thread(
+                target=_compile, args=(self._kernel, len(subset.bands)), daemon=True
+            )
+            self._compiling.start()
         self.subset, self.grid, self.options = subset, grid, options
         self.band_count = len(subset.bands)
         self.lattice = _target_lattice(grid, LATTICE_STEP)
@@ -133,6 +141,9 @@ class GridResampler:
         Raises:
             EngineMismatch: spot checks disagree with the KD-tree engine.
         """
+        if self._compiling is not None:
+            self._compiling.join()
+            self._compiling = None
         opts = self.options
         nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
@@ -142,11 +153,13 @@ class GridResampler:
             if quality is None
             else np.ascontiguousarray(quality)
         )
-        arguments = (
-            self.lattice, self.weights, LATTICE_STEP, row_start, self.grid.width, self.centre,
-            self.kernel_xyz, self.penalty, self.usable_near, self.values, self.reach,
-            self.step_m, self.centre_error, opts.radius_m**2, opts.sigma_m**2,
-            1 if nearest else opts.neighbours, opts.invalid == "propagate",
+        arguments = (  # the types ``_compile`` compiles for
+            self.lattice, self.weights, LATTICE_STEP, int(row_start), self.grid.width,
+            self.centre, self.kernel_xyz, self.penalty, self.usable_near, self.values,
+            float(self.reach),
+            float(self.step_m), self.centre_error,
+            float(opts.radius_m) ** 2, float(opts.sigma_m) ** 2,
+            1 if nearest else int(opts.neighbours), opts.invalid == "propagate",
             opts.invalid == "cover", nearest, out, written_quality,
         )  # fmt: skip
         threads = min(compute_threads(), out.shape[1])
@@ -200,6 +213,25 @@ def _lattice_chunks(lattice_rows, lattice_cols):
     """Slices of lattice rows holding about ``LATTICE_CHUNK_POINTS`` points each."""
     rows = max(1, LATTICE_CHUNK_POINTS // lattice_cols)
     return [slice(start, min(lattice_rows, start + rows)) for start in range(0, lattice_rows, rows)]
+
+
+def _compile(kernel, band_count):
+    """Compile ``kernel`` (numba, which caches it) for the argument types ``resample_rows``
+    passes, by a call on tiny arrays that resamples no row. Run in a thread while the engine
+    sets up: the compiler's optimisation passes release the GIL. A failure here is left to
+    the first real call, which compiles again and raises it where it can be handled."""
+    with contextlib.suppress(Exception):
+        _tiny_call(kernel, band_count)
+
+
+def _tiny_call(kernel, band_count):
+    kernel(
+        np.zeros((4, 4, 3)), _cubic_weights(LATTICE_STEP), LATTICE_STEP, 0, 1,
+        np.zeros((4, 4, 2)), np.zeros((4, 3)), np.zeros(4), np.zeros((2, 2), dtype=np.bool_),
+        np.zeros((4, band_count)), 1.0, 1.0, CENTRE_ERROR, 1.0, 1.0, 1, False, False, False,
+        np.empty((band_count, 0, 1), dtype=np.float32), np.empty((3, 1, 1), dtype=np.float32),
+        0, 1,
+    )  # fmt: skip
 
 
 def _compiled(kernel_module):

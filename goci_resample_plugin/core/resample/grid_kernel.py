@@ -94,7 +94,7 @@ def resample_strip(
     n_bands = values.shape[1]
     src_rows, src_cols = usable_near.shape
     cap = max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
-    table, table_step = exp_table(radius2, sigma2)
+    table, per_step, unit = exp_table(radius2, sigma2)
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
     weight = np.empty(cap)
     total = np.empty(n_bands)
@@ -221,23 +221,18 @@ def resample_strip(
                 win_key[m] = d2 + win_penalty[m]
             # Split "k nearest / the rest": swap the farthest of the first k with the nearest of
             # the rest while they are out of order (from the previous pixel's split that is
-            # rarely more than one swap). Written out here: a call per pixel costs more.
+            # rarely more than one swap).
             kk = min(k, n_win)
             while n_win > k:
-                far_key = win_key[0]
-                far = 0
-                for m in range(1, k):
-                    if win_key[m] > far_key:
-                        far_key = win_key[m]
-                        far = m
-                close_key = win_key[k]
-                close = k
-                for m in range(k + 1, n_win):
-                    if win_key[m] < close_key:
-                        close_key = win_key[m]
-                        close = m
+                far_key, close_key = _far_close(win_key, k, n_win)
                 if close_key >= far_key:
                     break
+                far = 0
+                while win_key[far] != far_key:
+                    far += 1
+                close = k
+                while win_key[close] != close_key:
+                    close += 1
                 win_key[far], win_key[close] = win_key[close], win_key[far]
                 win_d2[far], win_d2[close] = win_d2[close], win_d2[far]
                 win_penalty[far], win_penalty[close] = win_penalty[close], win_penalty[far]
@@ -262,7 +257,7 @@ def resample_strip(
                     for m in range(kk):
                         weight[m] = 1.0
                 else:
-                    gaussian_weights(win_d2, kk, table, table_step, sigma2, weight)
+                    gaussian_weights(win_d2, kk, table, per_step, unit, weight)
                 for m in range(kk):
                     norm += weight[m]
                 for b in range(n_bands):
@@ -297,7 +292,7 @@ def resample_strip(
                 # an invalid source or the radius among the k nearest: the band's own rule
                 value, band_used, band_d2, band_norm = band_from_window(
                     win_key, win_d2, win_values, n_win, kk, b, radius2, propagate, nearest,
-                    table, table_step, sigma2,
+                    table, per_step, unit,
                 )  # fmt: skip
                 out[b, strip_row, col] = value
                 if b == 0:
@@ -354,6 +349,19 @@ def _position(along, centre_along, weights, step, q, g):
     ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
     cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
     return x, y, z, ci, cj
+
+
+@numba.njit(error_model="numpy", fastmath={"nnan", "nsz", "reassoc"})
+def _far_close(key, k, n):
+    """(largest of key[:k], smallest of key[k:n]). Keys are never NaN (distances², +inf for
+    sources that never count), so the reductions may be reordered and vectorised."""
+    far = key[0]
+    for m in range(1, k):
+        far = max(far, key[m])
+    close = key[k]
+    for m in range(k + 1, n):
+        close = min(close, key[m])
+    return far, close
 
 
 @numba.njit(error_model="numpy")
