@@ -24,15 +24,17 @@ class Moments:
 
     def add(self, *columns):
         """Add a block: one 1-D array per variable, all of the same length (may be empty)."""
-        block = np.stack([np.asarray(c, dtype=np.float64).ravel() for c in columns])
+        block = np.empty((len(columns), np.size(columns[0])))
+        for row, column in zip(block, columns):
+            row[:] = np.ravel(column)
         size = block.shape[1]
         if size == 0:
             return
         block_mean = block.mean(axis=1)
-        centred = block - block_mean[:, np.newaxis]
+        block -= block_mean[:, np.newaxis]  # centred, in place
         delta = block_mean - self.mean
         total = self.count + size
-        self.comoment += centred @ centred.T + np.outer(delta, delta) * (self.count * size / total)
+        self.comoment += block @ block.T + np.outer(delta, delta) * (self.count * size / total)
         self.mean += delta * (size / total)
         self.count = total
 

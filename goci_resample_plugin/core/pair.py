@@ -367,18 +367,25 @@ def _strips(resampler, grid, band_count, control, seconds, with_quality):
     rows_per_block = int(min(STRIP_ROWS, max(1, rows)))
     for strip_start in range(0, grid.height, STRIP_ROWS):
         strip_stop = min(grid.height, strip_start + STRIP_ROWS)
-        strip = np.empty((band_count, strip_stop - strip_start, grid.width), dtype=np.float32)
         quality = None
         if with_quality:
             quality = np.empty((3, strip_stop - strip_start, grid.width), dtype=np.float32)
         tick = time.perf_counter()
-        for row_start in range(strip_start, strip_stop, rows_per_block):
+        blocks = range(strip_start, strip_stop, rows_per_block)
+        strip = None
+        if len(blocks) > 1:
+            strip = np.empty((band_count, strip_stop - strip_start, grid.width), dtype=np.float32)
+        for row_start in blocks:
             control.stop_if_cancelled()
             row_stop = min(strip_stop, row_start + rows_per_block)
             rows = slice(row_start - strip_start, row_stop - strip_start)
-            strip[:, rows] = resampler.resample_rows(
+            block = resampler.resample_rows(
                 row_start, row_stop, None if quality is None else quality[:, rows]
             )
+            if strip is None:  # the strip is one block: no copy
+                strip = block
+            else:
+                strip[:, rows] = block
             control.progress(row_stop / grid.height)
         seconds["resample"] += time.perf_counter() - tick
         yield strip_start, strip, quality

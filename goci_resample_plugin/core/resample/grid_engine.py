@@ -92,6 +92,10 @@ class GridResampler:
             )
             self._compiling.start()
         self.subset, self.grid, self.options = subset, grid, options
+        # the spot checks' reference (its KD-trees) is built on the other core meanwhile
+        builder = concurrent.futures.ThreadPoolExecutor(1)
+        self._reference = builder.submit(KdTreeResampler, subset, grid, options)
+        builder.shutdown(wait=False)
         self.band_count = len(subset.bands)
         self.lattice = _target_lattice(grid, LATTICE_STEP)
         rows, cols = subset.shape
@@ -123,7 +127,6 @@ class GridResampler:
         self.usable_near = _grow(usable, math.ceil(self.reach + 0.5))
         self.penalty = np.where(usable.ravel(), 0.0, np.inf)
         self.weights = _cubic_weights(LATTICE_STEP)
-        self._reference = None
         self.disagreements = 0
 
     def bytes_per_target_pixel(self):
@@ -176,13 +179,11 @@ class GridResampler:
         return out
 
     def _spot_check(self, row_start, out):
-        if self._reference is None:
-            self._reference = KdTreeResampler(self.subset, self.grid, self.options)
         random = np.random.default_rng(row_start)
         rows = random.integers(0, out.shape[1], CHECKS_PER_STRIP)
         cols = random.integers(0, out.shape[2], CHECKS_PER_STRIP)
         lon, lat = self.grid.pixel_lonlat(rows + row_start, cols)
-        expected = self._reference.resample(lon, lat)
+        expected = self._reference.result().resample(lon, lat)
         got = out[:, rows, cols]
         with np.errstate(invalid="ignore", divide="ignore"):
             relative = np.abs(got - expected) / np.abs(expected)

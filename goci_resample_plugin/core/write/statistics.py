@@ -30,11 +30,11 @@ class BandStatistics:
 
     def update(self, values):
         """Add a block of values (any shape, NaN = no data)."""
-        valid = values[np.isfinite(values)].astype(np.float64)
+        valid = values[np.isfinite(values)]
         if valid.size:
             self.moments.add(valid)
-            self.minimum = min(self.minimum, valid.min())
-            self.maximum = max(self.maximum, valid.max())
+            self.minimum = min(self.minimum, float(valid.min()))
+            self.maximum = max(self.maximum, float(valid.max()))
             self.samples.append(valid[:: self.stride].copy())  # a view would keep all of valid
 
     def percentiles(self, lower=2.0, upper=98.0):
