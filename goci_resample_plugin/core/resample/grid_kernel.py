@@ -101,20 +101,24 @@ def resample_strip(
     for strip_row in range(row_offset, out.shape[1], row_step):
         row = row_start + strip_row
         along, centre_along = _row_lattice(lattice, centre, weights, step, row)
-        # The sources of the current index window (struct of arrays, values band by band),
-        # their distances to the pixel and their sort keys (distance², +inf for sources that
-        # never count); the first k entries are the k smallest keys. Moving along the row
-        # changes that split rarely.
+        # The sources of the current index window (struct of arrays, values band by band)
+        # and their distances² to the pixel. A source's sort key is distance² + penalty (+inf
+        # for sources that never count); the first k entries have the k smallest keys. Moving
+        # along the row changes that split rarely. Keys are compared as the int64 bit patterns
+        # of these non-negative doubles (same order), which the compiler vectorises.
         win_x = np.empty(cap)
         win_y = np.empty(cap)
         win_z = np.empty(cap)
         win_d2 = np.empty(cap)
-        win_key = np.empty(cap)
+        win_d2_bits = win_d2.view(np.int64)
         win_penalty = np.empty(cap)
+        win_penalty_bits = win_penalty.view(np.int64)
         win_index = np.empty(cap, dtype=np.int64)
         win_i = np.empty(cap, dtype=np.int64)
         win_j = np.empty(cap, dtype=np.int64)
-        win_values = np.empty((n_bands, cap))
+        win_values = np.empty(n_bands * cap)  # band b of entry m at b * cap + m
+        win_band_values = win_values.reshape((n_bands, cap))
+        free = np.empty(cap, dtype=np.int64)
         n_win = 0
         r0 = c0 = 0
         r1 = c1 = -1
@@ -178,62 +182,60 @@ def resample_strip(
             new_c0 = max(int(math.ceil(cj - reach)), 0)
             new_c1 = min(int(math.floor(cj + reach)), src_cols - 1)
             if new_r0 != r0 or new_r1 != r1 or new_c0 != c0 or new_c1 != c1:
-                # keep the sources still inside (in their order), add the new ones at the end
-                kept = 0
+                # the sources that left give their slots to those that entered (a row or a
+                # column each, now and then); the others stay where they are
+                n_free = 0
                 for m in range(n_win):
-                    i = win_i[m]
-                    j = win_j[m]
-                    if new_r0 <= i <= new_r1 and new_c0 <= j <= new_c1:
-                        win_index[kept] = win_index[m]
-                        win_i[kept] = i
-                        win_j[kept] = j
-                        win_x[kept] = win_x[m]
-                        win_y[kept] = win_y[m]
-                        win_z[kept] = win_z[m]
-                        win_penalty[kept] = win_penalty[m]
-                        for b in range(n_bands):
-                            win_values[b, kept] = win_values[b, m]
-                        kept += 1
+                    if not (new_r0 <= win_i[m] <= new_r1 and new_c0 <= win_j[m] <= new_c1):
+                        free[n_free] = m
+                        n_free += 1
+                filled = 0
                 for i in range(new_r0, new_r1 + 1):
                     seen_row = r0 <= i <= r1
                     for j in range(new_c0, new_c1 + 1):
                         if seen_row and c0 <= j <= c1:
                             continue
+                        if filled < n_free:
+                            slot = free[filled]
+                            filled += 1
+                        else:
+                            slot = n_win
+                            n_win += 1
                         s = i * src_cols + j
-                        win_index[kept] = s
-                        win_i[kept] = i
-                        win_j[kept] = j
-                        win_x[kept] = src_xyz[s, 0]
-                        win_y[kept] = src_xyz[s, 1]
-                        win_z[kept] = src_xyz[s, 2]
-                        win_penalty[kept] = src_penalty[s]
+                        win_index[slot] = s
+                        win_i[slot] = i
+                        win_j[slot] = j
+                        win_x[slot] = src_xyz[s, 0]
+                        win_y[slot] = src_xyz[s, 1]
+                        win_z[slot] = src_xyz[s, 2]
+                        win_penalty[slot] = src_penalty[s]
                         for b in range(n_bands):
-                            win_values[b, kept] = values[s, b]
-                        kept += 1
-                n_win = kept
+                            win_values[b * cap + slot] = values[s, b]
+                for t in range(n_free - 1, filled - 1, -1):  # slots left over, highest first:
+                    slot = free[t]  # the last entry moves in
+                    n_win -= 1
+                    if slot != n_win:
+                        win_index[slot] = win_index[n_win]
+                        win_i[slot] = win_i[n_win]
+                        win_j[slot] = win_j[n_win]
+                        win_x[slot] = win_x[n_win]
+                        win_y[slot] = win_y[n_win]
+                        win_z[slot] = win_z[n_win]
+                        win_penalty[slot] = win_penalty[n_win]
+                        for b in range(n_bands):
+                            win_values[b * cap + slot] = win_values[b * cap + n_win]
                 r0, r1, c0, c1 = new_r0, new_r1, new_c0, new_c1
-            for m in range(n_win):
-                dx = x - win_x[m]
-                dy = y - win_y[m]
-                dz = z - win_z[m]
-                d2 = dx * dx + dy * dy + dz * dz
-                win_d2[m] = d2
-                win_key[m] = d2 + win_penalty[m]
+            _distances(win_x, win_y, win_z, x, y, z, n_win, win_d2)
             # Split "k nearest / the rest": swap the farthest of the first k with the nearest of
             # the rest while they are out of order (from the previous pixel's split that is
             # rarely more than one swap).
             kk = min(k, n_win)
             while n_win > k:
-                far_key, close_key = _far_close(win_key, k, n_win)
+                far_key, close_key = _far_close(win_d2_bits, win_penalty_bits, k, n_win)
                 if close_key >= far_key:
                     break
-                far = 0
-                while win_key[far] != far_key:
-                    far += 1
-                close = k
-                while win_key[close] != close_key:
-                    close += 1
-                win_key[far], win_key[close] = win_key[close], win_key[far]
+                far = far_key & SLOT_MASK
+                close = close_key & SLOT_MASK
                 win_d2[far], win_d2[close] = win_d2[close], win_d2[far]
                 win_penalty[far], win_penalty[close] = win_penalty[close], win_penalty[far]
                 win_index[far], win_index[close] = win_index[close], win_index[far]
@@ -243,16 +245,18 @@ def resample_strip(
                 win_y[far], win_y[close] = win_y[close], win_y[far]
                 win_z[far], win_z[close] = win_z[close], win_z[far]
                 for b in range(n_bands):
-                    tmp = win_values[b, far]
-                    win_values[b, far] = win_values[b, close]
-                    win_values[b, close] = tmp
+                    tmp = win_values[b * cap + far]
+                    win_values[b * cap + far] = win_values[b * cap + close]
+                    win_values[b * cap + close] = tmp
             inside = 0
             for m in range(kk):
-                if win_key[m] < radius2:
+                if win_d2[m] + win_penalty[m] < radius2:
                     inside += 1
             # The common case: the k nearest all within the radius and valid in every band.
             norm = 0.0
+            weighted = 0  # leading entries whose weights are in ``weight``
             if inside == kk and kk > 0:
+                weighted = kk
                 if nearest:
                     for m in range(kk):
                         weight[m] = 1.0
@@ -261,22 +265,7 @@ def resample_strip(
                 for m in range(kk):
                     norm += weight[m]
                 for b in range(n_bands):
-                    # four partial sums keep the additions independent of each other
-                    t0 = 0.0
-                    t1 = 0.0
-                    t2 = 0.0
-                    t3 = 0.0
-                    m = 0
-                    while m + 3 < kk:
-                        t0 += weight[m] * win_values[b, m]
-                        t1 += weight[m + 1] * win_values[b, m + 1]
-                        t2 += weight[m + 2] * win_values[b, m + 2]
-                        t3 += weight[m + 3] * win_values[b, m + 3]
-                        m += 4
-                    while m < kk:
-                        t0 += weight[m] * win_values[b, m]
-                        m += 1
-                    total[b] = (t0 + t1) + (t2 + t3)
+                    total[b] = _dot(weight, win_values, b * cap, kk)
             else:
                 for b in range(n_bands):
                     total[b] = np.nan
@@ -285,14 +274,15 @@ def resample_strip(
             for m in range(kk):
                 nearest_d2 = min(nearest_d2, win_d2[m])
             weight_sum = norm
+            inverse = 1.0 / norm if norm > 0.0 else 0.0
             for b in range(n_bands):
                 if not math.isnan(total[b]):
-                    out[b, strip_row, col] = total[b] / norm
+                    out[b, strip_row, col] = total[b] * inverse
                     continue
                 # an invalid source or the radius among the k nearest: the band's own rule
                 value, band_used, band_d2, band_norm = band_from_window(
-                    win_key, win_d2, win_values, n_win, kk, b, radius2, propagate, nearest,
-                    table, per_step, unit,
+                    win_d2, win_penalty, win_band_values, n_win, kk, b, radius2, propagate, nearest,
+                    weight, weighted, table, per_step, unit,
                 )  # fmt: skip
                 out[b, strip_row, col] = value
                 if b == 0:
@@ -304,7 +294,7 @@ def resample_strip(
                         best = m
                 if win_d2[best] < radius2:
                     for b in range(n_bands):
-                        if math.isnan(win_values[b, best]):
+                        if math.isnan(win_values[b * cap + best]):
                             out[b, strip_row, col] = np.nan
             if with_quality:
                 if math.isnan(out[0, strip_row, col]):
@@ -351,17 +341,45 @@ def _position(along, centre_along, weights, step, q, g):
     return x, y, z, ci, cj
 
 
-@numba.njit(error_model="numpy", fastmath={"nnan", "nsz", "reassoc"})
-def _far_close(key, k, n):
-    """(largest of key[:k], smallest of key[k:n]). Keys are never NaN (distances², +inf for
-    sources that never count), so the reductions may be reordered and vectorised."""
-    far = key[0]
-    for m in range(1, k):
-        far = max(far, key[m])
-    close = key[k]
-    for m in range(k + 1, n):
-        close = min(close, key[m])
+@numba.njit(error_model="numpy", fastmath={"contract"})
+def _distances(xs, ys, zs, x, y, z, n, d2):
+    """d2[m] = squared distance (m²) from (x, y, z) to source m < n. Unsigned indices: numba
+    then skips negative-index handling and the loop is vectorised."""
+    for m in range(numba.uint64(n)):
+        dx = x - xs[m]
+        dy = y - ys[m]
+        dz = z - zs[m]
+        d2[m] = dx * dx + dy * dy + dz * dz
+
+
+SLOT_MASK = 1023
+"""Low bits of a split key that hold the entry's slot: windows have at most (2 · 12 + 1)² =
+625 entries (``MAX_REACH`` 12)."""
+
+
+@numba.njit(error_model="numpy")
+def _far_close(d2_bits, penalty_bits, k, n):
+    """(largest key among the first k, smallest among entries k to n). A key is the int64 bit
+    pattern of distance² + penalty, max(bits of distance², bits of the penalty 0 or +inf), with
+    its lowest 10 bits replaced by the entry's slot (``key & SLOT_MASK``): keys within 1024 ulp
+    (2e-13 relative, a distance tie) rank by slot, so the first k win such ties."""
+    far = 0
+    for m in range(numba.uint64(k)):
+        far = max(far, (max(d2_bits[m], penalty_bits[m]) & ~SLOT_MASK) | numba.int64(m))
+    close = 0x7FFFFFFFFFFFFFFF
+    for m in range(numba.uint64(k), numba.uint64(n)):
+        close = min(close, (max(d2_bits[m], penalty_bits[m]) & ~SLOT_MASK) | numba.int64(m))
     return far, close
+
+
+@numba.njit(error_model="numpy", fastmath={"reassoc", "contract"})
+def _dot(weight, values, offset, n):
+    """Σ weight[m] · values[offset + m] for m < n, vectorised (a NaN value gives NaN)."""
+    total = 0.0
+    start = numba.uint64(offset)
+    for m in range(numba.uint64(n)):
+        total += weight[m] * values[start + m]
+    return total
 
 
 @numba.njit(error_model="numpy")

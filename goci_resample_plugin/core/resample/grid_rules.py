@@ -56,11 +56,27 @@ def gaussian_weights(d2, n, table, per_step, unit, weight):
 
 
 @numba.njit(error_model="numpy")
-def band_from_window(key, d2, values, n, kk, b, radius2, propagate, nearest, table, per_step,
-                     unit):  # fmt: skip
+def band_from_window(
+    d2,
+    penalty,
+    values,
+    n,
+    kk,
+    b,
+    radius2,
+    propagate,
+    nearest,
+    weight,
+    weighted,
+    table,
+    per_step,
+    unit,
+):
     """(value, pixels used, nearest distance² (m²), weight sum) of band ``b`` from a pixel's
-    window of n sources whose first kk have the k smallest keys (distance², +inf for sources
-    that never count), when an invalid source or the radius is among those k.
+    window of n sources (distances² d2, m², and values (bands, ≥ n)) whose first kk have the k
+    smallest keys d2 + penalty (+inf for sources that never count), when an invalid source or
+    the radius is among those k. ``weight[:weighted]`` already holds the weights of the first
+    ``weighted`` entries.
 
     Sources count strictly within the radius. With ``propagate`` an invalid one with a weight
     above zero makes NaN; else (skip) each invalid one gives its place to the next nearest
@@ -75,10 +91,13 @@ def band_from_window(key, d2, values, n, kk, b, radius2, propagate, nearest, tab
     inside = 0
     invalid = 0
     for m in range(kk):
-        if key[m] >= radius2:
+        if d2[m] + penalty[m] >= radius2:
             continue
         inside += 1
-        w = 1.0 if nearest else gaussian_weight(d2[m], table, per_step, unit)
+        if m < weighted:
+            w = weight[m]
+        else:
+            w = 1.0 if nearest else gaussian_weight(d2[m], table, per_step, unit)
         v = values[b, m]
         if math.isnan(v):
             if propagate and w > 0.0:
@@ -96,12 +115,12 @@ def band_from_window(key, d2, values, n, kk, b, radius2, propagate, nearest, tab
         for _ in range(invalid):
             best = -1
             for m in range(kk, n):
-                km = key[m]
+                km = d2[m] + penalty[m]
                 if (
                     km < radius2
                     and not math.isnan(values[b, m])
                     and (km > last_key or (km == last_key and m > last))
-                    and (best < 0 or km < key[best])
+                    and (best < 0 or km < d2[best] + penalty[best])
                 ):
                     best = m
             if best < 0:
@@ -111,6 +130,6 @@ def band_from_window(key, d2, values, n, kk, b, radius2, propagate, nearest, tab
             norm += w
             used += 1
             nearest_d2 = min(nearest_d2, d2[best])
-            last_key = key[best]
+            last_key = d2[best] + penalty[best]
             last = best
     return (total / norm if norm > 0.0 else np.nan), used, nearest_d2, norm
