@@ -230,8 +230,10 @@ def resample_strip(
             # the rest while they are out of order (from the previous pixel's split that is
             # rarely more than one swap).
             kk = min(k, n_win)
+            closest = -1  # the slot of the smallest key after the first k
             while n_win > k:
                 far_key, close_key = _far_close(win_d2_bits, win_penalty_bits, k, n_win)
+                closest = close_key & SLOT_MASK
                 if close_key >= far_key:
                     break
                 far = far_key & SLOT_MASK
@@ -282,7 +284,7 @@ def resample_strip(
                 # an invalid source or the radius among the k nearest: the band's own rule
                 value, band_used, band_d2, band_norm = band_from_window(
                     win_d2, win_penalty, win_band_values, n_win, kk, b, radius2, propagate, nearest,
-                    weight, weighted, table, per_step, unit,
+                    weight, weighted, closest, table, per_step, unit,
                 )  # fmt: skip
                 out[b, strip_row, col] = value
                 if b == 0:

@@ -68,6 +68,7 @@ def band_from_window(
     nearest,
     weight,
     weighted,
+    closest,
     table,
     per_step,
     unit,
@@ -76,7 +77,8 @@ def band_from_window(
     window of n sources (distances² d2, m², and values (bands, ≥ n)) whose first kk have the k
     smallest keys d2 + penalty (+inf for sources that never count), when an invalid source or
     the radius is among those k. ``weight[:weighted]`` already holds the weights of the first
-    ``weighted`` entries.
+    ``weighted`` entries; ``closest`` is the slot of the smallest key after the first kk (-1
+    if none): the first replacement when it is valid in the band.
 
     Sources count strictly within the radius. With ``propagate`` an invalid one with a weight
     above zero makes NaN; else (skip) each invalid one gives its place to the next nearest
@@ -113,17 +115,19 @@ def band_from_window(
         last_key = -1.0
         last = -1
         for _ in range(invalid):
-            best = -1
-            for m in range(kk, n):
-                km = d2[m] + penalty[m]
-                if (
-                    km < radius2
-                    and not math.isnan(values[b, m])
-                    and (km > last_key or (km == last_key and m > last))
-                    and (best < 0 or km < d2[best] + penalty[best])
-                ):
-                    best = m
-            if best < 0:
+            if last < 0 and closest >= 0 and not math.isnan(values[b, closest]):
+                best = closest  # no scan: the nearest of the rest, valid in the band
+            else:
+                best = -1
+                for m in range(kk, n):
+                    km = d2[m] + penalty[m]
+                    if (
+                        not math.isnan(values[b, m])
+                        and (km > last_key or (km == last_key and m > last))
+                        and (best < 0 or km < d2[best] + penalty[best])
+                    ):
+                        best = m
+            if best < 0 or d2[best] + penalty[best] >= radius2:
                 break
             w = 1.0 if nearest else gaussian_weight(d2[best], table, per_step, unit)
             total += w * values[b, best]
