@@ -12,7 +12,10 @@ child process whose wall time and peak RSS (``wait4``) are recorded:
 * the plugin's ``resample_pair`` (grid engine), Gaussian *cold* — an empty numba cache, as on
   the first run after installing — then Gaussian and Nearest *warm*;
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
-  profile; the time includes QGIS's start-up), cold and warm.
+  profile; the time includes QGIS's start-up), cold and warm;
+* on the full-size pairs, *write only*: the plugin's own output, already in memory, written
+  again by the plugin's writer (same codec, same threads): the floor any run writing this
+  format pays, whatever the resampling costs.
 
 Agreement with the SPEC §3 pyresample reference is checked on a 1000 × 1000 crop of each
 full-size output. Prints a table and saves ``bench/results.md`` and ``bench/results.json``.
@@ -54,6 +57,23 @@ from goci_resample_plugin.core import ResampleOptions, resample_pair
 result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(method={method!r}),
                        engine="grid", overwrite=True)
 print(json.dumps({{"engine": result.engine, "seconds": result.seconds}}))
+"""
+
+WRITE_RUN = """
+import sys, json, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+import rasterio
+from goci_resample_plugin.core.write.geotiff import STRIP_ROWS, GeoTiffWriter, geotiff_profile
+with rasterio.open({source!r}) as source:
+    data = source.read()
+    profile = geotiff_profile(source.width, source.height, source.count, source.crs,
+                              source.transform)
+started = time.perf_counter()
+with GeoTiffWriter({output!r}, Path({output!r}), profile) as writer:
+    for row in range(0, data.shape[1], STRIP_ROWS):
+        writer.write(row, data[:, row:row + STRIP_ROWS])
+print(json.dumps({{"engine": "gdal", "seconds": {{"write": time.perf_counter() - started}}}}))
 """
 
 GDAL_RUN = """
@@ -130,6 +150,8 @@ def run(formats, sizes, with_qgis_process):
             if with_qgis_process and size_name == "full":
                 cases += [("qgis_process", "gauss", "cold"), ("qgis_process", "gauss", "warm"),
                           ("qgis_process", "nearest", "warm")]  # fmt: skip
+            if size_name == "full":
+                cases += [("write only", "gauss", "–"), ("write only", "nearest", "–")]
             outputs = {}
             for tool, method, state in cases:
                 output = CACHE / f"out_{format_name}_{size_name}_{tool[:6]}_{method}.tif"
@@ -139,6 +161,11 @@ def run(formats, sizes, with_qgis_process):
                                            output=str(output), method=method)  # fmt: skip
                     seconds, rss, answer = python_child(code)
                     gdal[method] = seconds
+                elif tool == "write only":  # the time of the write alone, not of the read
+                    code = WRITE_RUN.format(repo=str(REPO), source=str(outputs[method]),
+                                            output=str(output))  # fmt: skip
+                    _, rss, answer = python_child(code)
+                    seconds = answer["seconds"]["write"]
                 else:
                     if state == "cold":
                         shutil.rmtree(numba_cache)
@@ -155,7 +182,7 @@ def run(formats, sizes, with_qgis_process):
                     if size_name == "full" and state == "warm" and tool == "plugin":
                         outputs[method] = output
                 width, height = SIZES[size_name]
-                peer = gdal.get(PEER.get(method)) if not tool.startswith("GDAL") else None
+                peer = None if tool.startswith("GDAL") else gdal.get(PEER[method])
                 row = {
                     "format": FORMATS[format_name][0],
                     "size": f"{width} × {height}",
@@ -247,7 +274,9 @@ def save(rows, agreement):
         "empty numba cache, as after installing); *warm* = the kernel compiled by an earlier "
         "run. `qgis_process` rows include QGIS's start-up. The read / resample / write split is "
         "the plugin's own (the writer compresses in a background thread while the next rows "
-        "are resampled, so the parts overlap).",
+        "are resampled, so the parts overlap). *write only*: the plugin's warm output, already "
+        "in memory, written again the same way — the part of any run that no resampling speed "
+        "removes.",
         "",
         HEADER,
         *[_line(row) for row in rows],
