@@ -44,15 +44,36 @@ def test_zip_holds_one_plugin_folder_without_tests_or_caches(tmp_path):
     assert metadata["general"]["icon"] == "resources/icon.svg"
 
 
-def test_zip_is_reproducible(tmp_path):
+def _package_script():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("package", REPO / "scripts" / "package.py")
     package = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(package)
+    return package
+
+
+def test_zip_is_reproducible(tmp_path):
+    package = _package_script()
     first = package.build_zip(tmp_path / "a.zip").read_bytes()
     second = package.build_zip(tmp_path / "b.zip").read_bytes()
     assert first == second
+
+
+def test_a_change_to_any_file_gives_every_file_a_new_timestamp(tmp_path):
+    """numba reuses a cached kernel while the defining file keeps its timestamp and size; the
+    rules it calls live in another file (grid_rules.py), so a release changing only them must
+    still change grid_kernel.py's timestamp."""
+    package = _package_script()
+    files = list(package.plugin_files())
+    with zipfile.ZipFile(package.build_zip(tmp_path / "plugin.zip")) as archive:
+        stamps = {entry.date_time for entry in archive.infolist()}
+    assert stamps == {package.content_time(files)}
+    rules = next(n for n, (_, inside) in enumerate(files) if inside.name == "grid_rules.py")
+    edited = tmp_path / "grid_rules.py"
+    edited.write_bytes(files[rules][0].read_bytes().replace(b"1.0 / 24", b"(1.0 / 24)"))
+    changed = [*files[:rules], (edited, files[rules][1]), *files[rules + 1 :]]
+    assert package.content_time(changed) != package.content_time(files)
 
 
 def test_deploy_installs_into_the_chosen_plugins_folder(tmp_path):
