@@ -26,6 +26,10 @@ import numpy as np
 
 from .grid_rules import band_from_window, exp_table, gaussian_weights
 
+SLOT_MASK = 1023
+"""Low bits of a split key that hold the entry's slot: windows have at most (2 · 12 + 1)² =
+625 entries (``MAX_REACH`` 12)."""
+
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def resample_strip(
@@ -94,6 +98,8 @@ def resample_strip(
     n_bands = values.shape[1]
     src_rows, src_cols = usable_near.shape
     cap = max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
+    if cap > SLOT_MASK + 1:  # the split keys could not carry the slot
+        raise ValueError("the grid kernel's window is larger than SLOT_MASK allows")
     table, per_step, unit = exp_table(radius2, sigma2)
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
     weight = np.empty(cap)
@@ -352,11 +358,6 @@ def _distances(xs, ys, zs, x, y, z, n, d2):
         dy = y - ys[m]
         dz = z - zs[m]
         d2[m] = dx * dx + dy * dy + dz * dz
-
-
-SLOT_MASK = 1023
-"""Low bits of a split key that hold the entry's slot: windows have at most (2 · 12 + 1)² =
-625 entries (``MAX_REACH`` 12)."""
 
 
 @numba.njit(error_model="numpy")
