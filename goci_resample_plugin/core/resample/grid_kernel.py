@@ -277,11 +277,10 @@ def resample_strip(
             else:
                 for b in range(n_bands):
                     total[b] = np.nan
-            used = kk
-            nearest_d2 = np.inf
-            for m in range(kk):
-                nearest_d2 = min(nearest_d2, win_d2[m])
-            weight_sum = norm
+            used, nearest_d2, weight_sum = kk, np.inf, norm  # the first band's quality
+            if with_quality:
+                for m in range(kk):
+                    nearest_d2 = min(nearest_d2, win_d2[m])
             inverse = 1.0 / norm if norm > 0.0 else 0.0
             for b in range(n_bands):
                 if not math.isnan(total[b]):
