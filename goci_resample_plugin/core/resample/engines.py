@@ -26,7 +26,8 @@ def make_resampler(subset, grid, options, engine, control):
             if resampler.first_use:
                 control.info(
                     "Preparing the fast engine: the first run after installation compiles it "
-                    "(a few seconds, once; later runs start at once)."
+                    "(about 4 s of one core, while the inputs are set up; once: later runs "
+                    "start at once)."
                 )
             return resampler
         except EngineUnavailable as reason:
