@@ -178,34 +178,37 @@ def resample_pair(
         f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})",
     )
     resampler = make_resampler(subset, grid, options, engine, control)
-    seconds = {"read": time.perf_counter() - started}
-    control.info(
-        f"GOCI {subset.shape[0]}×{subset.shape[1]} pixels, bands "
-        f"{', '.join(str(w) for w in subset.wavelengths)} nm → Landsat grid "
-        f"{grid.width}×{grid.height} ({grid.crs}); engine {resampler.name}"
-    )
+    try:
+        seconds = {"read": time.perf_counter() - started}
+        control.info(
+            f"GOCI {subset.shape[0]}×{subset.shape[1]} pixels, bands "
+            f"{', '.join(str(w) for w in subset.wavelengths)} nm → Landsat grid "
+            f"{grid.width}×{grid.height} ({grid.crs}); engine {resampler.name}"
+        )
 
-    make_folder(output_path.parent)
-    if quality_output is not None:
-        make_folder(quality_output.parent)
-    files = _product_files(output_path, subset, grid, write_npy, quality_output)
-    while True:
-        try:
-            # Everything lands together, in this order; the sidecar last marks it complete.
-            with atomic_outputs(*files.values()) as temporaries:
-                temporary = dict(zip(files, temporaries))
-                result, identities = _write_product(
-                    temporary, files, subset, grid, options, resampler, seconds, control
-                )
-                seconds["total"] = time.perf_counter() - started
-                content = sidecar_content(result, subset, grid, options, *identities)
-                write_sidecar(temporary["sidecar"], content, shown_as=files["sidecar"])
-                # Until the new sidecar lands, the output must read as incomplete.
-                files["sidecar"].unlink(missing_ok=True)
-            break
-        except EngineMismatch as mismatch:
-            control.info(f"{mismatch}; starting again with the KD-tree engine.")
-            resampler = KdTreeResampler(subset, grid, options)
+        make_folder(output_path.parent)
+        if quality_output is not None:
+            make_folder(quality_output.parent)
+        files = _product_files(output_path, subset, grid, write_npy, quality_output)
+        while True:
+            try:
+                # Everything lands together, in this order; the sidecar last marks it complete.
+                with atomic_outputs(*files.values()) as temporaries:
+                    temporary = dict(zip(files, temporaries))
+                    result, identities = _write_product(
+                        temporary, files, subset, grid, options, resampler, seconds, control
+                    )
+                    seconds["total"] = time.perf_counter() - started
+                    content = sidecar_content(result, subset, grid, options, *identities)
+                    write_sidecar(temporary["sidecar"], content, shown_as=files["sidecar"])
+                    # Until the new sidecar lands, the output must read as incomplete.
+                    files["sidecar"].unlink(missing_ok=True)
+                break
+            except EngineMismatch as mismatch:
+                control.info(f"{mismatch}; starting again with the KD-tree engine.")
+                resampler = KdTreeResampler(subset, grid, options)
+    finally:
+        resampler.settle()  # nothing left running in the background
     result.replaced_because = stale
     for band in result.bands:
         if not band["valid_pixels"]:

@@ -21,7 +21,6 @@ import concurrent.futures
 import contextlib
 import math
 import os
-import threading
 import warnings
 from pathlib import Path
 
@@ -85,17 +84,22 @@ class GridResampler:
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self._kernel = grid_kernel.resample_strip
         self.first_use = not _compiled(grid_kernel)
+        # In the background while the geometry below is worked out: compiling the kernel (a
+        # first run only) and the spot checks' KD-tree reference. ``settle`` waits for both.
+        background = concurrent.futures.ThreadPoolExecutor(2)
         self._compiling = None
-        if self.first_use:  # compile while the geometry below is worked out
-            self._compiling = threading.Thread(
-                target=_compile, args=(self._kernel, len(subset.bands)), daemon=True
-            )
-            self._compiling.start()
+        if self.first_use:
+            self._compiling = background.submit(_compile, self._kernel, len(subset.bands))
+        self._reference = background.submit(KdTreeResampler, subset, grid, options)
+        background.shutdown(wait=False)
+        try:
+            self._set_up(subset, grid, options)
+        except BaseException:
+            self.settle()
+            raise
+
+    def _set_up(self, subset, grid, options):
         self.subset, self.grid, self.options = subset, grid, options
-        # the spot checks' reference (its KD-trees) is built on the other core meanwhile
-        builder = concurrent.futures.ThreadPoolExecutor(1)
-        self._reference = builder.submit(KdTreeResampler, subset, grid, options)
-        builder.shutdown(wait=False)
         self.band_count = len(subset.bands)
         self.lattice = _target_lattice(grid, LATTICE_STEP)
         rows, cols = subset.shape
@@ -145,8 +149,7 @@ class GridResampler:
             EngineMismatch: spot checks disagree with the KD-tree engine.
         """
         if self._compiling is not None:
-            self._compiling.join()
-            self._compiling = None
+            self._compiling.result()
         opts = self.options
         nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
@@ -177,6 +180,11 @@ class GridResampler:
             quality[...] = written_quality
         self._spot_check(row_start, out)
         return out
+
+    def settle(self):
+        """Wait for the work this engine started in the background. A process must not end
+        while numba compiles in another thread: ``qgis_process`` then crashes on exit."""
+        concurrent.futures.wait([f for f in (self._compiling, self._reference) if f])
 
     def _spot_check(self, row_start, out):
         random = np.random.default_rng(row_start)

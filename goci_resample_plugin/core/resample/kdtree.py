@@ -71,6 +71,9 @@ class KdTreeResampler:
         quality[...] = found.reshape(quality.shape)
         return out.reshape(self.band_count, row_stop - row_start, -1)
 
+    def settle(self):
+        """Nothing runs in the background: nothing to wait for (see the grid engine's)."""
+
     def bytes_per_target_pixel(self):
         """Rough peak working memory (bytes) per target pixel of a block."""
         k = self.options.neighbours
