@@ -29,15 +29,20 @@ import numpy as np
 from .geometry import lonlat_to_xyz
 from .kdtree import KdTreeResampler
 
-LATTICE_STEP = 8
-"""Target pixels between exactly projected lattice points."""
+LATTICE_STEP = 16
+"""Target pixels between exactly projected lattice points. At 16 (480 m at 30 m) the
+interpolated positions still agree with PROJ to 4e-9 m (float64 rounding) and the fractional
+source index to 3e-3 pixel inside the GOCI grid, 1.1e-2 within reach of its edge (full GOCI-II
+scene, 12 000 pixels against a per-pixel Newton step); set-up takes a quarter of the time of
+8 (0.85 s less on a full scene)."""
 
 MAX_REACH = 12.0
 """Largest index reach worth scanning; beyond it the KD-tree engine is used."""
 
 CENTRE_ERROR = 0.1
 """Bound (source pixels) on the error of the interpolated fractional source index where every
-lattice point near the sources was refined (the error is then ~1e-3 pixel)."""
+lattice point near the sources was refined (the error is then at most ~1e-2 pixel, see
+``LATTICE_STEP``)."""
 
 CENTRE_ERROR_UNREFINED = 0.75
 """The bound where some lattice point near the sources kept its nearest source's index (a
