@@ -167,8 +167,7 @@ class GridResampler:
         arguments = (  # the types ``_compile`` compiles for
             self.lattice, self.weights, LATTICE_STEP, int(row_start), self.grid.width,
             self.centre, self.kernel_xyz, self.penalty, self.usable_near, self.values,
-            float(self.reach),
-            float(self.step_m), self.centre_error,
+            float(self.reach), float(self.step_m), self.centre_error,
             float(opts.radius_m) ** 2, float(opts.sigma_m) ** 2,
             1 if nearest else int(opts.neighbours), opts.invalid == "propagate",
             opts.invalid == "cover", nearest, out, written_quality,
@@ -187,8 +186,9 @@ class GridResampler:
         return out
 
     def settle(self):
-        """Wait for the work this engine started in the background. A process must not end
-        while numba compiles in another thread: ``qgis_process`` then crashes on exit."""
+        """Wait for the work this engine started in the background: a process should not end
+        while numba compiles in another thread (``qgis_process`` was seen to crash on exit
+        with a compile still running)."""
         concurrent.futures.wait([f for f in (self._compiling, self._reference) if f])
 
     def _spot_check(self, row_start, out):
