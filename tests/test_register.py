@@ -12,6 +12,7 @@ from sample_data import SceneSpec, geolocation_error_m, goci2_spec, write_scene
 
 from goci_resample_plugin.core import (
     WARNING,
+    GociResampleError,
     ResampleOptions,
     RunControl,
     resample_pair,
@@ -99,6 +100,19 @@ def test_too_small_a_scene_to_measure_is_resampled_unshifted(scene, tmp_path):
                                                ResampleOptions(wavelengths=(660,)))  # fmt: skip
     assert not registration.applied and "could not be measured" in registration.reason
     assert result.output.is_file()
+
+
+def test_a_file_not_ours_at_the_output_is_refused_before_the_probe(scene, tmp_path):
+    """The user's own file at OUTPUT: refused at once, untouched, nothing probed or written."""
+    output = tmp_path / "o.tif"
+    output.write_bytes(b"the user's own file")
+    lines, control = _logged()
+    with pytest.raises(GociResampleError) as refused:
+        resample_registered(scene.goci, scene.landsat, output, ResampleOptions(), control)
+    assert output.name in str(refused.value) and "OVERWRITE" in str(refused.value)
+    assert lines == []  # the probe resample would have logged its engine and figures
+    assert output.read_bytes() == b"the user's own file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.tif"]
 
 
 def test_register_through_qgis_process(qgis_process, tmp_path):

@@ -33,7 +33,7 @@ from .write import (
     atomic_outputs,
     band_tags,
     check_outputs,
-    check_raster_names,
+    check_product_outputs,
     existing_output,
     export_npy,
     file_identity,
@@ -43,7 +43,6 @@ from .write import (
     landsat_style_qml,
     make_folder,
     npy_path,
-    product_paths,
     raster_tags,
     remove_stale_temporaries,
     sidecar_content,
@@ -141,14 +140,8 @@ def resample_pair(
     output_path = Path(output_path)
     started = time.perf_counter()
 
-    check_raster_names(output_path, quality_output)
+    check_product_outputs(output_path, quality_output, (goci_path, landsat_path), overwrite)
     quality_output = Path(quality_output) if quality_output else None
-    check_outputs(
-        product_paths(output_path) + ([quality_output] if quality_output else []),
-        (goci_path, landsat_path),
-        overwrite,
-        owner=output_path,
-    )
     remove_stale_temporaries(output_path.parent)
     if quality_output is not None and quality_output.parent.is_dir():
         remove_stale_temporaries(quality_output.parent)

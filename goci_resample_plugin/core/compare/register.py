@@ -21,6 +21,7 @@ from ..options import ResampleOptions
 from ..pair import resample_pair
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
+from ..write import check_product_outputs
 from ..write.atomic import write_text_atomic
 from .registration import OFFSET_BAND_NM, Shift
 from .statistics import compare_rasters
@@ -89,6 +90,10 @@ def resample_registered(goci_path, landsat_path, output_path, options=None, cont
     """
     options = options or ResampleOptions()
     control = control or RunControl()
+    # refused before the probe, as resample_pair would refuse them after it
+    overwrite = pair_arguments.get("overwrite", False)
+    quality_output = pair_arguments.get("quality_output")
+    check_product_outputs(output_path, quality_output, (goci_path, landsat_path), overwrite)
     wavelengths = list(options.wavelengths or available_bands(goci_path))
     red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
     grid = read_target_grid(landsat_path)

@@ -30,7 +30,7 @@ from .names import (
     sidecar_path,
     style_path,
 )
-from .ownership import OUR_TAG, check_outputs, is_ours
+from .ownership import OUR_TAG, check_outputs, check_product_outputs, is_ours
 from .sidecar import (
     band_tags,
     existing_output,
@@ -53,6 +53,7 @@ __all__ = [
     "band_tags",
     "check_outputs",
     "check_path_usable",
+    "check_product_outputs",
     "check_raster_names",
     "comparison_paths",
     "difference_qml",

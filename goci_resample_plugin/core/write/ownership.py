@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import GociResampleError
 from .atomic import check_path_usable
-from .names import sidecar_path
+from .names import check_raster_names, product_paths, sidecar_path
 
 OUR_TAG = "GOCI_RESAMPLE_VERSION"
 """GeoTIFF metadata item every raster of this plugin carries."""
@@ -42,6 +42,15 @@ def is_ours(path, csv_header=None):
     if suffix in (".qml", ".html"):
         return GENERATOR in head
     return False
+
+
+def check_product_outputs(output, quality, inputs, overwrite):
+    """Refuse, before any work, a product (raster ``output`` with its companions, optional
+    ``quality`` raster) that could not be written or would replace an input or a file not
+    ours: :func:`~.names.check_raster_names`, then :func:`check_outputs`."""
+    check_raster_names(output, quality)
+    paths = product_paths(Path(output)) + ([Path(quality)] if quality else [])
+    check_outputs(paths, inputs, overwrite, owner=Path(output))
 
 
 def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
