@@ -4,6 +4,7 @@ as separate processes on 127.0.0.1 (``scripts/local_cluster.py``)."""
 import json
 import os
 import signal
+import subprocess
 import time
 
 import pytest
@@ -93,6 +94,33 @@ def test_scheduler_through_qgis_process(qgis_process, cluster, cluster_root, tmp
                              f"INPUT_ROOT={cluster_root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1",
                              f"SCHEDULER={address}", check=True)  # fmt: skip
     assert json.loads(completed.stdout)["results"]["PROCESSED"] == 3
+
+
+def test_ctrl_c_on_qgis_process_cancels_the_cluster_tasks(qgis_process, cluster, cluster_root,
+                                                          tmp_path):  # fmt: skip
+    """Ctrl-C in the terminal of a ``qgis_process`` batch on a cluster: the same clean stop as
+    with local workers — message, not-run rows, no temporary left by a remote worker."""
+    address, _ = cluster
+    run = subprocess.Popen(
+        [qgis_process.binary, "run", "gociresample:batchresample", "--",
+         f"INPUT_ROOT={cluster_root}", f"OUTPUT_ROOT={tmp_path}", "NEIGHBOURS=32",
+         f"SCHEDULER={address}"],
+        env=qgis_process.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not [p for p in _hidden(tmp_path) if ".partial-" in p.name]:
+        assert time.monotonic() < deadline and run.poll() is None, "no scene was being written"
+        time.sleep(0.002)
+    os.killpg(run.pid, signal.SIGINT)  # as the terminal does: the whole process group
+    stdout, stderr = run.communicate(timeout=300)  # a hang fails here
+    text = stdout + stderr
+    assert run.returncode != 0
+    assert "SIGINT received" in text and "Cancelled" in text and "Traceback" not in text
+    rows = read_report(tmp_path / "batch_report.csv")
+    assert len(rows) == 3 and "not-run" in {row["status"] for row in rows}
+    time.sleep(1.0)  # a worker that was mid-strip finishes it, then stops and cleans up
+    assert _hidden(tmp_path) == []
 
 
 def test_an_unreachable_scheduler_is_a_clear_message(batch_root, tmp_path):
