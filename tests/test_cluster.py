@@ -13,6 +13,7 @@ from sample_data import goci2_spec, write_scene
 
 from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
 from goci_resample_plugin.core.batch import read_report
+from goci_resample_plugin.core.batch.report import COLUMNS
 
 
 @pytest.fixture
@@ -84,7 +85,6 @@ def test_cancel_reaches_the_workers_and_leaves_no_partial_file(cluster, cluster_
                       control=RunControl(cancelled=cancel_once_writing))  # fmt: skip
     assert batch.cancelled and batch.counts()["not-run"] >= 1
     assert len(read_report(output / "batch_report.csv")) == 3
-    time.sleep(1.0)  # a worker that was mid-strip finishes it, then stops and cleans up
     assert _hidden(output) == []
 
 
@@ -94,6 +94,17 @@ def test_scheduler_through_qgis_process(qgis_process, cluster, cluster_root, tmp
                              f"INPUT_ROOT={cluster_root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1",
                              f"SCHEDULER={address}", check=True)  # fmt: skip
     assert json.loads(completed.stdout)["results"]["PROCESSED"] == 3
+    assert _scheduler_ran_scenes(address)  # on the cluster, not here
+
+
+def _scheduler_ran_scenes(address):
+    """True when the scheduler at ``address`` has seen the batch's scene tasks."""
+    import distributed
+
+    with distributed.Client(address, set_as_default=False) as client:
+        return "goci-scene" in client.run_on_scheduler(
+            lambda dask_scheduler: list(dask_scheduler.task_prefixes)
+        )
 
 
 def test_ctrl_c_on_qgis_process_cancels_the_cluster_tasks(qgis_process, cluster, cluster_root,
@@ -119,7 +130,6 @@ def test_ctrl_c_on_qgis_process_cancels_the_cluster_tasks(qgis_process, cluster,
     assert "SIGINT received" in text and "Cancelled" in text and "Traceback" not in text
     rows = read_report(tmp_path / "batch_report.csv")
     assert len(rows) == 3 and "not-run" in {row["status"] for row in rows}
-    time.sleep(1.0)  # a worker that was mid-strip finishes it, then stops and cleans up
     assert _hidden(tmp_path) == []
 
 
@@ -127,5 +137,10 @@ def test_an_unreachable_scheduler_is_a_clear_message(batch_root, tmp_path):
     from goci_resample_plugin.core import GociResampleError
 
     root, _ = batch_root
+    report = tmp_path / "out" / "batch_report.csv"
+    report.parent.mkdir()
+    previous = ",".join(COLUMNS) + "\nLC08_L1TP_118030_20210429_20210507_02_T1,ok,,12.5\n"
+    report.write_text(previous)
     with pytest.raises(GociResampleError, match="Cannot reach the dask scheduler"):
         run_batch(root, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
+    assert report.read_text() == previous  # not replaced by a bare header

@@ -61,7 +61,9 @@ def cluster_client(scheduler):
 
 def run_on_cluster(client, scenes, settings, finished, control):
     """Run every scene as a task on ``client``'s cluster; call ``finished(result, lines)``
-    as each arrives; return True when cancelled (scenes not finished are then not run)."""
+    as each arrives; return True when cancelled (scenes not finished are then not run).
+    Returns only when every task has ended, so no worker still writes into OUTPUT_ROOT (a
+    client-side cancel would return while running tasks go on)."""
     import distributed
 
     run_id = uuid.uuid4().hex
@@ -76,8 +78,7 @@ def run_on_cluster(client, scenes, settings, finished, control):
     while pending:
         if not cancelled and control.cancelled():
             cancelled = True
-            stop.set()  # running scenes stop within a block of rows
-            client.cancel([f for f in pending if f.status == "pending"])
+            stop.set()  # running scenes stop within a block of rows, the others at once
         ready = {future for future in pending if future.done()}
         if not ready:
             time.sleep(POLL_SECONDS)
@@ -93,8 +94,6 @@ def run_on_cluster(client, scenes, settings, finished, control):
 
 def _result(future, scene):
     """(SceneResult, log lines) of a finished task; None when it was cancelled."""
-    if future.status == "cancelled":
-        return None
     try:
         return future.result()
     except ResampleCancelled:
@@ -109,6 +108,8 @@ def _scene_task(scene, settings, stop_name):
     import distributed
 
     stop = distributed.Event(stop_name)
+    if stop.is_set():  # a task that starts after a cancel
+        raise ResampleCancelled()
     lines = []
     control = RunControl(cancelled=stop.is_set, log=lambda level, text: lines.append((level, text)))
     return process_scene(scene, **settings, control=control), lines

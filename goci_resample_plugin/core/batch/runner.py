@@ -113,13 +113,14 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
                     write_npy=write_npy, write_quality=write_quality, register=register,
                     compare=compare)  # fmt: skip
     make_folder(output_root)
-    with output_root_lock(output_root):
+    # the scheduler is reached first: a wrong address must not cost the previous report
+    connection = cluster_client(scheduler) if scheduler else contextlib.nullcontext()
+    with connection as client, output_root_lock(output_root):
         remove_stale_temporaries(output_root)
         report = BatchReport(output_root)
         control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
-        with cluster_client(scheduler) if scheduler else contextlib.nullcontext() as client:
-            results, cancelled = _run(scenes, settings, report, workers, executor, client,
-                                      control)  # fmt: skip
+        results, cancelled = _run(scenes, settings, report, workers, executor, client,
+                                  control)  # fmt: skip
     batch = BatchResult(results, report.path, cancelled, time.perf_counter() - started)
     counts = batch.counts()
     control.info(
