@@ -73,7 +73,7 @@ started = time.perf_counter()
 with GeoTiffWriter({output!r}, Path({output!r}), profile) as writer:
     for row in range(0, data.shape[1], STRIP_ROWS):
         writer.write(row, data[:, row:row + STRIP_ROWS])
-print(json.dumps({{"engine": "gdal", "seconds": {{"write": time.perf_counter() - started}}}}))
+print(json.dumps({{"engine": "writer", "seconds": {{"write": time.perf_counter() - started}}}}))
 """
 
 GDAL_RUN = """

@@ -56,11 +56,15 @@ def build_plugin_dir(plugins_dir):
     plugins_dir.mkdir(parents=True, exist_ok=True)
     target = plugins_dir / PLUGIN
     staging = Path(tempfile.mkdtemp(prefix=f".{PLUGIN}-", dir=plugins_dir))
+    files = list(plugin_files())
+    stamp = content_time(files).timestamp()
     try:
-        for source, inside in plugin_files():
+        for source, inside in files:
             destination = staging / inside
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)  # keeps mtimes: numba's cache stays valid
+            shutil.copyfile(source, destination)
+            # as in the ZIP: numba's cache stays valid exactly while nothing changed
+            os.utime(destination, (stamp, stamp))
         staging.chmod(0o755)
         if target.exists():
             shutil.rmtree(target)
@@ -71,14 +75,13 @@ def build_plugin_dir(plugins_dir):
 
 
 def content_time(files):
-    """A ZIP ``date_time`` between 1980 and 2010 that depends only on the files' names and
-    bytes (``files``: ``(source, inside)`` pairs)."""
+    """A moment between 1980 and 2010 (a ``datetime``) that depends only on the files' names
+    and bytes (``files``: ``(source, inside)`` pairs): every shipped file's timestamp."""
     digest = hashlib.sha256()
     for source, inside in files:
         digest.update(inside.as_posix().encode() + b"\0" + source.read_bytes())
     seconds = int.from_bytes(digest.digest()[:8], "big") % (30 * 365 * 86400) // 2 * 2
-    moment = datetime.datetime(1980, 1, 1) + datetime.timedelta(seconds=seconds)
-    return moment.timetuple()[:6]
+    return datetime.datetime(1980, 1, 1) + datetime.timedelta(seconds=seconds)
 
 
 def build_zip(archive):
@@ -89,7 +92,7 @@ def build_zip(archive):
     partial = archive.with_name(f".{archive.name}.partial-{os.getpid()}")
     try:
         files = list(plugin_files())
-        stamp = content_time(files)
+        stamp = content_time(files).timetuple()[:6]
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
             for source, inside in files:
                 entry = zipfile.ZipInfo(f"{PLUGIN}/{inside.as_posix()}", date_time=stamp)

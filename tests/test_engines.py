@@ -97,6 +97,18 @@ def test_steeply_rotated_grid_int16_with_many_fill_pixels(tmp_path):
     _assert_same(tmp_path, write_scene(tmp_path, spec), method="gauss", invalid="skip")
 
 
+def test_the_background_compile_is_the_variant_the_engine_runs(scene, tmp_path):
+    """A first run compiles the kernel in the background on tiny arrays; their types must be
+    those ``resample_rows`` passes, or every first run compiles a second variant."""
+    from goci_resample_plugin.core.resample import grid_kernel
+    from goci_resample_plugin.core.resample.grid_engine import _tiny_call
+
+    _tiny_call(grid_kernel.resample_strip, 5)
+    result, _, _ = _run(scene, tmp_path / "o.tif", "grid", invalid="cover")
+    assert result.engine == "grid"
+    assert len(grid_kernel.resample_strip.signatures) == 1
+
+
 def test_scrambled_geolocation_falls_back_to_the_reference_engine(scene, tmp_path):
     """A grid whose rows are shuffled is not smooth: the grid engine must not be trusted."""
 

@@ -68,10 +68,13 @@ def test_a_change_to_any_file_gives_every_file_a_new_timestamp(tmp_path):
     files = list(package.plugin_files())
     with zipfile.ZipFile(package.build_zip(tmp_path / "plugin.zip")) as archive:
         stamps = {entry.date_time for entry in archive.infolist()}
-    assert stamps == {package.content_time(files)}
+    assert stamps == {package.content_time(files).timetuple()[:6]}
+    deployed = package.build_plugin_dir(tmp_path / "plugins")  # the demo's and deploy's copy
+    mtimes = {p.stat().st_mtime for p in deployed.rglob("*") if p.is_file()}
+    assert mtimes == {package.content_time(files).timestamp()}
     rules = next(n for n, (_, inside) in enumerate(files) if inside.name == "grid_rules.py")
     edited = tmp_path / "grid_rules.py"
-    edited.write_bytes(files[rules][0].read_bytes().replace(b"1.0 / 24", b"(1.0 / 24)"))
+    edited.write_bytes(files[rules][0].read_bytes().replace(b"1.0 / 24", b"(1.0/24)"))  # same size
     changed = [*files[:rules], (edited, files[rules][1]), *files[rules + 1 :]]
     assert package.content_time(changed) != package.content_time(files)
 

@@ -226,8 +226,8 @@ SETUP_BYTES_PER_LATTICE_POINT = 250
 def pair_memory_bytes(width, height, bands, goci_pixels):
     """Peak memory (bytes) one pair needs on a ``width`` × ``height`` grid: the loaded
     libraries, the GOCI arrays and their search structures, the grid engine's lattice (one
-    point per 8 × 8 target pixels) and the working memory of one chunk of its set-up, two
-    strips of output, GDAL's cache and one block of engine work."""
+    point per ``LATTICE_STEP``² target pixels) and the working memory of one chunk of its
+    set-up, two strips of output, GDAL's cache and one block of engine work."""
     strip = bands * STRIP_ROWS * width * 4
     lattice_rows, lattice_cols = lattice_shape(width, height)
     return (

@@ -84,7 +84,7 @@ def register_help():
         "applied (the output is then written without a shift, and the log says why) when "
         "its confidence is below 0.9, when it exceeds 3 GOCI pixels (the files more likely do "
         "not belong together), or when it is below 30 m (already aligned within the "
-        "estimate's accuracy). Takes about one extra single-band run and a comparison. The "
+        "estimate's accuracy). Takes one extra single-band run and two comparisons. The "
         "applied offset is in the log, the sidecar (parameters shift_east_m/shift_north_m, "
         "the correction) and the GeoTIFF metadata."
     )

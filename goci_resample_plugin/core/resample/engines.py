@@ -12,7 +12,8 @@ __all__ = ["ENGINES", "EngineMismatch", "KdTreeResampler", "make_resampler"]
 
 
 def make_resampler(subset, grid, options, engine, control):
-    """Return a resampler (``resample_rows(row_start, row_stop)``) for the pair.
+    """Return a resampler for the pair: ``resample_rows(row_start, row_stop, quality=None)``,
+    ``bytes_per_target_pixel()``, ``settle()`` (wait for its background work) and ``name``.
 
     Raises:
         ValueError: ``engine`` is not one of ``ENGINES``.

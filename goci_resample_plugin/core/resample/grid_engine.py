@@ -104,20 +104,20 @@ class GridResampler:
             raise
 
     def _set_up(self, subset, grid, options):
-        self.subset, self.grid, self.options = subset, grid, options
+        self.grid, self.options = grid, options
         self.band_count = len(subset.bands)
         self.lattice = _target_lattice(grid, LATTICE_STEP)
         rows, cols = subset.shape
         if rows < 2 or cols < 2:
             raise EngineUnavailable(f"the GOCI grid is only {rows} × {cols} pixels")
-        self.located = subset.geolocation_valid
-        self.source_xyz = lonlat_to_xyz(subset.longitude, subset.latitude)
-        located_xyz = np.where(self.located.ravel()[:, np.newaxis], self.source_xyz, np.nan)
+        located = subset.geolocation_valid
+        source_xyz = lonlat_to_xyz(subset.longitude, subset.latitude)
+        located_xyz = np.where(located.ravel()[:, np.newaxis], source_xyz, np.nan)
         spacing = _smallest_spacing(located_xyz.reshape(rows, cols, 3))
         if not spacing > 0:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
         self.centre, refined = _source_index(
-            self.lattice, self.source_xyz, self.located, near=options.radius_m + 4 * spacing
+            self.lattice, source_xyz, located, near=options.radius_m + 4 * spacing
         )
         self.centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
         self.step_m = 0.95 * spacing
@@ -126,11 +126,11 @@ class GridResampler:
             raise EngineUnavailable(
                 f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
             )
-        self.kernel_xyz = np.where(self.located.ravel()[:, np.newaxis], self.source_xyz, FAR_AWAY_M)
+        self.kernel_xyz = np.where(located.ravel()[:, np.newaxis], source_xyz, FAR_AWAY_M)
         self.values = np.ascontiguousarray(
             np.stack([band.values.ravel() for band in subset.bands], axis=1), dtype=np.float64
         )
-        usable = self.located.copy()
+        usable = located.copy()
         if options.invalid != "propagate":
             usable &= np.isfinite(self.values).any(axis=1).reshape(rows, cols)
         self.usable_near = _grow(usable, math.ceil(self.reach + 0.5))
@@ -250,8 +250,8 @@ def _tiny_call(kernel, band_count):
 
 def _compiled(kernel_module):
     """True when numba has a cached compilation of the kernel where it will look for one
-    (next to it, or under ``NUMBA_CACHE_DIR``); else the first strip compiles it: about 4 s
-    with bookworm's numba, once per installation."""
+    (next to it, or under ``NUMBA_CACHE_DIR``); else the engine compiles it in the background
+    (``_compile``): about 4 s with bookworm's numba, once per installation."""
     cache = kernel_module.resample_strip._cache
     try:
         return (Path(cache._cache_path) / cache._cache_file._index_name).is_file()

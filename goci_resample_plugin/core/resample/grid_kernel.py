@@ -71,7 +71,8 @@ def resample_strip(
         src_xyz: (S, 3) float64 source positions (metres), S = source rows × cols; sources
             without valid geolocation must be placed far away (e.g. 1e12 m).
         src_penalty: (S,) float64, 0 for sources that can count, +inf for those that never
-            do (invalid in every band with ``propagate`` False): they never enter the k.
+            do (without geolocation, or invalid in every band with ``propagate`` False): they
+            never enter the k.
         usable_near: (src_rows, src_cols) bool: some source that can count (valid in a band,
             or located with ``propagate``) lies within ``reach`` + 0.5 index steps; pixels
             whose rounded centre (clamped to the grid) is False are NaN without a scan.
@@ -119,7 +120,6 @@ def resample_strip(
         win_d2_bits = win_d2.view(np.int64)
         win_penalty = np.empty(cap)
         win_penalty_bits = win_penalty.view(np.int64)
-        win_index = np.empty(cap, dtype=np.int64)
         win_i = np.empty(cap, dtype=np.int64)
         win_j = np.empty(cap, dtype=np.int64)
         win_values = np.empty(n_bands * cap)  # band b of entry m at b * cap + m
@@ -208,7 +208,6 @@ def resample_strip(
                             slot = n_win
                             n_win += 1
                         s = i * src_cols + j
-                        win_index[slot] = s
                         win_i[slot] = i
                         win_j[slot] = j
                         win_x[slot] = src_xyz[s, 0]
@@ -221,7 +220,6 @@ def resample_strip(
                     slot = free[t]  # the last entry moves in
                     n_win -= 1
                     if slot != n_win:
-                        win_index[slot] = win_index[n_win]
                         win_i[slot] = win_i[n_win]
                         win_j[slot] = win_j[n_win]
                         win_x[slot] = win_x[n_win]
@@ -246,7 +244,6 @@ def resample_strip(
                 close = close_key & SLOT_MASK
                 win_d2[far], win_d2[close] = win_d2[close], win_d2[far]
                 win_penalty[far], win_penalty[close] = win_penalty[close], win_penalty[far]
-                win_index[far], win_index[close] = win_index[close], win_index[far]
                 win_i[far], win_i[close] = win_i[close], win_i[far]
                 win_j[far], win_j[close] = win_j[close], win_j[far]
                 win_x[far], win_x[close] = win_x[close], win_x[far]

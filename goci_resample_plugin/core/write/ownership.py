@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import GociResampleError
 from .atomic import check_path_usable
-from .names import check_raster_names, product_paths, sidecar_path
+from .names import RASTER_SUFFIXES, check_raster_names, product_paths, sidecar_path
 
 OUR_TAG = "GOCI_RESAMPLE_VERSION"
 """GeoTIFF metadata item every raster of this plugin carries."""
@@ -28,7 +28,7 @@ def is_ours(path, csv_header=None):
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".tif", ".tiff"):
+    if suffix in RASTER_SUFFIXES:
         return _raster_is_ours(path)
     if suffix == ".json":
         return _json_is_ours(path)
