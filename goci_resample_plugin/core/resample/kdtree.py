@@ -94,22 +94,25 @@ class KdTreeResampler:
         lon = np.asarray(lon, dtype=np.float64).ravel()
         lat = np.asarray(lat, dtype=np.float64).ravel()
         out = np.full((self.band_count, lon.size), np.nan, dtype=np.float32)
-        quality = np.zeros((3, lon.size), dtype=np.float32)
+        quality = np.zeros((3, lon.size), dtype=np.float32) if with_quality else None
         with np.errstate(invalid="ignore"):
             located = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)
         if located.any():
             xyz = lonlat_to_xyz(lon[located], lat[located])
             for group in self.groups:
-                values, used = self._resample_group(group, xyz)
+                first = with_quality and group.band_indices[0] == 0
+                values, used = self._resample_group(group, xyz, first)
                 out[np.ix_(group.band_indices, np.flatnonzero(located))] = values
-                if group.band_indices[0] == 0:
+                if first:
                     quality[:, located] = used
             if self.cover is not None:
                 out[:, located] = np.where(self._nearest_is_valid(xyz), out[:, located], np.nan)
+        if not with_quality:
+            return out
         no_value = np.isnan(out[0])
         quality[:, no_value] = 0.0
         quality[1, no_value] = np.nan
-        return (out, quality) if with_quality else out
+        return out, quality
 
     def _nearest_is_valid(self, xyz):
         """(bands, n) bool: the nearest located source within the radius is valid in the band."""
@@ -123,20 +126,24 @@ class KdTreeResampler:
         valid = np.isfinite(group.values[:, np.where(found, index, 0)])
         return valid & found
 
-    def _resample_group(self, group, xyz):
+    def _resample_group(self, group, xyz, with_quality):
+        """(bands of the group, n) values and, when ``with_quality``, the (3, n) quality of
+        the group's first band (else None)."""
         opts = self.options
         k = 1 if opts.method == "nearest" else opts.neighbours
         n_sources = group.values.shape[1]
         if n_sources == 0:  # a band with no valid pixel at all: nothing within any radius
-            return np.full((len(group.band_indices), len(xyz)), np.nan), 0.0
+            empty = np.full((len(group.band_indices), len(xyz)), np.nan)
+            return empty, (0.0 if with_quality else None)
         distance, index = group.tree.query(xyz, k=k, distance_upper_bound=opts.radius_m)
         distance, index = distance.reshape(len(xyz), k), index.reshape(len(xyz), k)
         if k == 1:
             values = _nearest(group.values, distance, index, n_sources)
-            weight = np.ones_like(distance)
         else:
             values = _gaussian(group.values, distance, index, n_sources, opts.sigma_m)
-            weight = _weights(distance, opts.sigma_m)
+        if not with_quality:
+            return values, None
+        weight = np.ones_like(distance) if k == 1 else _weights(distance, opts.sigma_m)
         return values, _used(group.values[0], distance, index, n_sources, weight)
 
 
