@@ -87,6 +87,7 @@ class GridResampler:
                 from . import grid_kernel
         except ImportError as error:
             raise EngineUnavailable(f"numba is not available ({error})") from None
+        self._kernel_module = grid_kernel
         self._kernel = grid_kernel.resample_strip
         self.first_use = not _compiled(grid_kernel)
         # In the background while the geometry below is worked out: compiling the kernel (a
@@ -94,7 +95,7 @@ class GridResampler:
         background = concurrent.futures.ThreadPoolExecutor(2)
         self._compiling = None
         if self.first_use:
-            self._compiling = background.submit(_compile, self._kernel, len(subset.bands))
+            self._compiling = background.submit(_compile, grid_kernel, len(subset.bands))
         self._reference = background.submit(KdTreeResampler, subset, grid, options)
         background.shutdown(wait=False)
         try:
@@ -106,7 +107,7 @@ class GridResampler:
     def _set_up(self, subset, grid, options):
         self.grid, self.options = grid, options
         self.band_count = len(subset.bands)
-        self.lattice = _target_lattice(grid, LATTICE_STEP)
+        lattice = _target_lattice(grid, LATTICE_STEP)
         rows, cols = subset.shape
         if rows < 2 or cols < 2:
             raise EngineUnavailable(f"the GOCI grid is only {rows} × {cols} pixels")
@@ -116,8 +117,8 @@ class GridResampler:
         spacing = _smallest_spacing(located_xyz.reshape(rows, cols, 3))
         if not spacing > 0:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
-        self.centre, refined = _source_index(
-            self.lattice, source_xyz, located, near=options.radius_m + 4 * spacing
+        centre, refined = _source_index(
+            lattice, source_xyz, located, near=options.radius_m + 4 * spacing
         )
         self.centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
         self.step_m = 0.95 * spacing
@@ -126,16 +127,23 @@ class GridResampler:
             raise EngineUnavailable(
                 f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
             )
-        self.kernel_xyz = np.where(located.ravel()[:, np.newaxis], source_xyz, FAR_AWAY_M)
-        self.values = np.ascontiguousarray(
-            np.stack([band.values.ravel() for band in subset.bands], axis=1), dtype=np.float64
-        )
+        values = np.stack([band.values.ravel() for band in subset.bands], axis=1)
         usable = located.copy()
         if options.invalid != "propagate":
-            usable &= np.isfinite(self.values).any(axis=1).reshape(rows, cols)
-        self.usable_near = _grow(usable, math.ceil(self.reach + 0.5))
-        self.penalty = np.where(usable.ravel(), 0.0, np.inf)
-        self.weights = _cubic_weights(LATTICE_STEP)
+            usable &= np.isfinite(values).any(axis=1).reshape(rows, cols)
+        kernel = self._kernel_module
+        self.geometry = kernel.make_geometry(lattice, _cubic_weights(LATTICE_STEP),
+                                             centre, grid.width, self.reach, self.step_m,
+                                             self.centre_error)  # fmt: skip
+        self.sources = kernel.make_sources(
+            np.where(located.ravel()[:, np.newaxis], source_xyz, FAR_AWAY_M),
+            np.where(usable.ravel(), 0.0, np.inf),
+            _grow(usable, math.ceil(self.reach + 0.5)),
+            values,
+        )
+        self.rule, self.table = kernel.make_rule(options.radius_m, options.sigma_m,
+                                                 options.neighbours, options.invalid,
+                                                 options.method == "nearest")  # fmt: skip
         self.disagreements = 0
 
     def bytes_per_target_pixel(self):
@@ -155,8 +163,6 @@ class GridResampler:
         """
         if self._compiling is not None:
             self._compiling.result()
-        opts = self.options
-        nearest = opts.method == "nearest"
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         # one compiled variant: the kernel takes C-contiguous arrays only
         written_quality = (
@@ -164,14 +170,8 @@ class GridResampler:
             if quality is None
             else np.ascontiguousarray(quality)
         )
-        arguments = (  # the types ``_compile`` compiles for
-            self.lattice, self.weights, LATTICE_STEP, int(row_start), self.grid.width,
-            self.centre, self.kernel_xyz, self.penalty, self.usable_near, self.values,
-            float(self.reach), float(self.step_m), self.centre_error,
-            float(opts.radius_m) ** 2, float(opts.sigma_m) ** 2,
-            1 if nearest else int(opts.neighbours), opts.invalid == "propagate",
-            opts.invalid == "cover", nearest, out, written_quality,
-        )  # fmt: skip
+        arguments = (self.geometry, self.sources, self.rule, self.table, int(row_start), out,
+                     written_quality)  # fmt: skip
         threads = min(compute_threads(), out.shape[1])
         if threads == 1:
             self._kernel(*arguments, 0, 1)
@@ -229,23 +229,34 @@ def _lattice_chunks(lattice_rows, lattice_cols):
     return [slice(start, min(lattice_rows, start + rows)) for start in range(0, lattice_rows, rows)]
 
 
-def _compile(kernel, band_count):
+def _compile(kernel_module, band_count):
     """Compile ``kernel`` (numba, which caches it) for the argument types ``resample_rows``
     passes, by a call on tiny arrays that resamples no row. Run in a thread while the engine
     sets up: the compiler's optimisation passes release the GIL. A failure here is left to
     the first real call, which compiles again and raises it where it can be handled."""
     with contextlib.suppress(Exception):
-        _tiny_call(kernel, band_count)
+        _tiny_call(kernel_module, band_count)
 
 
-def _tiny_call(kernel, band_count):
-    kernel(
-        np.zeros((4, 4, 3)), _cubic_weights(LATTICE_STEP), LATTICE_STEP, 0, 1,
-        np.zeros((4, 4, 2)), np.zeros((4, 3)), np.zeros(4), np.zeros((2, 2), dtype=np.bool_),
-        np.zeros((4, band_count)), 1.0, 1.0, CENTRE_ERROR, 1.0, 1.0, 1, False, False, False,
-        np.empty((band_count, 0, 1), dtype=np.float32), np.empty((3, 1, 1), dtype=np.float32),
-        0, 1,
-    )  # fmt: skip
+def _tiny_call(kernel_module, band_count):
+    """Call the kernel on tiny bundles built like the engine's (so of the same types), for no
+    target row."""
+    geometry = kernel_module.make_geometry(
+        np.zeros((4, 4, 3)),
+        _cubic_weights(LATTICE_STEP),
+        np.zeros((4, 4, 2)),
+        1,
+        1.0,
+        1.0,
+        CENTRE_ERROR,
+    )
+    sources = kernel_module.make_sources(np.zeros((4, 3)), np.zeros(4),
+                                         np.zeros((2, 2), dtype=np.bool_),
+                                         np.zeros((4, band_count)))  # fmt: skip
+    rule, table = kernel_module.make_rule(1.0, 1.0, 1, "skip", False)
+    kernel_module.resample_strip(geometry, sources, rule, table, 0,
+                                 np.empty((band_count, 0, 1), dtype=np.float32),
+                                 np.empty((3, 1, 1), dtype=np.float32), 0, 1)  # fmt: skip
 
 
 def _compiled(kernel_module):

@@ -6,88 +6,102 @@ fractional source indices (bilinear). The sources within ``reach`` index steps o
 pixel's window; the k nearest of them strictly within the radius count, as in pyresample's
 ``kd_tree``. Along a target row the window and the split "k nearest / the rest" change little
 from pixel to pixel, so both are kept: the window gains and loses a row or column of sources
-now and then, and the split is repaired by swapping the farthest of the k with the nearest of
-the rest while they are out of order (about one swap every two pixels at 250 m) instead of
-sorting every pixel's candidates. Nearest neighbour first tries the 2 × 2 sources around the
-fractional index. Everything is decided from the window: when an invalid source or the radius
-is among the k nearest, :func:`.grid_rules.band_from_window` applies the band's own rule (a
-quarter of the pixels of a GOCI-II scene with scattered raw-invalid pixels), so no pixel needs
-a search of its own.
+now and then (:func:`_slide_window`), and the split is repaired by swapping the farthest of the
+k with the nearest of the rest while they are out of order (:func:`_split_k_nearest`) instead
+of sorting every pixel's candidates. Nearest neighbour first tries the 2 × 2 sources around
+the fractional index (:func:`_nearest_shortcut`). Everything is decided from the window
+(:func:`_pixel_value`): when an invalid source or the radius is among the k nearest,
+:func:`.grid_rules.band_from_window` applies the band's own rule, so no pixel needs a search of
+its own.
 
-Compiled without numba's ``parallel`` and without forced inlining: it compiles in about 4 s
-instead of 35 s on bookworm's numba, and the engine runs one call per core on interleaved rows
-(the kernel releases the GIL), which is as fast.
+The inputs come in three bundles built by :func:`make_geometry`, :func:`make_sources` and
+:func:`.grid_rules.make_rule`, so every caller passes the same types and numba compiles one
+variant. Compiled without numba's ``parallel`` and without forced inlining; the engine runs one
+call per core on interleaved rows (the kernel releases the GIL). Compile time and speed:
+``bench/results.md``.
 """
 
 import math
+from collections import namedtuple
 
 import numba
 import numpy as np
 
-from .grid_rules import band_from_window, exp_table, gaussian_weights
+from .grid_rules import D2, PENALTY, VALUES, X, Y, Z, band_from_window, gaussian_weights, make_rule
+
+__all__ = ["make_geometry", "make_rule", "make_sources", "resample_strip"]
 
 SLOT_MASK = 1023
 """Low bits of a split key that hold the entry's slot: windows have at most (2 · 12 + 1)² =
 625 entries (``MAX_REACH`` 12)."""
 
+Geometry = namedtuple("Geometry", "lattice weights step width centre reach step_m centre_error")
+Geometry.__doc__ = """Where target pixels fall among the sources (see :func:`make_geometry`).
+
+Attributes:
+    lattice: (LR, LC, 3) float64 positions (metres) of target pixel centres at pixel rows and
+        columns ``(p - 1) * step``, ``(q - 1) * step``.
+    weights: (step, 4) cubic Lagrange weights for the fractions ``0, 1/step, ...``.
+    step: lattice spacing in target pixels.
+    width: target columns.
+    centre: (LR, LC, 2) float64 fractional source (row, col) index at the lattice points.
+    reach: source rows/cols scanned on each side of the fractional centre: every source within
+        the radius is at most this many index steps away.
+    step_m: a lower bound (metres) on the distance covered by one source index step.
+    centre_error: bound (source pixels) on the error of the interpolated centre.
+"""
+
+Sources = namedtuple("Sources", "xyz penalty usable_near values")
+Sources.__doc__ = """The GOCI pixels (see :func:`make_sources`); S = source rows × cols.
+
+Attributes:
+    xyz: (S, 3) float64 positions (metres); sources without valid geolocation far away.
+    penalty: (S,) float64, 0 for sources that can count, +inf for those that never do
+        (without geolocation, or invalid in every band with ``propagate`` False).
+    usable_near: (src_rows, src_cols) bool: some source that can count lies within ``reach``
+        + 0.5 index steps; pixels whose rounded centre (clamped to the grid) is False are NaN
+        without a scan.
+    values: (S, B) float64 source values, NaN = invalid.
+"""
+
+WINDOW_I, WINDOW_J, WINDOW_FREE = range(3)
+"""Rows of a window's int64 index array (3, capacity): an entry's source row and column, and
+scratch for the slots freed when the window slides. The float rows are ``grid_rules.X`` …
+``VALUES``; a window is that pair of arrays (plain arrays, not a bundle: the per-pixel steps
+would pay a reference count for every field they read)."""
+
+
+def make_geometry(lattice, weights, centre, width, reach, step_m, centre_error):
+    """The :class:`Geometry` bundle, every field of one type (see its attributes)."""
+    return Geometry(np.ascontiguousarray(lattice, dtype=np.float64),
+                    np.ascontiguousarray(weights, dtype=np.float64), int(weights.shape[0]),
+                    int(width), np.ascontiguousarray(centre, dtype=np.float64), float(reach),
+                    float(step_m), float(centre_error))  # fmt: skip
+
+
+def make_sources(xyz, penalty, usable_near, values):
+    """The :class:`Sources` bundle, every field of one type (see its attributes)."""
+    return Sources(np.ascontiguousarray(xyz, dtype=np.float64),
+                   np.ascontiguousarray(penalty, dtype=np.float64),
+                   np.ascontiguousarray(usable_near, dtype=np.bool_),
+                   np.ascontiguousarray(values, dtype=np.float64))  # fmt: skip
+
+
+@numba.njit(error_model="numpy")
+def window_capacity(reach):
+    """Slots of a window scanning ``reach`` index steps on each side (at least 3 × 3)."""
+    return max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
+
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
-def resample_strip(
-    lattice,
-    weights,
-    step,
-    row_start,
-    width,
-    centre,
-    src_xyz,
-    src_penalty,
-    usable_near,
-    values,
-    reach,
-    step_m,
-    centre_error,
-    radius2,
-    sigma2,
-    k,
-    propagate,
-    cover,
-    nearest,
-    out,
-    quality,
-    row_offset,
-    row_step,
-):
+def resample_strip(geometry, sources, rule, table, row_start, out, quality, row_offset, row_step):
     """Resample target rows ``row_start : row_start + out.shape[1]`` (those of them selected
     by ``row_offset`` and ``row_step``) into ``out``.
 
     Args:
-        lattice: (LR, LC, 3) float64 positions (metres) of target pixel centres at pixel rows
-            and columns ``(p - 1) * step``, ``(q - 1) * step``.
-        weights: (step, 4) cubic Lagrange weights for the fractions ``0, 1/step, ...``.
-        step: lattice spacing in target pixels.
+        geometry, sources: the bundles :class:`Geometry` and :class:`Sources`.
+        rule, table: from :func:`.grid_rules.make_rule`.
         row_start: first target row of the strip.
-        width: target columns.
-        centre: (LR, LC, 2) float64 fractional source (row, col) index at the lattice points.
-        src_xyz: (S, 3) float64 source positions (metres), S = source rows × cols; sources
-            without valid geolocation must be placed far away (e.g. 1e12 m).
-        src_penalty: (S,) float64, 0 for sources that can count, +inf for those that never
-            do (without geolocation, or invalid in every band with ``propagate`` False): they
-            never enter the k.
-        usable_near: (src_rows, src_cols) bool: some source that can count (valid in a band,
-            or located with ``propagate``) lies within ``reach`` + 0.5 index steps; pixels
-            whose rounded centre (clamped to the grid) is False are NaN without a scan.
-        values: (S, B) float64 source values, NaN = invalid.
-        reach: source rows/cols scanned on each side of the fractional centre: every source
-            within the radius is at most this many index steps away.
-        step_m: a lower bound (metres) on the distance covered by one source index step.
-        centre_error: bound (source pixels) on the error of the interpolated centre.
-        radius2, sigma2: radius and sigma squared (m²).
-        k: neighbours per pixel (1 for nearest).
-        propagate: True = an invalid source among the weighted neighbours makes NaN;
-            False = invalid sources are skipped.
-        cover: (with ``propagate`` False) a band is NaN where the nearest located source
-            (valid or not) is invalid in it: no value past the edge of valid data.
-        nearest: True = value of the nearest neighbour, False = Gaussian mean.
         out: (B, rows, width) float32, written.
         quality: (3, rows, width) float32, written when its rows and columns match ``out``'s
             (pass a (3, 1, 1) array otherwise): for the first band, the number of GOCI pixels
@@ -96,222 +110,80 @@ def resample_strip(
         row_offset, row_step: the strip rows this call writes, ``row_offset::row_step`` (one
             call per thread, each on its own rows; the kernel releases the GIL).
     """
-    n_bands = values.shape[1]
-    src_rows, src_cols = usable_near.shape
-    cap = max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
+    cap = window_capacity(geometry.reach)
     if cap > SLOT_MASK + 1:  # the split keys could not carry the slot
         raise ValueError("the grid kernel's window is larger than SLOT_MASK allows")
-    table, per_step, unit = exp_table(radius2, sigma2)
-    with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
-    weight = np.empty(cap)
-    total = np.empty(n_bands)
     for strip_row in range(row_offset, out.shape[1], row_step):
-        row = row_start + strip_row
-        along, centre_along = _row_lattice(lattice, centre, weights, step, row)
-        # The sources of the current index window (struct of arrays, values band by band)
-        # and their distances² to the pixel. A source's sort key is distance² + penalty (+inf
-        # for sources that never count); the first k entries have the k smallest keys. Moving
-        # along the row changes that split rarely. Keys are compared as the int64 bit patterns
-        # of these non-negative doubles (same order), which the compiler vectorises.
-        win_x = np.empty(cap)
-        win_y = np.empty(cap)
-        win_z = np.empty(cap)
-        win_d2 = np.empty(cap)
-        win_d2_bits = win_d2.view(np.int64)
-        win_penalty = np.empty(cap)
-        win_penalty_bits = win_penalty.view(np.int64)
-        win_i = np.empty(cap, dtype=np.int64)
-        win_j = np.empty(cap, dtype=np.int64)
-        win_values = np.empty(n_bands * cap)  # band b of entry m at b * cap + m
-        win_band_values = win_values.reshape((n_bands, cap))
-        free = np.empty(cap, dtype=np.int64)
-        n_win = 0
-        r0 = c0 = 0
-        r1 = c1 = -1
-        q = 0
-        g = -1
-        for col in range(width):
-            g += 1  # col = q * step + g, without a division per pixel
-            if g == step:
-                g = 0
-                q += 1
-            x, y, z, ci, cj = _position(along, centre_along, weights, step, q, g)
-            if (
-                not (math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj))
-                or not (
-                    usable_near[
-                        min(max(int(math.floor(ci + 0.5)), 0), src_rows - 1),
-                        min(max(int(math.floor(cj + 0.5)), 0), src_cols - 1),
-                    ]
-                )
-            ):
-                for b in range(n_bands):
-                    out[b, strip_row, col] = np.nan
-                if with_quality:
-                    _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
-                continue
-            if nearest:
-                # The nearest of the 2 × 2 sources around the centre decides when it is closer
-                # than any source outside them can be (``step_m`` metres per index step) and
-                # counts in every band.
-                i0 = int(math.floor(ci))
-                j0 = int(math.floor(cj))
-                steps_out = min(ci - i0 + 1.0, i0 + 2.0 - ci, cj - j0 + 1.0, j0 + 2.0 - cj)
-                bound = step_m * (steps_out - centre_error)
-                best = -1
-                best_d2 = min(bound * bound, radius2) if bound > 0.0 else 0.0
-                for i in range(max(i0, 0), min(i0 + 1, src_rows - 1) + 1):
-                    for j in range(max(j0, 0), min(j0 + 1, src_cols - 1) + 1):
-                        s = i * src_cols + j
-                        dx = x - src_xyz[s, 0]
-                        dy = y - src_xyz[s, 1]
-                        dz = z - src_xyz[s, 2]
-                        d2 = dx * dx + dy * dy + dz * dz
-                        if d2 < best_d2:
-                            best_d2 = d2
-                            best = s
-                counts = best >= 0
-                if counts and not propagate:
-                    for b in range(n_bands):
-                        if math.isnan(values[best, b]):
-                            counts = False
-                if counts:
-                    for b in range(n_bands):
-                        out[b, strip_row, col] = values[best, b]
-                    if with_quality and math.isnan(out[0, strip_row, col]):  # propagate
-                        _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
-                    elif with_quality:
-                        _write_quality(quality, strip_row, col, 1.0, best_d2, 1.0)
-                    continue
-            new_r0 = max(int(math.ceil(ci - reach)), 0)
-            new_r1 = min(int(math.floor(ci + reach)), src_rows - 1)
-            new_c0 = max(int(math.ceil(cj - reach)), 0)
-            new_c1 = min(int(math.floor(cj + reach)), src_cols - 1)
-            if new_r0 != r0 or new_r1 != r1 or new_c0 != c0 or new_c1 != c1:
-                # the sources that left give their slots to those that entered (a row or a
-                # column each, now and then); the others stay where they are
-                n_free = 0
-                for m in range(n_win):
-                    if not (new_r0 <= win_i[m] <= new_r1 and new_c0 <= win_j[m] <= new_c1):
-                        free[n_free] = m
-                        n_free += 1
-                filled = 0
-                for i in range(new_r0, new_r1 + 1):
-                    seen_row = r0 <= i <= r1
-                    for j in range(new_c0, new_c1 + 1):
-                        if seen_row and c0 <= j <= c1:
-                            continue
-                        if filled < n_free:
-                            slot = free[filled]
-                            filled += 1
-                        else:
-                            slot = n_win
-                            n_win += 1
-                        s = i * src_cols + j
-                        win_i[slot] = i
-                        win_j[slot] = j
-                        win_x[slot] = src_xyz[s, 0]
-                        win_y[slot] = src_xyz[s, 1]
-                        win_z[slot] = src_xyz[s, 2]
-                        win_penalty[slot] = src_penalty[s]
-                        for b in range(n_bands):
-                            win_values[b * cap + slot] = values[s, b]
-                for t in range(n_free - 1, filled - 1, -1):  # slots left over, highest first:
-                    slot = free[t]  # the last entry moves in
-                    n_win -= 1
-                    if slot != n_win:
-                        win_i[slot] = win_i[n_win]
-                        win_j[slot] = win_j[n_win]
-                        win_x[slot] = win_x[n_win]
-                        win_y[slot] = win_y[n_win]
-                        win_z[slot] = win_z[n_win]
-                        win_penalty[slot] = win_penalty[n_win]
-                        for b in range(n_bands):
-                            win_values[b * cap + slot] = win_values[b * cap + n_win]
-                r0, r1, c0, c1 = new_r0, new_r1, new_c0, new_c1
-            _distances(win_x, win_y, win_z, x, y, z, n_win, win_d2)
-            # Split "k nearest / the rest": swap the farthest of the first k with the nearest of
-            # the rest while they are out of order (from the previous pixel's split that is
-            # rarely more than one swap).
-            kk = min(k, n_win)
-            closest = -1  # the slot of the smallest key after the first k
-            while n_win > k:
-                far_key, close_key = _far_close(win_d2_bits, win_penalty_bits, k, n_win)
-                closest = close_key & SLOT_MASK
-                if close_key >= far_key:
-                    break
-                far = far_key & SLOT_MASK
-                close = close_key & SLOT_MASK
-                win_d2[far], win_d2[close] = win_d2[close], win_d2[far]
-                win_penalty[far], win_penalty[close] = win_penalty[close], win_penalty[far]
-                win_i[far], win_i[close] = win_i[close], win_i[far]
-                win_j[far], win_j[close] = win_j[close], win_j[far]
-                win_x[far], win_x[close] = win_x[close], win_x[far]
-                win_y[far], win_y[close] = win_y[close], win_y[far]
-                win_z[far], win_z[close] = win_z[close], win_z[far]
-                for b in range(n_bands):
-                    tmp = win_values[b * cap + far]
-                    win_values[b * cap + far] = win_values[b * cap + close]
-                    win_values[b * cap + close] = tmp
-            inside = 0
-            for m in range(kk):
-                if win_d2[m] + win_penalty[m] < radius2:
-                    inside += 1
-            # The common case: the k nearest all within the radius and valid in every band.
-            norm = 0.0
-            weighted = 0  # leading entries whose weights are in ``weight``
-            if inside == kk and kk > 0:
-                weighted = kk
-                if nearest:
-                    for m in range(kk):
-                        weight[m] = 1.0
-                else:
-                    gaussian_weights(win_d2, kk, table, per_step, unit, weight)
-                for m in range(kk):
-                    norm += weight[m]
-                for b in range(n_bands):
-                    total[b] = _dot(weight, win_values, b * cap, kk)
-            else:
-                for b in range(n_bands):
-                    total[b] = np.nan
-            used, nearest_d2, weight_sum = kk, np.inf, norm  # the first band's quality
-            if with_quality:
-                for m in range(kk):
-                    nearest_d2 = min(nearest_d2, win_d2[m])
-            inverse = 1.0 / norm if norm > 0.0 else 0.0
-            for b in range(n_bands):
-                if not math.isnan(total[b]):
-                    out[b, strip_row, col] = total[b] * inverse
-                    continue
-                # an invalid source or the radius among the k nearest: the band's own rule
-                value, band_used, band_d2, band_norm = band_from_window(
-                    win_d2, win_penalty, win_band_values, n_win, kk, b, radius2, propagate, nearest,
-                    weight, weighted, closest, table, per_step, unit,
-                )  # fmt: skip
-                out[b, strip_row, col] = value
-                if b == 0:
-                    used, nearest_d2, weight_sum = band_used, band_d2, band_norm
-            if cover and n_win > 0:  # no value where the nearest located source is invalid
-                best = 0
-                for m in range(1, n_win):
-                    if win_d2[m] < win_d2[best]:
-                        best = m
-                if win_d2[best] < radius2:
-                    for b in range(n_bands):
-                        if math.isnan(win_values[b * cap + best]):
-                            out[b, strip_row, col] = np.nan
-            if with_quality:
-                if math.isnan(out[0, strip_row, col]):
-                    _write_quality(quality, strip_row, col, 0.0, np.nan, 0.0)
-                else:
-                    _write_quality(quality, strip_row, col, used, nearest_d2, weight_sum)
+        _resample_row(geometry, sources, rule, table, row_start + strip_row, strip_row, out,
+                      quality)  # fmt: skip
 
 
 @numba.njit(error_model="numpy")
-def _row_lattice(lattice, centre, weights, step, row):
+def _resample_row(geometry, sources, rule, table, row, strip_row, out, quality):
+    """Resample target row ``row`` into ``out[:, strip_row]`` (and ``quality``, see
+    :func:`resample_strip`): per pixel its position, then no source near, the Nearest
+    shortcut, or the window slid to it, split and weighted."""
+    with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
+    xyz, values, usable_near = sources.xyz, sources.values, sources.usable_near
+    penalty = sources.penalty
+    weights, step, reach = geometry.weights, geometry.step, geometry.reach
+    step_m, centre_error = geometry.step_m, geometry.centre_error
+    n_bands = values.shape[1]
+    cap = window_capacity(reach)
+    weight = np.empty(cap)
+    window = np.empty((VALUES + n_bands, cap))
+    # the split compares keys as int64 bit patterns (views made once a row: one made per
+    # pixel would cost a reference count)
+    d2_bits, penalty_bits = window[D2].view(np.int64), window[PENALTY].view(np.int64)
+    index = np.empty((3, cap), dtype=np.int64)
+    along, centre_along = _row_lattice(geometry, row)
+    n_win = 0
+    bounds = (0, -1, 0, -1)  # first row, last row, first col, last col of the window
+    q = 0
+    g = -1
+    for col in range(geometry.width):
+        g += 1  # col = q * step + g, without a division per pixel
+        if g == step:
+            g = 0
+            q += 1
+        x, y, z, ci, cj = _position(along, centre_along, weights, step, q, g)
+        if not _sources_near(usable_near, x, ci, cj):
+            for b in range(n_bands):
+                out[b, strip_row, col] = np.nan
+            if with_quality:
+                _store_quality(out, quality, strip_row, col, 0.0, np.nan, 0.0)
+            continue
+        if rule.nearest:
+            best, best_d2 = _nearest_shortcut(xyz, values, usable_near.shape, (x, y, z), ci, cj,
+                                              step_m * 1.0, centre_error, rule)  # fmt: skip
+            if best >= 0:
+                for b in range(n_bands):
+                    out[b, strip_row, col] = values[best, b]
+                if with_quality:
+                    _store_quality(out, quality, strip_row, col, 1.0, best_d2, 1.0)
+                continue
+        new_bounds = _window_bounds(ci, cj, reach, usable_near.shape)
+        if new_bounds != bounds:
+            n_win = _slide_window(window, index, xyz, penalty, values, usable_near.shape[1],
+                                  n_win, bounds, new_bounds)  # fmt: skip
+            bounds = new_bounds
+        _distances(window, x, y, z, n_win)
+        closest = _split_k_nearest(window, index, d2_bits, penalty_bits, rule.k, n_win)
+        used, nearest_d2, weight_sum = _pixel_value(window, n_win, closest, rule, table, weight,
+                                                    out, strip_row, col, with_quality)  # fmt: skip
+        if rule.cover:
+            _cover(window, n_win, rule.radius2, out, strip_row, col)
+        if with_quality:
+            _store_quality(out, quality, strip_row, col, float(used), nearest_d2, weight_sum)
+
+
+@numba.njit(error_model="numpy")
+def _row_lattice(geometry, row):
     """(LC, 3) positions and (LC, 2) fractional source indices along target row ``row`` at the
     lattice columns: cubic Lagrange across lattice rows for the positions, linear for the
     indices."""
+    lattice, centre, weights = geometry.lattice, geometry.centre, geometry.weights
+    step = geometry.step
     p = row // step
     g = row - p * step
     fr = g / step
@@ -345,23 +217,148 @@ def _position(along, centre_along, weights, step, q, g):
     return x, y, z, ci, cj
 
 
+@numba.njit(error_model="numpy")
+def _sources_near(usable_near, x, ci, cj):
+    """False when the pixel has no position or no source that can count is near its rounded
+    fractional index (ci, cj), clamped to the grid: the pixel is NaN without a scan."""
+    if not (math.isfinite(x) and math.isfinite(ci) and math.isfinite(cj)):
+        return False
+    src_rows, src_cols = usable_near.shape
+    return usable_near[
+        min(max(int(math.floor(ci + 0.5)), 0), src_rows - 1),
+        min(max(int(math.floor(cj + 0.5)), 0), src_cols - 1),
+    ]
+
+
+@numba.njit(error_model="numpy")
+def _nearest_shortcut(xyz, values, shape, point, ci, cj, step_m, centre_error, rule):
+    """(source, distance² m²) of Nearest decided by the 2 × 2 sources around the fractional
+    index (ci, cj) on a source grid of ``shape``: the nearest of them when it is closer than
+    any source outside them can be (``step_m`` metres per index step, ``centre_error`` pixels
+    of index error) and counts in every band; (-1, 0) when undecided."""
+    x, y, z = point
+    i0 = int(math.floor(ci))
+    j0 = int(math.floor(cj))
+    steps_out = min(ci - i0 + 1.0, i0 + 2.0 - ci, cj - j0 + 1.0, j0 + 2.0 - cj)
+    bound = step_m * (steps_out - centre_error)
+    best = -1
+    best_d2 = min(bound * bound, rule.radius2) if bound > 0.0 else 0.0
+    for i in range(max(i0, 0), min(i0 + 1, shape[0] - 1) + 1):
+        for j in range(max(j0, 0), min(j0 + 1, shape[1] - 1) + 1):
+            s = i * shape[1] + j
+            dx = x - xyz[s, 0]
+            dy = y - xyz[s, 1]
+            dz = z - xyz[s, 2]
+            d2 = dx * dx + dy * dy + dz * dz
+            if d2 < best_d2:
+                best_d2 = d2
+                best = s
+    if best >= 0 and not rule.propagate:
+        for b in range(values.shape[1]):
+            if math.isnan(values[best, b]):
+                return -1, 0.0
+    return best, best_d2
+
+
+@numba.njit(error_model="numpy")
+def _window_bounds(ci, cj, reach, shape):
+    """(first row, last row, first col, last col) of the sources within ``reach`` index steps
+    of (ci, cj), clipped to a source grid of ``shape``."""
+    return (
+        max(int(math.ceil(ci - reach)), 0),
+        min(int(math.floor(ci + reach)), shape[0] - 1),
+        max(int(math.ceil(cj - reach)), 0),
+        min(int(math.floor(cj + reach)), shape[1] - 1),
+    )
+
+
+@numba.njit(error_model="numpy")
+def _slide_window(window, index, xyz, penalty, values, src_cols, n_win, old, new):
+    """Move the window (float rows ``window``, index rows ``index``) of ``n_win`` entries from
+    the source box ``old`` to ``new`` (bounds as ``_window_bounds``) on a source grid of
+    ``src_cols`` columns (``xyz``, ``penalty``, ``values`` as in :class:`Sources`; arrays, not
+    the bundle: reading a bundle's field costs a reference count): the sources that left
+    give their slots to those that entered (a row or a column each, now and then); the others
+    stay where they are. Returns the new count."""
+    r0, r1, c0, c1 = old
+    new_r0, new_r1, new_c0, new_c1 = new
+    n_free = 0
+    for m in range(n_win):
+        i, j = index[WINDOW_I, m], index[WINDOW_J, m]
+        if not (new_r0 <= i <= new_r1 and new_c0 <= j <= new_c1):
+            index[WINDOW_FREE, n_free] = m
+            n_free += 1
+    filled = 0
+    for i in range(new_r0, new_r1 + 1):
+        seen_row = r0 <= i <= r1
+        for j in range(new_c0, new_c1 + 1):
+            if seen_row and c0 <= j <= c1:
+                continue
+            if filled < n_free:
+                slot = index[WINDOW_FREE, filled]
+                filled += 1
+            else:
+                slot = n_win
+                n_win += 1
+            s = i * src_cols + j
+            index[WINDOW_I, slot] = i
+            index[WINDOW_J, slot] = j
+            window[X, slot] = xyz[s, 0]
+            window[Y, slot] = xyz[s, 1]
+            window[Z, slot] = xyz[s, 2]
+            window[PENALTY, slot] = penalty[s]
+            for b in range(values.shape[1]):
+                window[VALUES + b, slot] = values[s, b]
+    for t in range(n_free - 1, filled - 1, -1):  # slots left over, highest first:
+        slot = index[WINDOW_FREE, t]  # the last entry moves in
+        n_win -= 1
+        if slot != n_win:
+            index[WINDOW_I, slot] = index[WINDOW_I, n_win]
+            index[WINDOW_J, slot] = index[WINDOW_J, n_win]
+            for row in range(window.shape[0]):
+                window[row, slot] = window[row, n_win]
+    return n_win
+
+
 @numba.njit(error_model="numpy", fastmath={"contract"})
-def _distances(xs, ys, zs, x, y, z, n, d2):
-    """d2[m] = squared distance (m²) from (x, y, z) to source m < n. Unsigned indices: numba
-    then skips negative-index handling and the loop is vectorised."""
+def _distances(window, x, y, z, n):
+    """Row ``D2`` of the window: squared distance (m²) from (x, y, z) to entry m < n. Unsigned
+    indices: numba then skips negative-index handling and the loop is vectorised."""
     for m in range(numba.uint64(n)):
-        dx = x - xs[m]
-        dy = y - ys[m]
-        dz = z - zs[m]
-        d2[m] = dx * dx + dy * dy + dz * dz
+        dx = x - window[X, m]
+        dy = y - window[Y, m]
+        dz = z - window[Z, m]
+        window[D2, m] = dx * dx + dy * dy + dz * dz
+
+
+@numba.njit(error_model="numpy")
+def _split_k_nearest(window, index, d2_bits, penalty_bits, k, n_win):
+    """Make the first k of the ``n_win`` entries those with the k smallest keys: swap the
+    farthest of the first k with the nearest of the rest while they are out of order (from the
+    previous pixel's split that is rarely more than one swap). ``d2_bits`` and ``penalty_bits`` are the
+    int64 views of rows ``D2`` and ``PENALTY``. Returns the slot of the smallest key after the first k (-1 when there are at
+    most k entries)."""
+    closest = -1
+    while n_win > k:
+        far_key, close_key = _far_close(d2_bits, penalty_bits, k, n_win)
+        closest = close_key & SLOT_MASK
+        if close_key >= far_key:
+            break
+        far = far_key & SLOT_MASK
+        for row in range(window.shape[0]):
+            window[row, far], window[row, closest] = window[row, closest], window[row, far]
+        for row in (WINDOW_I, WINDOW_J):
+            index[row, far], index[row, closest] = index[row, closest], index[row, far]
+    return closest
 
 
 @numba.njit(error_model="numpy")
 def _far_close(d2_bits, penalty_bits, k, n):
-    """(largest key among the first k, smallest among entries k to n). A key is the int64 bit
-    pattern of distance² + penalty, max(bits of distance², bits of the penalty 0 or +inf), with
-    its lowest 10 bits replaced by the entry's slot (``key & SLOT_MASK``): keys within 1024 ulp
-    (2e-13 relative, a distance tie) rank by slot, so the first k win such ties."""
+    """(largest key among the first k, smallest among entries k to n) from the int64 views of
+    a window's rows ``D2`` and ``PENALTY``. A key is the int64 bit pattern of distance² + penalty, max(bits of
+    distance², bits of the penalty 0 or +inf), with its lowest 10 bits replaced by the entry's
+    slot (``key & SLOT_MASK``): keys within 1024 ulp (2e-13 relative, a distance tie) rank by
+    slot, so the first k win such ties."""
     far = 0
     for m in range(numba.uint64(k)):
         far = max(far, (max(d2_bits[m], penalty_bits[m]) & ~SLOT_MASK) | numba.int64(m))
@@ -371,19 +368,79 @@ def _far_close(d2_bits, penalty_bits, k, n):
     return far, close
 
 
+@numba.njit(error_model="numpy")
+def _pixel_value(window, n_win, closest, rule, table, weight, out, strip_row, col, with_quality):
+    """Write every band's value of pixel (strip_row, col) into ``out`` from the split window and return the first
+    band's quality (pixels used, nearest distance² m², weight sum; the distance only
+    ``with_quality``). The common case — the k nearest all within the radius and valid in
+    every band — shares one set of weights; a band with an invalid source or the radius among
+    them takes :func:`.grid_rules.band_from_window`."""
+    kk = min(rule.k, n_win)
+    inside = 0
+    for m in range(kk):
+        if window[D2, m] + window[PENALTY, m] < rule.radius2:
+            inside += 1
+    norm = 0.0
+    weighted = 0  # leading entries whose weights are in ``weight``
+    if inside == kk and kk > 0:
+        weighted = kk
+        if rule.nearest:
+            for m in range(kk):
+                weight[m] = 1.0
+        else:
+            gaussian_weights(window, kk, rule, table, weight)
+        for m in range(kk):
+            norm += weight[m]
+    used, nearest_d2, weight_sum = kk, np.inf, norm
+    if with_quality:
+        for m in range(kk):
+            nearest_d2 = min(nearest_d2, window[D2, m])
+    inverse = 1.0 / norm if norm > 0.0 else 0.0
+    for b in range(out.shape[0]):
+        total = _dot(weight, window, VALUES + b, kk) if weighted else np.nan
+        if not math.isnan(total):
+            out[b, strip_row, col] = total * inverse
+            continue
+        value, band_used, band_d2, band_norm = band_from_window(
+            window, n_win, kk, b, rule, table, weight, weighted, closest
+        )
+        out[b, strip_row, col] = value
+        if b == 0:
+            used, nearest_d2, weight_sum = band_used, band_d2, band_norm
+    return used, nearest_d2, weight_sum
+
+
 @numba.njit(error_model="numpy", fastmath={"reassoc", "contract"})
-def _dot(weight, values, offset, n):
-    """Σ weight[m] · values[offset + m] for m < n, vectorised (a NaN value gives NaN)."""
+def _dot(weight, window, row, n):
+    """Σ weight[m] · window[row, m] for m < n, vectorised (a NaN value gives NaN)."""
     total = 0.0
-    start = numba.uint64(offset)
     for m in range(numba.uint64(n)):
-        total += weight[m] * values[start + m]
+        total += weight[m] * window[row, m]
     return total
 
 
 @numba.njit(error_model="numpy")
-def _write_quality(quality, strip_row, col, count, nearest_d2, weight_sum):
-    """The quality bands of one pixel: pixels used, nearest distance (metres), weight sum."""
+def _cover(window, n_win, radius2, out, strip_row, col):
+    """``cover``: NaN in every band where the nearest located source within the radius (valid
+    or not) is invalid: no value past the edge of valid data."""
+    if n_win == 0:
+        return
+    best = 0
+    for m in range(1, n_win):
+        if window[D2, m] < window[D2, best]:
+            best = m
+    if window[D2, best] < radius2:
+        for b in range(out.shape[0]):
+            if math.isnan(window[VALUES + b, best]):
+                out[b, strip_row, col] = np.nan
+
+
+@numba.njit(error_model="numpy")
+def _store_quality(out, quality, strip_row, col, count, nearest_d2, weight_sum):
+    """Write a pixel's quality bands: pixels used, nearest distance (metres), weight sum; 0,
+    NaN, 0 where the first band has no value."""
+    if math.isnan(out[0, strip_row, col]):
+        count, nearest_d2, weight_sum = 0.0, np.nan, 0.0
     quality[0, strip_row, col] = count
     quality[1, strip_row, col] = math.sqrt(nearest_d2)
     quality[2, strip_row, col] = weight_sum
