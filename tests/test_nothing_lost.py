@@ -122,11 +122,23 @@ def test_a_foreign_file_at_a_sidecar_name_is_kept(scene, tmp_path, companion):
     output = tmp_path / "result.tif"
     theirs = tmp_path / f"result{companion}"
     theirs.write_text("the user's own notes")
+    # the Landsat layer's style is written for a true-colour product only (3+ bands)
+    options = ResampleOptions() if companion == "_landsat.qml" else ONE_BAND
     with pytest.raises(GociResampleError) as raised:
-        resample_pair(scene.goci, scene.landsat, output, ONE_BAND)
+        resample_pair(scene.goci, scene.landsat, output, options)
     assert str(theirs) in str(raised.value) and "OVERWRITE" in str(raised.value)
     assert theirs.read_text() == "the user's own notes"
     assert sorted(p.name for p in tmp_path.iterdir()) == [theirs.name]
+
+
+@covers("sidecar-not-ours")
+def test_a_foreign_file_at_a_name_this_run_does_not_write_is_no_obstacle(scene, tmp_path):
+    """One home for the product's files: a one-band product has no Landsat style, so a file of
+    the user's at that name neither stops the run nor is touched or loaded as ours."""
+    theirs = tmp_path / "result_landsat.qml"
+    theirs.write_text("the user's own notes")
+    result = resample_pair(scene.goci, scene.landsat, tmp_path / "result.tif", ONE_BAND)
+    assert result.landsat_style is None and theirs.read_text() == "the user's own notes"
 
 
 @covers("stale-output")

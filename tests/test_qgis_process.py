@@ -1,6 +1,7 @@
 """Real qgis_process runs of the packaged plugin in a throw-away profile."""
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -185,6 +186,12 @@ def test_comparelandsat_writes_table_report_and_offset(qgis_process, goci1_scene
     )  # fmt: skip
     results = json.loads(completed.stdout)["results"]
     assert abs(results["SHIFT_X_M"]) < 30 and abs(results["SHIFT_Y_M"]) < 30
+    # the same offset towards true east/north: a rotation by the meridian convergence (< 3°)
+    x, y, east, north = (results[k] for k in ("SHIFT_X_M", "SHIFT_Y_M", "SHIFT_EAST_M",
+                                              "SHIFT_NORTH_M"))  # fmt: skip
+    assert math.hypot(east, north) == pytest.approx(math.hypot(x, y), rel=1e-6, abs=1e-9)
+    turn = math.degrees(math.atan2(north, east) - math.atan2(y, x))
+    assert 0 < abs((turn + 180) % 360 - 180) < 3 or math.hypot(x, y) < 1e-6
     assert results["SHIFT_CONFIDENCE"] > 0.9
     rows = list(csv.DictReader((tmp_path / "t.csv").open()))
     assert [(r["goci_band"], r["scale"]) for r in rows] == [

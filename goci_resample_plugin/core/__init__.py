@@ -15,10 +15,16 @@ The rooms follow the data: ``read`` (GOCI subset, Landsat grid) → ``resample``
 
 from .bands import parse_band_pairs, parse_wavelengths
 from .batch import BatchResult, SceneFolder, SceneResult, discover_scenes, find_pair, run_batch
-from .compare import Registration, compare_pair, compare_rasters, resample_registered
+from .compare import (
+    Registration,
+    compare_pair,
+    compare_rasters,
+    make_product,
+    resample_registered,
+)
 from .control import INFO, WARNING, RunControl
 from .errors import GociResampleError, ResampleCancelled
-from .options import ResampleOptions
+from .options import ProductRequest, ResampleOptions
 from .pair import PairResult, resample_pair
 from .read import (
     GociBand,
@@ -40,6 +46,7 @@ __all__ = [
     "GociResampleError",
     "GociSubset",
     "PairResult",
+    "ProductRequest",
     "Registration",
     "ResampleCancelled",
     "ResampleOptions",
@@ -52,6 +59,7 @@ __all__ = [
     "compare_rasters",
     "discover_scenes",
     "find_pair",
+    "make_product",
     "output_name",
     "parse_band_pairs",
     "parse_wavelengths",

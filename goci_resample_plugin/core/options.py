@@ -69,3 +69,25 @@ class ResampleOptions:
     def as_dict(self):
         """The options as a JSON-ready dict (units in the key names)."""
         return asdict(self) | {"wavelengths": list(self.wavelengths)}
+
+
+@dataclass(frozen=True)
+class ProductRequest:
+    """What a run produces besides the GeoTIFF: one object for ``resample_pair``, REGISTER, the
+    batch scene and runner and the Processing algorithms.
+
+    Attributes:
+        overwrite: recompute even an up-to-date output, and replace files at the output names
+            that goci-resample did not write (an input is never replaced).
+        write_npy: also write each band as ``<stem>_<band>.npy``.
+        quality: the per-pixel quality raster: None (none), True (``<stem>_QA.tif`` next to
+            the output, as the batch names it) or a path.
+        register: correct GOCI's geolocation against the Landsat file first (REGISTER).
+        compare: also compare the output with Landsat (batch ``COMPARE``).
+    """
+
+    overwrite: bool = False
+    write_npy: bool = False
+    quality: object = None
+    register: bool = False
+    compare: bool = False

@@ -12,37 +12,35 @@ import numpy as np
 from .control import RunControl
 from .errors import GociResampleError
 from .memory import BASELINE_BYTES, check_memory
-from .options import ResampleOptions
-from .read import read_goci_subset, read_target_grid
+from .options import ProductRequest, ResampleOptions
+from .read import available_bands, read_goci_subset, read_target_grid
 from .resample import (
     QUALITY_BANDS,
-    EngineMismatch,
-    KdTreeResampler,
     check_overlap,
+    engine_memory_bytes,
     make_resampler,
     no_overlap_message,
     parameter_notes,
     parameter_warnings,
+    resample_with_fallback,
 )
 from .resample.geometry import shifted_lonlat
-from .resample.grid_engine import LATTICE_BYTES_PER_POINT, LATTICE_CHUNK_POINTS, lattice_shape
 from .write import (
     STRIP_ROWS,
     BandStatistics,
     GeoTiffWriter,
     atomic_outputs,
     band_tags,
-    check_outputs,
     check_product_outputs,
     existing_output,
     export_npy,
     file_identity,
-    fits,
     geotiff_profile,
     landsat_style_path,
     landsat_style_qml,
     make_folder,
     npy_path,
+    product_files,
     raster_tags,
     remove_stale_temporaries,
     sidecar_content,
@@ -135,31 +133,82 @@ def resample_pair(
     Raises:
         GociResampleError: bad inputs, no overlap, unwritable output, or cancelled.
     """
+    request = ProductRequest(overwrite=overwrite, write_npy=write_npy, quality=quality_output)
+    return resample_product(goci_path, landsat_path, output_path, options, request, control,
+                            engine=engine)  # fmt: skip
+
+
+def resample_product(goci_path, landsat_path, output_path, options, request, control=None,
+                     engine="auto"):  # fmt: skip
+    """:func:`resample_pair` for a :class:`~.options.ProductRequest` (its ``register`` and
+    ``compare`` are for the callers above: :func:`~.compare.make_product`)."""
     options = options or ResampleOptions()
     control = control or RunControl()
     output_path = Path(output_path)
     started = time.perf_counter()
-
-    check_product_outputs(output_path, quality_output, (goci_path, landsat_path), overwrite)
-    quality_output = Path(quality_output) if quality_output else None
-    remove_stale_temporaries(output_path.parent)
-    if quality_output is not None and quality_output.parent.is_dir():
-        remove_stale_temporaries(quality_output.parent)
+    inputs = (goci_path, landsat_path)
+    files = planned_files(goci_path, landsat_path, output_path, options, request)
+    for folder in {path.parent for path in files.values() if path.parent.is_dir()}:
+        remove_stale_temporaries(folder)
     stale = ""
-    if not overwrite:
-        reused, stale = _reuse(
-            output_path, goci_path, landsat_path, options, write_npy, quality_output, control
-        )
+    if not request.overwrite:
+        reused, stale = _reuse(output_path, inputs, options, request, files.get("quality"),
+                               control)  # fmt: skip
         if reused is not None:
             return reused
+    subset, grid = _read(goci_path, landsat_path, options, control)
+    files = product_files(output_path, request, [band.name for band in subset.bands],
+                          grid.band_count)  # fmt: skip
+    check_product_outputs(files, inputs, request.overwrite)  # the .npy names are known now
+    for folder in {path.parent for path in files.values()}:
+        make_folder(folder)
+    seconds = {"read": time.perf_counter() - started}
+    resampler = make_resampler(subset, grid, options, engine, control)
+    control.info(
+        f"GOCI {subset.shape[0]}×{subset.shape[1]} pixels, bands "
+        f"{', '.join(str(w) for w in subset.wavelengths)} nm → Landsat grid "
+        f"{grid.width}×{grid.height} ({grid.crs}); {resampler.name} engine"
+    )
+
+    def land(engine):
+        return _land_product(files, subset, grid, options, engine, seconds, started, control)
+
+    result = resample_with_fallback(resampler, land, control)
+    result.replaced_because = stale
+    _say_what_was_written(result, subset, options, control)
+    return result
+
+
+def planned_files(goci_path, landsat_path, output_path, options, request):
+    """The product's files (:func:`~.write.product_files`, without the ``.npy`` files, whose
+    names come from the file's variables) checked before any work: refused when a name cannot
+    be written or would replace an input or a file not ours.
+
+    Raises:
+        GociResampleError: names the file and what to do.
+    """
+    inputs = (goci_path, landsat_path)
+    request = dataclasses.replace(request, write_npy=False)
+    check_product_outputs(product_files(output_path, request), inputs, request.overwrite)
+    wavelengths = options.wavelengths or available_bands(goci_path)
+    files = product_files(output_path, request, [f"L_TOA_{w}" for w in wavelengths],
+                          read_target_grid(landsat_path).band_count)  # fmt: skip
+    check_product_outputs(files, inputs, request.overwrite)
+    return files
+
+
+def _read(goci_path, landsat_path, options, control):
+    """(GociSubset with the REGISTER shift applied, TargetGrid), checked: overlap, parameter
+    warnings and notes logged, enough memory.
+
+    Raises:
+        GociResampleError: bad inputs, no overlap or not enough memory.
+    """
     subset = read_goci_subset(goci_path, options.wavelengths)
     if options.shift_east_m or options.shift_north_m:
         lon, lat = shifted_lonlat(subset.longitude, subset.latitude, options.shift_east_m,
                                   options.shift_north_m)  # fmt: skip
         subset = dataclasses.replace(subset, longitude=lon, latitude=lat)
-    if write_npy:
-        npy_paths = [npy_path(output_path, band.name) for band in subset.bands]
-        check_outputs(npy_paths, (goci_path, landsat_path), overwrite, owner=output_path)
     grid = read_target_grid(landsat_path)
     check_overlap(subset, grid, options.radius_m)
     for warning in parameter_warnings(subset, options):
@@ -170,39 +219,27 @@ def resample_pair(
         pair_memory_bytes(grid.width, grid.height, len(subset.bands), subset.latitude.size),
         f"Resampling onto {grid.path.name} ({grid.width} × {grid.height})",
     )
-    resampler = make_resampler(subset, grid, options, engine, control)
-    try:
-        seconds = {"read": time.perf_counter() - started}
-        control.info(
-            f"GOCI {subset.shape[0]}×{subset.shape[1]} pixels, bands "
-            f"{', '.join(str(w) for w in subset.wavelengths)} nm → Landsat grid "
-            f"{grid.width}×{grid.height} ({grid.crs}); engine {resampler.name}"
-        )
+    return subset, grid
 
-        make_folder(output_path.parent)
-        if quality_output is not None:
-            make_folder(quality_output.parent)
-        files = _product_files(output_path, subset, grid, write_npy, quality_output)
-        while True:
-            try:
-                # Everything lands together, in this order; the sidecar last marks it complete.
-                with atomic_outputs(*files.values()) as temporaries:
-                    temporary = dict(zip(files, temporaries))
-                    result, identities = _write_product(
-                        temporary, files, subset, grid, options, resampler, seconds, control
-                    )
-                    seconds["total"] = time.perf_counter() - started
-                    content = sidecar_content(result, subset, grid, options, *identities)
-                    write_sidecar(temporary["sidecar"], content, shown_as=files["sidecar"])
-                    # Until the new sidecar lands, the output must read as incomplete.
-                    files["sidecar"].unlink(missing_ok=True)
-                break
-            except EngineMismatch as mismatch:
-                control.info(f"{mismatch}; starting again with the KD-tree engine.")
-                resampler = KdTreeResampler(subset, grid, options)
-    finally:
-        resampler.settle()  # nothing left running in the background
-    result.replaced_because = stale
+
+def _land_product(files, subset, grid, options, resampler, seconds, started, control):
+    """Write every file of the product (``files``) to temporaries and land them together, the
+    sidecar last; return the ``PairResult``."""
+    with atomic_outputs(*files.values()) as temporaries:
+        temporary = dict(zip(files, temporaries))
+        result, identities = _write_product(
+            temporary, files, subset, grid, options, resampler, seconds, control
+        )
+        seconds["total"] = time.perf_counter() - started
+        content = sidecar_content(result, subset, grid, options, *identities)
+        write_sidecar(temporary["sidecar"], content, shown_as=files["sidecar"])
+        # Until the new sidecar lands, the output must read as incomplete.
+        files["sidecar"].unlink(missing_ok=True)
+    return result
+
+
+def _say_what_was_written(result, subset, options, control):
+    """Warn about bands without a value anywhere; log what was written and how long it took."""
     for band in result.bands:
         if not band["valid_pixels"]:
             control.warning(
@@ -210,46 +247,40 @@ def resample_pair(
                 f"within {options.radius_m:g} m is invalid (fill, NaN or outside the footprint) "
                 f"in {subset.path.name}. Check that band in the file, or leave it out (BANDS)."
             )
+    seconds = result.seconds
     control.info(
-        f"Wrote {output_path}: {result.valid_fraction:.1%} of the grid valid in every band, "
+        f"Wrote {result.output}: {result.valid_fraction:.1%} of the grid valid in every band, "
         f"{seconds['total']:.1f} s (read {seconds['read']:.1f} s, resample "
         f"{seconds['resample']:.1f} s, write {seconds['write']:.1f} s)."
     )
     control.progress(1.0)
-    return result
-
-
-SETUP_BYTES_PER_LATTICE_POINT = 250
-"""Working memory (bytes) per lattice point while the grid engine sets up one chunk."""
 
 
 def pair_memory_bytes(width, height, bands, goci_pixels):
     """Peak memory (bytes) one pair needs on a ``width`` × ``height`` grid: the loaded
-    libraries, the GOCI arrays and their search structures, the grid engine's lattice (one
-    point per ``LATTICE_STEP``² target pixels) and the working memory of one chunk of its
-    set-up, two strips of output, GDAL's cache and one block of engine work."""
+    libraries, the GOCI arrays and their search structures, the engine's set-up
+    (:func:`~.resample.engine_memory_bytes`), two strips of output, GDAL's cache and one
+    block of engine work."""
     strip = bands * STRIP_ROWS * width * 4
-    lattice_rows, lattice_cols = lattice_shape(width, height)
     return (
         BASELINE_BYTES
         + goci_pixels * (bands * 24 + 200)
-        + lattice_rows * lattice_cols * LATTICE_BYTES_PER_POINT
-        + LATTICE_CHUNK_POINTS * SETUP_BYTES_PER_LATTICE_POINT
+        + engine_memory_bytes(width, height)
         + 3 * strip
         + GDAL_CACHE_MB * 2**20
         + BLOCK_BUDGET_BYTES
     )
 
 
-def _reuse(output_path, goci_path, landsat_path, options, write_npy, quality, control):
+def _reuse(output_path, inputs, options, request, quality, control):
     """``(PairResult, "")`` of an up-to-date output (writing missing ``.npy`` files), or
     ``(None, why an existing output is stale)``."""
-    sidecar, why_not = existing_output(output_path, goci_path, landsat_path, options, quality)
+    sidecar, why_not = existing_output(output_path, *inputs, options, quality)
     if sidecar is None:
         if why_not:
             control.info(f"{output_path.name} exists but is redone: {why_not}.")
         return None, why_not
-    if write_npy:
+    if request.write_npy:
         wanted = [(number, npy_path(output_path, band["name"]))
                   for number, band in enumerate(sidecar["bands"], start=1)]  # fmt: skip
         missing = [(number, path) for number, path in wanted if not os.path.isfile(path)]
@@ -274,19 +305,6 @@ def _reuse(output_path, goci_path, landsat_path, options, write_npy, quality, co
         reused=True,
         quality=quality,
     ), ""
-
-
-def _product_files(output_path, subset, grid, write_npy, quality_output):
-    """``{role: final path}`` of every file this run writes, in the order they land."""
-    files = {"raster": output_path, "style": style_path(output_path)}
-    if quality_output is not None:
-        files["quality"] = quality_output
-    if len(subset.bands) >= 3 and grid.band_count >= 4 and fits(landsat_style_path(output_path)):
-        files["landsat_style"] = landsat_style_path(output_path)
-    if write_npy:
-        files |= {band.name: npy_path(output_path, band.name) for band in subset.bands}
-    files["sidecar"] = sidecar_path(output_path)
-    return files
 
 
 def _write_product(temporary, files, subset, grid, options, resampler, seconds, control):

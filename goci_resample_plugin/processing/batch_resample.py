@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import run_batch
+from ..core import ProductRequest, run_batch
 from ..core.batch import FAILED, NO_PAIR, NOT_RUN, OK, SKIPPED
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
@@ -194,13 +194,15 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 input_root,
                 output_root,
                 options,
-                overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
-                write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
-                write_quality=self.parameterAsBool(parameters, WRITE_QA, context),
-                register=self.parameterAsBool(parameters, REGISTER, context),
+                request=ProductRequest(
+                    overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
+                    write_npy=self.parameterAsBool(parameters, WRITE_NPY, context),
+                    quality=self.parameterAsBool(parameters, WRITE_QA, context) or None,
+                    register=self.parameterAsBool(parameters, REGISTER, context),
+                    compare=self.parameterAsBool(parameters, COMPARE, context),
+                ),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
                 scheduler=self.parameterAsString(parameters, SCHEDULER, context).strip() or None,
-                compare=self.parameterAsBool(parameters, COMPARE, context),
                 control=control,
             )
         counts = batch.counts()
@@ -233,6 +235,4 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         for result in batch.scenes:
             if result.output is None or result.status not in (OK, SKIPPED):
                 continue
-            load_scene_pair(
-                context, result.output, result.landsat, result.scene, options.suffix, False
-            )
+            load_scene_pair(context, result.output, result.landsat, result.scene, options.suffix)

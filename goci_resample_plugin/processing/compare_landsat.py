@@ -9,7 +9,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import compare_pair, parse_band_pairs, scene_name
+from ..core import compare_pair, parse_band_pairs, read_target_grid, scene_name
+from ..core.compare import true_east_north
 from ..core.write import style_path
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
@@ -23,6 +24,7 @@ OUTPUT_TABLE, OUTPUT_REPORT, OUTPUT_DIFFERENCE = (
     "OUTPUT_DIFFERENCE",
 )
 SHIFT_X_M, SHIFT_Y_M, SHIFT_CONFIDENCE = "SHIFT_X_M", "SHIFT_Y_M", "SHIFT_CONFIDENCE"
+SHIFT_EAST_M, SHIFT_NORTH_M = "SHIFT_EAST_M", "SHIFT_NORTH_M"
 
 
 class CompareLandsatAlgorithm(GociResampleAlgorithm):
@@ -61,8 +63,10 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             )
         )
         for name, description in (
-            (SHIFT_X_M, tr("Offset of GOCI east of Landsat (m)")),
-            (SHIFT_Y_M, tr("Offset of GOCI north of Landsat (m)")),
+            (SHIFT_EAST_M, tr("Offset of GOCI east of Landsat (m, true east)")),
+            (SHIFT_NORTH_M, tr("Offset of GOCI north of Landsat (m, true north)")),
+            (SHIFT_X_M, tr("Offset of GOCI along the Landsat CRS's x axis (m)")),
+            (SHIFT_Y_M, tr("Offset of GOCI along the Landsat CRS's y axis (m)")),
             (SHIFT_CONFIDENCE, tr("Confidence of the offset (0–1)")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
@@ -75,8 +79,11 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
                 "means, the bias (GOCI − Landsat), RMSE, R² and an orthogonal (total least "
                 "squares) fit, at 30 m and after averaging both over BLOCK × BLOCK blocks (only "
                 "blocks fully valid in both; 16 × 30 m ≈ one GOCI pixel). It also measures the "
-                "offset between the two images (SHIFT_X_M east, SHIFT_Y_M north, in metres) on "
-                "the red band's block means, so a misregistration is a number, not a guess."
+                "offset between the two images on the red band's block means, so a "
+                "misregistration is a number, not a guess: SHIFT_EAST_M and SHIFT_NORTH_M in "
+                "metres towards true east and north (as REGISTER reports them), SHIFT_X_M and "
+                "SHIFT_Y_M along the Landsat CRS's axes (grid north is about 1° off true north "
+                "in UTM; kept for saved models)."
             ),
             "ALG_CREATOR": "goci-resample",
             RESAMPLED: tr("A raster written by the resample algorithms (bands L_TOA_&lt;nm&gt;)."),
@@ -117,10 +124,13 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             name = tr("GOCI − Landsat {scene}").format(scene=scene)
             load_styled(context, difference, name, style_path(difference), group=scene)
         shift = comparison.shift
+        true = true_east_north(shift, read_target_grid(landsat))
         return {
             OUTPUT_DIFFERENCE: difference or None,
             OUTPUT_TABLE: table,
             OUTPUT_REPORT: report,
+            SHIFT_EAST_M: true.east_m,
+            SHIFT_NORTH_M: true.north_m,
             SHIFT_X_M: shift.east_m,
             SHIFT_Y_M: shift.north_m,
             SHIFT_CONFIDENCE: shift.confidence,

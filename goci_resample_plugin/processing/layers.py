@@ -24,24 +24,24 @@ class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
 
     _pending: ClassVar[set] = set()
 
-    def __init__(self, style_path=None, group=None, on_top=True):
+    def __init__(self, qml=None, group=None, on_top=True):
         super().__init__()
-        self.style_path = str(style_path) if style_path else None
+        self.qml = str(qml) if qml else None
         self.group = group
         self.on_top = on_top
 
     @classmethod
-    def create(cls, style_path=None, group=None, on_top=True):
+    def create(cls, qml=None, group=None, on_top=True):
         """Return a post-processor that lives until it has been used."""
-        instance = cls(style_path, group, on_top)
+        instance = cls(qml, group, on_top)
         cls._pending.add(instance)
         return instance
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
-        if self.style_path:
-            message, ok = layer.loadNamedStyle(self.style_path)
+        if self.qml:
+            message, ok = layer.loadNamedStyle(self.qml)
             if not ok:
-                feedback.reportError(f"Could not apply the style {self.style_path}: {message}")
+                feedback.reportError(f"Could not apply the style {self.qml}: {message}")
         if self.group and context.project() is not None:
             _move_into_group(context.project(), layer, self.group, self.on_top)
         layer.triggerRepaint()
@@ -62,14 +62,14 @@ def _move_into_group(project, layer, group_name, on_top):
     node.parent().removeChildNode(node)
 
 
-def load_styled(context, output_id, name, style_path, group=None):
+def load_styled(context, output_id, name, qml, group=None):
     """If Processing will load ``output_id`` on completion, name it, style it and put it on
     top of ``group``; return whether it will be loaded."""
     if not context.willLoadLayerOnCompletion(output_id):
         return False
     details = context.layerToLoadOnCompletionDetails(output_id)
     details.name = name
-    details.setPostProcessor(LayerPlacement.create(style_path, group))
+    details.setPostProcessor(LayerPlacement.create(qml, group))
     return True
 
 
@@ -83,7 +83,8 @@ def landsat_name(scene):
     return f"Landsat {scene}"
 
 
-def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_destination):
+def load_scene_pair(context, output, landsat, scene, method_suffix, *,
+                    output_is_destination=False):  # fmt: skip
     """Load a result and its Landsat layer into the layer group ``scene``: the result on top in
     its true-colour style, Landsat below in the matching style (same channels and limits,
     ``<output stem>_landsat.qml``) for toggling or the transparency slider.
@@ -98,17 +99,17 @@ def load_scene_pair(context, output, landsat, scene, method_suffix, output_is_de
     if output_is_destination:
         loading = load_styled(context, str(output), name, style, group=scene)
     else:
-        loading = load_in_group(context, output, name, scene, style_path=style)
+        loading = load_in_group(context, output, name, scene, qml=style)
     if loading:
         landsat_style = landsat_style_path(output)
         load_in_group(context, landsat, landsat_name(scene), scene,
-                      style_path=landsat_style if os.path.isfile(landsat_style) else None,
+                      qml=landsat_style if os.path.isfile(landsat_style) else None,
                       on_top=False)  # fmt: skip
 
 
-def load_in_group(context, path, name, group, style_path=None, on_top=True):
+def load_in_group(context, path, name, group, qml=None, on_top=True):
     """Load the raster ``path`` as a new layer of our own when the algorithm completes, named
-    ``name``, styled from ``style_path`` and placed in the layer group ``group``.
+    ``name``, styled from ``qml`` and placed in the layer group ``group``.
 
     A new layer, never one the project already has on the same file (Processing would
     otherwise take the user's layer and rename, restyle and move it). Returns False (and loads
@@ -124,6 +125,6 @@ def load_in_group(context, path, name, group, style_path=None, on_top=True):
     details = QgsProcessingContext.LayerDetails(
         name, project, name, QgsProcessingUtils.LayerHint.Raster
     )
-    details.setPostProcessor(LayerPlacement.create(style_path, group, on_top))
+    details.setPostProcessor(LayerPlacement.create(qml, group, on_top))
     context.addLayerToLoadOnCompletion(layer.id(), details)
     return True

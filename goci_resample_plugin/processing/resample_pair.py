@@ -7,7 +7,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from ..core import resample_pair, resample_registered, scene_name
+from ..core import ProductRequest, make_product, scene_name
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
 from .layers import load_scene_pair
@@ -142,22 +142,17 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         landsat_path = raster_file(self, parameters, LANDSAT, context)
         output_path = self.parameterAsOutputLayer(parameters, OUTPUT, context)
         quality_path = self.parameterAsOutputLayer(parameters, OUTPUT_QA, context) or None
-        arguments = dict(overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
-                         quality_output=quality_path)  # fmt: skip
-        shift = (0.0, 0.0)
-        with core_errors(), run_control(feedback) as control:
-            if self.parameterAsBool(parameters, REGISTER, context):
-                result, registration = resample_registered(
-                    goci_path, landsat_path, output_path, options, control, **arguments
-                )
-                shift = (registration.east_m, registration.north_m)
-            else:
-                result = resample_pair(
-                    goci_path, landsat_path, output_path, options, control, **arguments
-                )
-        load_scene_pair(
-            context, output_path, landsat_path, scene_name(landsat_path), options.suffix, True
+        request = ProductRequest(
+            overwrite=self.parameterAsBool(parameters, OVERWRITE, context),
+            quality=quality_path,
+            register=self.parameterAsBool(parameters, REGISTER, context),
         )
+        with core_errors(), run_control(feedback) as control:
+            result, registration = make_product(goci_path, landsat_path, output_path, options,
+                                                request, control)  # fmt: skip
+        shift = (registration.east_m, registration.north_m) if registration else (0.0, 0.0)
+        load_scene_pair(context, output_path, landsat_path, scene_name(landsat_path),
+                        options.suffix, output_is_destination=True)  # fmt: skip
         results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction,
                    SHIFT_EAST_M: shift[0], SHIFT_NORTH_M: shift[1]}  # fmt: skip
         if result.quality is not None:

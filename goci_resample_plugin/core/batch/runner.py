@@ -27,7 +27,7 @@ from pathlib import Path
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
 from ..memory import available_memory_bytes
-from ..options import ResampleOptions
+from ..options import ProductRequest, ResampleOptions
 from ..pair import pair_memory_bytes
 from ..write import check_path_usable, make_folder, remove_stale_temporaries
 from .cluster import cluster_client, run_on_cluster
@@ -69,15 +69,16 @@ class BatchResult:
         return {status: sum(r.status == status for r in self.scenes) for status in STATUSES}
 
 
-def run_batch(input_root, output_root, options=None, *, overwrite=False, write_npy=False,
-              write_quality=False, register=False, workers=1, executor=None, compare=False,
-              scheduler=None, control=None):  # fmt: skip
+def run_batch(input_root, output_root, options=None, *, request=None, workers=1, executor=None,
+              scheduler=None, control=None, **products):  # fmt: skip
     """Resample every scene pair under ``input_root`` into ``output_root/<scene>/``.
 
     Args:
         input_root: folder of scene folders (SPEC §2).
         output_root: where outputs and ``batch_report.csv`` go (created if needed).
         options: ``ResampleOptions`` for every scene.
+        request: a ``ProductRequest`` (quality True: ``<stem>_QA.tif``) for every scene;
+            without it, the keywords below make it.
         overwrite: redo outputs that are already complete for this run, and replace files at
             output names that goci-resample did not write (the same meaning as for one pair).
         write_npy: also write one ``<output stem>_<band>.npy`` per band.
@@ -103,15 +104,14 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
     """
     started = time.perf_counter()
     options = options or ResampleOptions()
+    request = request or batch_request(**products)
     control = control or RunControl()
     input_root, output_root = Path(input_root), Path(output_root)
     if executor is None and workers > 1 and scheduler is None:
         _refuse_while_a_worker_starts()
     check_path_usable(output_root)
     scenes = _discover(input_root, output_root)
-    settings = dict(output_root=output_root, options=options, overwrite=overwrite,
-                    write_npy=write_npy, write_quality=write_quality, register=register,
-                    compare=compare)  # fmt: skip
+    settings = dict(output_root=output_root, options=options, request=request)
     make_folder(output_root)
     # the scheduler is reached first: a wrong address must not cost the previous report
     connection = cluster_client(scheduler) if scheduler else contextlib.nullcontext()
@@ -129,6 +129,15 @@ def run_batch(input_root, output_root, options=None, *, overwrite=False, write_n
         + f". Report: {report.path}"
     )
     return batch
+
+
+def batch_request(*, overwrite=False, write_npy=False, write_quality=False, register=False,
+                  compare=False):  # fmt: skip
+    """The ``ProductRequest`` of ``run_batch``'s keywords (``write_quality``: ``<stem>_QA.tif``
+    next to each output)."""
+    return ProductRequest(overwrite=overwrite, write_npy=write_npy,
+                          quality=True if write_quality else None, register=register,
+                          compare=compare)  # fmt: skip
 
 
 def _run(scenes, settings, report, workers, executor, client, control):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
-from ..pair import resample_pair
-from ..write import comparison_paths, output_name, quality_path
+from ..options import ProductRequest
+from ..write import comparison_paths, output_name
 
 OK, SKIPPED, FAILED, NO_PAIR, NOT_RUN = "ok", "skipped", "failed", "no-pair", "not-run"
 STATUSES = (OK, SKIPPED, FAILED, NO_PAIR, NOT_RUN)
@@ -43,20 +43,22 @@ class SceneResult:
     figures: dict = field(default_factory=dict)
 
 
-def process_scene(scene, output_root, options, *, overwrite=False, write_npy=False,
-                  write_quality=False, register=False, compare=False,
-                  control=None):  # fmt: skip
-    """Resample one ``SceneFolder`` into ``output_root/<scene>/`` and return its
-    :class:`SceneResult`; never raises for a bad scene (its problem becomes the message).
+def process_scene(scene, output_root, options, request=None, control=None):
+    """Resample one ``SceneFolder`` into ``output_root/<scene>/`` as ``request`` (a
+    ``ProductRequest``: overwrite, ``.npy``, quality ``<stem>_QA.tif``, REGISTER, compare) asks,
+    and return its :class:`SceneResult`; never raises for a bad scene (its problem becomes the
+    message).
 
-    An output already complete for this run is reused (``skipped``) unless ``overwrite``; a
-    stale one is redone. With ``compare`` the output is also compared with Landsat
-    (``<stem>_comparison.csv``/``.html`` next to it, key figures in the result).
+    An output already complete for this run is reused (``skipped``) unless
+    ``request.overwrite``; a stale one is redone. With ``request.compare`` the output is also
+    compared with Landsat (``<stem>_comparison.csv``/``.html`` next to it, key figures in the
+    result).
 
     Raises:
         ResampleCancelled: the control asked to stop; nothing partial is left.
     """
     started = time.perf_counter()
+    request = request or ProductRequest()
     control = control or RunControl()
     if scene.problem:
         return SceneResult(scene.name, FAILED if scene.ambiguous else NO_PAIR, scene.problem)
@@ -65,22 +67,12 @@ def process_scene(scene, output_root, options, *, overwrite=False, write_npy=Fal
         return SceneResult(scene.name, FAILED, message, time.perf_counter() - started)
 
     try:
-        output = Path(output_root) / scene.name / output_name(scene.goci, options)
-        arguments = dict(
-            overwrite=overwrite,
-            write_npy=write_npy,
-            quality_output=quality_path(output) if write_quality else None,
-        )
-        figures = {}
-        if register:
-            from ..compare import resample_registered
+        from ..compare import make_product
 
-            result, registration = resample_registered(scene.goci, scene.landsat, output,
-                                                       options, control, **arguments)  # fmt: skip
-            figures = _register_figures(registration)
-        else:
-            result = resample_pair(scene.goci, scene.landsat, output, options, control,
-                                   **arguments)  # fmt: skip
+        output = Path(output_root) / scene.name / output_name(scene.goci, options)
+        result, registration = make_product(scene.goci, scene.landsat, output, options, request,
+                                             control)  # fmt: skip
+        figures = _register_figures(registration) if registration else {}
     except ResampleCancelled:
         raise
     except GociResampleError as error:
@@ -103,7 +95,7 @@ def process_scene(scene, output_root, options, *, overwrite=False, write_npy=Fal
         message += f"; REGISTER: {figures.pop('register_note')}"
     done = SceneResult(scene.name, status, message, time.perf_counter() - started, output,
                        result.valid_fraction, scene.landsat, figures)  # fmt: skip
-    return _with_comparison(done, started, overwrite) if compare else done
+    return _with_comparison(done, started, request.overwrite) if request.compare else done
 
 
 def _register_figures(registration):

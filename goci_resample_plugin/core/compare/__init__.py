@@ -2,8 +2,8 @@
 offset, the CSV table, HTML report and difference raster; REGISTER, which corrects the offset
 while resampling."""
 
-from .register import Registration, resample_registered
-from .registration import Shift, image_offset
+from .register import Registration, make_product, resample_registered
+from .registration import Shift, image_offset, true_east_north
 from .run import compare_pair
 from .statistics import Comparison, PairStatistics, compare_rasters
 
@@ -15,5 +15,7 @@ __all__ = [
     "compare_pair",
     "compare_rasters",
     "image_offset",
+    "make_product",
     "resample_registered",
+    "true_east_north",
 ]

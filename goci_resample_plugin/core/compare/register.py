@@ -17,13 +17,12 @@ from pathlib import Path
 
 from ..bands import nearest_band
 from ..control import RunControl
-from ..options import ResampleOptions
-from ..pair import resample_pair
+from ..options import ProductRequest, ResampleOptions
+from ..pair import planned_files, resample_pair, resample_product
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
-from ..write import check_product_outputs
 from ..write.atomic import write_text_atomic
-from .registration import OFFSET_BAND_NM, Shift
+from .registration import OFFSET_BAND_NM, Shift, true_east_north
 from .statistics import compare_rasters
 
 MIN_CONFIDENCE = 0.9
@@ -73,14 +72,14 @@ class Registration:
         return self.found.north_m if self.applied else 0.0
 
 
-def resample_registered(goci_path, landsat_path, output_path, options=None, control=None,
-                        **pair_arguments):  # fmt: skip
+def resample_registered(goci_path, landsat_path, output_path, options=None, control=None, *,
+                        engine="auto", overwrite=False, write_npy=False,
+                        quality_output=None):  # fmt: skip
     """:func:`~..pair.resample_pair` with GOCI's geolocation corrected against Landsat.
 
     Args:
-        goci_path, landsat_path, output_path, options, control: as for ``resample_pair``.
-        **pair_arguments: passed on to ``resample_pair`` (``engine``, ``overwrite``,
-            ``write_npy``, ``quality_output``).
+        goci_path, landsat_path, output_path, options, control, engine, overwrite, write_npy,
+            quality_output: as for ``resample_pair``.
 
     Returns:
         (PairResult, Registration).
@@ -88,16 +87,30 @@ def resample_registered(goci_path, landsat_path, output_path, options=None, cont
     Raises:
         GociResampleError: as ``resample_pair``.
     """
+    request = ProductRequest(overwrite=overwrite, write_npy=write_npy, quality=quality_output,
+                             register=True)  # fmt: skip
+    return make_product(goci_path, landsat_path, output_path, options, request, control, engine)
+
+
+def make_product(goci_path, landsat_path, output_path, options, request, control=None,
+                 engine="auto"):  # fmt: skip
+    """The product a :class:`~..options.ProductRequest` asks for: registered with
+    ``request.register`` (see :func:`resample_registered`), else as ``resample_pair``. The one
+    place that choice is made, for the batch and the Processing algorithms.
+
+    Returns:
+        (PairResult, Registration or None without ``register``).
+    """
     options = options or ResampleOptions()
     control = control or RunControl()
-    # refused before the probe, as resample_pair would refuse them after it
-    overwrite = pair_arguments.get("overwrite", False)
-    quality_output = pair_arguments.get("quality_output")
-    check_product_outputs(output_path, quality_output, (goci_path, landsat_path), overwrite)
+    if not request.register:
+        return resample_product(goci_path, landsat_path, output_path, options, request, control,
+                                engine), None  # fmt: skip
+    # refused before the probe, as resample_product would refuse them after it
+    planned_files(goci_path, landsat_path, output_path, options, request)
     wavelengths = list(options.wavelengths or available_bands(goci_path))
     red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
     grid = read_target_grid(landsat_path)
-    engine = pair_arguments.get("engine", "auto")
     found, spacing = _offset(goci_path, landsat_path, grid, options, red, control.part(0, 0.3),
                              engine)  # fmt: skip
     reason = _refusal(found, spacing)
@@ -113,13 +126,13 @@ def resample_registered(goci_path, landsat_path, output_path, options=None, cont
             shift_east_m=options.shift_east_m - found.east_m,
             shift_north_m=options.shift_north_m - found.north_m,
         )
-    result = resample_pair(goci_path, landsat_path, output_path, corrected,
-                           control.part(0.3, 0.95), **pair_arguments)  # fmt: skip
+    result = resample_product(goci_path, landsat_path, output_path, corrected, request,
+                              control.part(0.3, 0.95), engine)  # fmt: skip
     registration = Registration(found, not reason, reason)
     if not reason:
         pairs = [(red, _landsat_band(found))]
         left = compare_rasters(result.output, landsat_path, pairs).shift
-        registration.residual = _measured(_true_east_north(left, grid))
+        registration.residual = _measured(true_east_north(left, grid))
         left = registration.residual
         control.info(
             f"REGISTER: GOCI sat {_where(found)} of Landsat (confidence "
@@ -159,31 +172,12 @@ def _offset(goci_path, landsat_path, grid, options, red, control, engine):
     with tempfile.TemporaryDirectory(prefix="goci-register-") as folder:
         probe = Path(folder) / "probe.tif"
         result = resample_pair(goci_path, landsat_path, probe, single, quiet, engine=engine)
-        shift = _true_east_north(compare_rasters(probe, landsat_path).shift, grid)
+        shift = true_east_north(compare_rasters(probe, landsat_path).shift, grid)
     area_km2 = result.bands[0]["valid_pixels"] * abs(grid.transform.determinant) / 1e6
     if area_km2 < MIN_AREA_KM2:
         shift = Shift(math.nan, math.nan, 0.0, shift.band_pair)
     spacing = goci_pixel_spacing_m(read_goci_subset(goci_path, (red,)))
     return shift, spacing
-
-
-def _true_east_north(shift, grid):
-    """``shift`` measured along the x/y axes of the Landsat ``grid``'s CRS, turned into true
-    east/north (grid north differs from true north by the meridian convergence, about 1° in
-    UTM)."""
-    from pyproj import Transformer
-
-    if not math.isfinite(shift.east_m):
-        return shift
-    x, y = grid.transform * (grid.width / 2, grid.height / 2)
-    to_lonlat = Transformer.from_crs(grid.crs.to_wkt(), "EPSG:4326", always_xy=True)
-    (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x, x], [y, y + 1000.0])
-    # azimuth of the CRS's +y axis from true north, on the sphere
-    up = math.atan2(math.radians(lon1 - lon0) * math.cos(math.radians(lat0)),
-                    math.radians(lat1 - lat0))  # fmt: skip
-    east = shift.east_m * math.cos(up) + shift.north_m * math.sin(up)
-    north = -shift.east_m * math.sin(up) + shift.north_m * math.cos(up)
-    return dataclasses.replace(shift, east_m=east, north_m=north)
 
 
 def _refusal(found, spacing):

@@ -1,5 +1,7 @@
 """How far GOCI-on-Landsat sits from Landsat: the image offset, in metres."""
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,3 +105,23 @@ def image_offset(reference, moved):
     model = design @ solution
     confidence = float(np.clip(np.corrcoef(model, observed)[0, 1], 0, 1))
     return dr + gain_dr / gain, dc + gain_dc / gain, confidence
+
+
+def true_east_north(shift, grid):
+    """``shift`` measured along the x/y axes of the Landsat ``grid``'s CRS (a ``TargetGrid``),
+    turned into true
+    east/north (grid north differs from true north by the meridian convergence, about 1° in
+    UTM)."""
+    from pyproj import Transformer
+
+    if not math.isfinite(shift.east_m):
+        return shift
+    x, y = grid.transform * (grid.width / 2, grid.height / 2)
+    to_lonlat = Transformer.from_crs(grid.crs.to_wkt(), "EPSG:4326", always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x, x], [y, y + 1000.0])
+    # azimuth of the CRS's +y axis from true north, on the sphere
+    up = math.atan2(math.radians(lon1 - lon0) * math.cos(math.radians(lat0)),
+                    math.radians(lat1 - lat0))  # fmt: skip
+    east = shift.east_m * math.cos(up) + shift.north_m * math.sin(up)
+    north = -shift.east_m * math.sin(up) + shift.north_m * math.cos(up)
+    return dataclasses.replace(shift, east_m=east, north_m=north)

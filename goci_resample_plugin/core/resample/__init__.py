@@ -2,17 +2,21 @@
 (SPEC §3), by the KD-tree engine (the reference) or the faster grid engine."""
 
 from .checks import check_overlap, no_overlap_message, parameter_notes, parameter_warnings
-from .engines import ENGINES, EngineMismatch, KdTreeResampler, make_resampler
+from .engines import ENGINES, engine_memory_bytes, make_resampler, resample_with_fallback
+from .interface import Resampler
+from .kdtree import KdTreeResampler
 from .quality import QUALITY_BANDS
 
 __all__ = [
     "ENGINES",
     "QUALITY_BANDS",
-    "EngineMismatch",
     "KdTreeResampler",
+    "Resampler",
     "check_overlap",
+    "engine_memory_bytes",
     "make_resampler",
     "no_overlap_message",
     "parameter_notes",
     "parameter_warnings",
+    "resample_with_fallback",
 ]

@@ -13,8 +13,9 @@ engine uses what the tree cannot know: both grids are smooth. Per pair it comput
   radius.
 
 The compiled kernel (:mod:`.grid_kernel`, numba) then scans that window per pixel and applies
-exactly the pyresample rules. Each strip is spot-checked against the KD-tree engine; a
-disagreement raises :class:`EngineMismatch` so the caller can fall back.
+exactly the pyresample rules. Each strip is spot-checked against the KD-tree engine; more than
+``ALLOWED_DISAGREEMENTS`` disagreements in a pair raise :class:`EngineMismatch`, and
+:meth:`GridResampler.fallback` is that KD-tree engine.
 """
 
 import concurrent.futures
@@ -27,14 +28,13 @@ from pathlib import Path
 import numpy as np
 
 from .geometry import lonlat_to_xyz
+from .interface import Resampler
 from .kdtree import KdTreeResampler
 
 LATTICE_STEP = 16
-"""Target pixels between exactly projected lattice points. At 16 (480 m at 30 m) the
-interpolated positions still agree with PROJ to 4e-9 m (float64 rounding) and the fractional
-source index to 3e-3 pixel inside the GOCI grid, 1.1e-2 within reach of its edge (full GOCI-II
-scene, 12 000 pixels against a per-pixel Newton step); set-up takes a quarter of the time of
-8 (0.85 s less on a full scene)."""
+"""Target pixels between exactly projected lattice points (480 m at 30 m). Interpolated
+positions then still agree with PROJ to float64 rounding and the fractional source index to
+far below ``CENTRE_ERROR`` (measured: ``bench/results.md``)."""
 
 MAX_REACH = 12.0
 """Largest index reach worth scanning; beyond it the KD-tree engine is used."""
@@ -75,7 +75,7 @@ class EngineMismatch(Exception):
     """The grid engine disagreed with the KD-tree engine on spot-checked pixels."""
 
 
-class GridResampler:
+class GridResampler(Resampler):
     """Resamples the bands of a ``GociSubset`` onto a ``TargetGrid`` with the grid kernel."""
 
     name = "grid"
@@ -150,6 +150,18 @@ class GridResampler:
         """Working memory (bytes) per target pixel: the float32 output only."""
         return 4 * self.band_count
 
+    @staticmethod
+    def memory_bytes(width, height):
+        """Set-up memory (bytes) on a ``width`` × ``height`` grid: the lattice (one point per
+        ``LATTICE_STEP``² target pixels) and the working memory of one chunk of its set-up."""
+        lattice_rows, lattice_cols = lattice_shape(width, height)
+        return (lattice_rows * lattice_cols * LATTICE_BYTES_PER_POINT
+                + LATTICE_CHUNK_POINTS * SETUP_BYTES_PER_LATTICE_POINT)  # fmt: skip
+
+    def fallback(self):
+        """The KD-tree engine this engine built for its spot checks."""
+        return self._reference.result()
+
     def resample_rows(self, row_start, row_stop, quality=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value.
 
@@ -210,9 +222,12 @@ class GridResampler:
 
 
 LATTICE_CHUNK_POINTS = 1 << 20
-"""Lattice points set up at once: the working arrays of a chunk (~200 bytes a point) stay
-bounded, so set-up memory is the lattice itself (``LATTICE_BYTES_PER_POINT``) whatever the
-grid size."""
+"""Lattice points set up at once: the working arrays of a chunk
+(``SETUP_BYTES_PER_LATTICE_POINT``) stay bounded, so set-up memory is the lattice itself
+(``LATTICE_BYTES_PER_POINT``) whatever the grid size."""
+
+SETUP_BYTES_PER_LATTICE_POINT = 250
+"""Working memory (bytes) per lattice point while one chunk of the lattice is set up."""
 
 LATTICE_BYTES_PER_POINT = 5 * 8
 """Bytes kept per lattice point: its 3-D position and its fractional source (row, col)."""

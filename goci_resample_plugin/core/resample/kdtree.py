@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geometry import lonlat_to_xyz
+from .interface import Resampler
 
 ENGINE_NAME = "kdtree"
 
@@ -41,7 +42,7 @@ class _SourceGroup:
     values: np.ndarray
 
 
-class KdTreeResampler:
+class KdTreeResampler(Resampler):
     """Resamples the bands of a ``GociSubset`` onto a ``TargetGrid`` (or any target points).
 
     Build once per pair (the trees), then call :meth:`resample_rows` block by block. This is

@@ -111,14 +111,30 @@ def comparison_paths(output):
     )
 
 
-def product_paths(output):
-    """The files a pair writes next to ``output`` in any case: raster, sidecar, style, and the
-    Landsat style when its name fits the file system (it is a convenience, left out for GOCI
-    file names so long that ``<stem>_landsat.qml`` would pass 255 bytes)."""
-    paths = [Path(output), sidecar_path(output), style_path(output)]
-    if fits(landsat_style_path(output)):
-        paths.append(landsat_style_path(output))
-    return paths
+def product_files(output, request, band_names=None, landsat_bands=0):
+    """``{role: final path}`` of every file a pair writes for a ``ProductRequest``, in the
+    order they land (the sidecar, which marks the output complete, last): the raster
+    (``raster``), its style (``style``), the quality raster (``quality``: ``<stem>_QA.tif`` for
+    ``request.quality`` True, else the path given), the Landsat layer's style
+    (``landsat_style``: for 3+ GOCI bands and 4+ Landsat bands, and only when its name fits
+    the file system: it is a convenience), one ``.npy`` per band name with ``write_npy`` (role
+    = the band name; none when ``band_names`` is None, i.e. not known yet) and ``sidecar``.
+
+    The one home of the product's file set: the ownership check and the writer both ask it.
+    """
+    output = Path(output)
+    files = {"raster": output, "style": style_path(output)}
+    if request.quality:
+        files["quality"] = (
+            quality_path(output) if request.quality is True else Path(request.quality)
+        )
+    count = len(band_names) if band_names is not None else 0
+    if count >= 3 and landsat_bands >= 4 and fits(landsat_style_path(output)):
+        files["landsat_style"] = landsat_style_path(output)
+    if request.write_npy and band_names is not None:
+        files |= {name: npy_path(output, name) for name in band_names}
+    files["sidecar"] = sidecar_path(output)
+    return files
 
 
 def fits(path):

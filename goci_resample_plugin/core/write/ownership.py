@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import GociResampleError
 from .atomic import check_path_usable
-from .names import RASTER_SUFFIXES, check_raster_names, product_paths, sidecar_path
+from .names import RASTER_SUFFIXES, check_raster_names, sidecar_path
 
 OUR_TAG = "GOCI_RESAMPLE_VERSION"
 """GeoTIFF metadata item every raster of this plugin carries."""
@@ -44,13 +44,12 @@ def is_ours(path, csv_header=None):
     return False
 
 
-def check_product_outputs(output, quality, inputs, overwrite):
-    """Refuse, before any work, a product (raster ``output`` with its companions, optional
-    ``quality`` raster) that could not be written or would replace an input or a file not
-    ours: :func:`~.names.check_raster_names`, then :func:`check_outputs`."""
-    check_raster_names(output, quality)
-    paths = product_paths(Path(output)) + ([Path(quality)] if quality else [])
-    check_outputs(paths, inputs, overwrite, owner=Path(output))
+def check_product_outputs(files, inputs, overwrite):
+    """Refuse, before any work, a product (``{role: path}`` from :func:`~.names.product_files`)
+    that could not be written or would replace an input or a file not ours:
+    :func:`~.names.check_raster_names`, then :func:`check_outputs`."""
+    check_raster_names(files["raster"], files.get("quality"))
+    check_outputs(files.values(), inputs, overwrite, owner=Path(files["raster"]))
 
 
 def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
