@@ -169,10 +169,15 @@ def test_killed_run_leaves_nothing_that_looks_complete_and_rerun_finishes(tmp_pa
     out = tmp_path / "out"
     code = KILLABLE.format(repo=str(REPO), root=str(root), out=str(out))
     child = subprocess.Popen([sys.executable, "-c", code])
+
+    def writing_the_second_scene():  # one scene complete, another one's temporaries written
+        done = {path.parent for path in out.rglob("*.json")}
+        return bool(done) and any(p.parent not in done for p in out.rglob(".*.partial-*"))
+
     deadline = time.monotonic() + 120
-    while not list(out.rglob("*.json")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # well into the second scene
+    while not writing_the_second_scene() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writing_the_second_scene(), "the batch never started writing a second scene"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     for tif in out.rglob("*.tif"):  # whatever carries a visible name is whole, with its sidecar

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goci_resample_plugin.core.resample import grid_engine, grid_kernel, grid_rules
-from goci_resample_plugin.core.resample.grid_kernel import (
+from goci_resample_plugin.core.resample import grid_lattice, grid_rules, grid_window
+from goci_resample_plugin.core.resample.grid_rules import D2, PENALTY, VALUES, X, Y, Z
+from goci_resample_plugin.core.resample.grid_window import (
     SLOT_MASK,
     WINDOW_FREE,
     WINDOW_I,
     WINDOW_J,
 )
-from goci_resample_plugin.core.resample.grid_rules import D2, PENALTY, VALUES, X, Y, Z
 
 SMALLEST_NORMAL = sys.float_info.min
 SMALLEST_SUBNORMAL = 5e-324
@@ -317,7 +317,7 @@ def test_far_close_break_ties_by_slot(entries, data):
     n = len(entries)
     k = data.draw(st.integers(0, n))
     _, _, d2_bits, penalty_bits = _window_of(entries)
-    far, close = grid_kernel._far_close(d2_bits, penalty_bits, k, n)
+    far, close = grid_window.far_close(d2_bits, penalty_bits, k, n)
     groups = [_key_group(d2, penalty) for d2, penalty in entries]
     if k > 0:
         top = max(groups[:k])
@@ -336,7 +336,7 @@ def test_far_close_exact_and_near_ties():
     _, _, d2_bits, penalty_bits = _window_of(
         [(base, 0.0), (up, 0.0), (base, 0.0), (4e6, 0.0), (up, 0.0), (base, 0.0), (9e6, 0.0)]
     )
-    far, close = grid_kernel._far_close(d2_bits, penalty_bits, 3, 7)
+    far, close = grid_window.far_close(d2_bits, penalty_bits, 3, 7)
     assert far & SLOT_MASK == 2 and close & SLOT_MASK == 4
     assert close > far  # in order: no swap
 
@@ -352,7 +352,7 @@ def test_split_puts_the_k_nearest_first_and_moves_whole_entries(entries, data):
     k = data.draw(st.integers(1, n + 2))
     window, index, d2_bits, penalty_bits = _window_of(entries)
     original, original_index = window.copy(), index.copy()
-    closest = grid_kernel._split_k_nearest(window, index, d2_bits, penalty_bits, k, n)
+    closest = grid_window.split_k_nearest(window, index, d2_bits, penalty_bits, k, n)
 
     ids = window[X, :n].astype(np.int64)
     assert sorted(ids) == list(range(n))
@@ -396,7 +396,7 @@ def test_replacements_after_a_near_tie_in_the_split():
         [(10.0, 0.0), (20.0, 0.0), (up, 0.0), (base, 0.0), (2 * base, 0.0)]
     )
     window[VALUES, :5] = [math.nan, math.nan, 1.0, 2.0, 3.0]
-    closest = grid_kernel._split_k_nearest(window, index, d2_bits, penalty_bits, 2, 5)
+    closest = grid_window.split_k_nearest(window, index, d2_bits, penalty_bits, 2, 5)
     weight = np.empty(window.shape[1])
     actual = grid_rules.band_from_window(window, 5, 2, 0, rule, table, weight, 0, closest)
     _assert_same_band(actual, _reference_band(window, 5, 2, 0, rule, table, weight, 0))
@@ -413,7 +413,7 @@ def test_replacements_after_a_near_tie_in_the_split():
 def test_cubic_weights_reproduce_cubics(step, coefficients):
     """Target pixel positions between lattice points are exact for any cubic variation: the
     weights of nodes -1, 0, 1, 2 sum to 1 and interpolate a cubic without error."""
-    weights = grid_engine._cubic_weights(step)
+    weights = grid_lattice.cubic_weights(step)
     assert weights.shape == (step, 4)
     assert np.allclose(weights.sum(axis=1), 1.0, rtol=0.0, atol=1e-12)
 
@@ -456,6 +456,6 @@ def test_newton_step_recovers_rows_and_columns(cases):
     normal /= np.linalg.norm(normal, axis=1, keepdims=True)
     in_plane = a[:, None] * v + b[:, None] * u
     for offset in (in_plane, in_plane + np.array([case[4] for case in cases])[:, None] * normal):
-        rows, cols = grid_engine._newton_step(offset, u, v)
+        rows, cols = grid_lattice.newton_step(offset, u, v)
         assert np.allclose(rows, a, rtol=0.0, atol=1e-9)
         assert np.allclose(cols, b, rtol=0.0, atol=1e-9)

@@ -430,11 +430,15 @@ print(json.dumps([peak_kib * 1024, pair_memory_bytes({size}, {size}, 5, 0)]))
 @pytest.mark.parametrize("size", [6000, 16000])
 def test_the_memory_guard_estimates_at_least_what_is_used(scene, tmp_path, size):
     """The guard must stop a pair before the system kills it: its estimate may not be below
-    the measured peak (set-up grew with width × height and was estimated from the width)."""
+    the measured peak (set-up grew with width × height and was estimated from the width) —
+    nor so far above it that it refuses scenes that fit (a guard refusing every scene would
+    pass a one-sided test). The run is cancelled after two blocks, before the writer's cache
+    and the blocks' working memory are full, hence the factor."""
     code = MEASURE.format(repo=str(REPO), landsat=str(scene.landsat), size=size,
                           big=str(tmp_path / "big_TOA_RAD_B1.tif"), goci=str(scene.goci),
                           output=str(tmp_path / "o.tif"))  # fmt: skip
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                timeout=600, check=True)  # fmt: skip
     peak, estimate = json.loads(completed.stdout.splitlines()[-1])
-    assert peak <= estimate, f"peak {peak / 2**30:.2f} GB > estimate {estimate / 2**30:.2f} GB"
+    figures = f"peak {peak / 2**30:.2f} GB, estimate {estimate / 2**30:.2f} GB"
+    assert peak <= estimate <= 4 * peak, figures

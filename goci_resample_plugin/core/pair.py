@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .bands import band_name
 from .control import RunControl
 from .errors import GociResampleError
 from .memory import BASELINE_BYTES, check_memory
@@ -88,18 +89,9 @@ class PairResult:
     quality: Path = None
 
 
-def resample_pair(
-    goci_path,
-    landsat_path,
-    output_path,
-    options=None,
-    control=None,
-    *,
-    engine="auto",
-    overwrite=False,
-    write_npy=False,
-    quality_output=None,
-):
+def resample_pair(goci_path, landsat_path, output_path, options=None, control=None, *,
+                  engine="auto", overwrite=False, write_npy=False,
+                  quality_output=None):  # fmt: skip
     """Resample every selected GOCI band onto the Landsat grid and write the product.
 
     Writes, each atomically (complete or absent): the float32 GeoTIFF ``output_path`` on exactly
@@ -180,18 +172,14 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
 
 
 def planned_files(goci_path, landsat_path, output_path, options, request):
-    """The product's files (:func:`~.write.product_files`, without the ``.npy`` files, whose
-    names come from the file's variables) checked before any work: refused when a name cannot
-    be written or would replace an input or a file not ours.
-
-    Raises:
-        GociResampleError: names the file and what to do.
-    """
+    """The product's files (:func:`~.write.product_files`, without the ``.npy`` files, named
+    from the file's variables), checked before any work (GociResampleError: a name cannot be
+    written or would replace an input or a file not ours)."""
     inputs = (goci_path, landsat_path)
     request = dataclasses.replace(request, write_npy=False)
     check_product_outputs(product_files(output_path, request), inputs, request.overwrite)
     wavelengths = options.wavelengths or available_bands(goci_path)
-    files = product_files(output_path, request, [f"L_TOA_{w}" for w in wavelengths],
+    files = product_files(output_path, request, [band_name(w) for w in wavelengths],
                           read_target_grid(landsat_path).band_count)  # fmt: skip
     check_product_outputs(files, inputs, request.overwrite)
     return files

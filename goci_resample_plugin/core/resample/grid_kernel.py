@@ -6,8 +6,8 @@ fractional source indices (bilinear). The sources within ``reach`` index steps o
 pixel's window; the k nearest of them strictly within the radius count, as in pyresample's
 ``kd_tree``. Along a target row the window and the split "k nearest / the rest" change little
 from pixel to pixel, so both are kept: the window gains and loses a row or column of sources
-now and then (:func:`_slide_window`), and the split is repaired by swapping the farthest of the
-k with the nearest of the rest while they are out of order (:func:`_split_k_nearest`) instead
+now and then (:func:`.grid_window.slide_window`), and the split is repaired by swapping the farthest of the
+k with the nearest of the rest while they are out of order (:func:`.grid_window.split_k_nearest`) instead
 of sorting every pixel's candidates. Nearest neighbour first tries the 2 × 2 sources around
 the fractional index (:func:`_nearest_shortcut`). Everything is decided from the window
 (:func:`_pixel_value`): when an invalid source or the radius is among the k nearest,
@@ -27,13 +27,17 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from .grid_rules import D2, PENALTY, VALUES, X, Y, Z, band_from_window, gaussian_weights, make_rule
+from .grid_rules import D2, PENALTY, VALUES, band_from_window, gaussian_weights, make_rule
+from .grid_window import (
+    SLOT_MASK,
+    distances,
+    slide_window,
+    split_k_nearest,
+    window_bounds,
+    window_capacity,
+)
 
 __all__ = ["make_geometry", "make_rule", "make_sources", "resample_strip"]
-
-SLOT_MASK = 1023
-"""Low bits of a split key that hold the entry's slot: windows have at most (2 · 12 + 1)² =
-625 entries (``MAX_REACH`` 12)."""
 
 Geometry = namedtuple("Geometry", "lattice weights step width centre reach step_m centre_error")
 Geometry.__doc__ = """Where target pixels fall among the sources (see :func:`make_geometry`).
@@ -64,12 +68,6 @@ Attributes:
     values: (S, B) float64 source values, NaN = invalid.
 """
 
-WINDOW_I, WINDOW_J, WINDOW_FREE = range(3)
-"""Rows of a window's int64 index array (3, capacity): an entry's source row and column, and
-scratch for the slots freed when the window slides. The float rows are ``grid_rules.X`` …
-``VALUES``; a window is that pair of arrays (plain arrays, not a bundle: the per-pixel steps
-would pay a reference count for every field they read)."""
-
 
 def make_geometry(lattice, weights, centre, width, reach, step_m, centre_error):
     """The :class:`Geometry` bundle, every field of one type (see its attributes)."""
@@ -85,12 +83,6 @@ def make_sources(xyz, penalty, usable_near, values):
                    np.ascontiguousarray(penalty, dtype=np.float64),
                    np.ascontiguousarray(usable_near, dtype=np.bool_),
                    np.ascontiguousarray(values, dtype=np.float64))  # fmt: skip
-
-
-@numba.njit(error_model="numpy")
-def window_capacity(reach):
-    """Slots of a window scanning ``reach`` index steps on each side (at least 3 × 3)."""
-    return max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
@@ -162,13 +154,13 @@ def _resample_row(geometry, sources, rule, table, row, strip_row, out, quality):
                 if with_quality:
                     _store_quality(out, quality, strip_row, col, 1.0, best_d2, 1.0)
                 continue
-        new_bounds = _window_bounds(ci, cj, reach, usable_near.shape)
+        new_bounds = window_bounds(ci, cj, reach, usable_near.shape)
         if new_bounds != bounds:
-            n_win = _slide_window(window, index, xyz, penalty, values, usable_near.shape[1],
+            n_win = slide_window(window, index, xyz, penalty, values, usable_near.shape[1],
                                   n_win, bounds, new_bounds)  # fmt: skip
             bounds = new_bounds
-        _distances(window, x, y, z, n_win)
-        closest = _split_k_nearest(window, index, d2_bits, penalty_bits, rule.k, n_win)
+        distances(window, x, y, z, n_win)
+        closest = split_k_nearest(window, index, d2_bits, penalty_bits, rule.k, n_win)
         used, nearest_d2, weight_sum = _pixel_value(window, n_win, closest, rule, table, weight,
                                                     out, strip_row, col, with_quality)  # fmt: skip
         if rule.cover:
@@ -258,114 +250,6 @@ def _nearest_shortcut(xyz, values, shape, point, ci, cj, step_m, centre_error, r
             if math.isnan(values[best, b]):
                 return -1, 0.0
     return best, best_d2
-
-
-@numba.njit(error_model="numpy")
-def _window_bounds(ci, cj, reach, shape):
-    """(first row, last row, first col, last col) of the sources within ``reach`` index steps
-    of (ci, cj), clipped to a source grid of ``shape``."""
-    return (
-        max(int(math.ceil(ci - reach)), 0),
-        min(int(math.floor(ci + reach)), shape[0] - 1),
-        max(int(math.ceil(cj - reach)), 0),
-        min(int(math.floor(cj + reach)), shape[1] - 1),
-    )
-
-
-@numba.njit(error_model="numpy")
-def _slide_window(window, index, xyz, penalty, values, src_cols, n_win, old, new):
-    """Move the window (float rows ``window``, index rows ``index``) of ``n_win`` entries from
-    the source box ``old`` to ``new`` (bounds as ``_window_bounds``) on a source grid of
-    ``src_cols`` columns (``xyz``, ``penalty``, ``values`` as in :class:`Sources`; arrays, not
-    the bundle: reading a bundle's field costs a reference count): the sources that left
-    give their slots to those that entered (a row or a column each, now and then); the others
-    stay where they are. Returns the new count."""
-    r0, r1, c0, c1 = old
-    new_r0, new_r1, new_c0, new_c1 = new
-    n_free = 0
-    for m in range(n_win):
-        i, j = index[WINDOW_I, m], index[WINDOW_J, m]
-        if not (new_r0 <= i <= new_r1 and new_c0 <= j <= new_c1):
-            index[WINDOW_FREE, n_free] = m
-            n_free += 1
-    filled = 0
-    for i in range(new_r0, new_r1 + 1):
-        seen_row = r0 <= i <= r1
-        for j in range(new_c0, new_c1 + 1):
-            if seen_row and c0 <= j <= c1:
-                continue
-            if filled < n_free:
-                slot = index[WINDOW_FREE, filled]
-                filled += 1
-            else:
-                slot = n_win
-                n_win += 1
-            s = i * src_cols + j
-            index[WINDOW_I, slot] = i
-            index[WINDOW_J, slot] = j
-            window[X, slot] = xyz[s, 0]
-            window[Y, slot] = xyz[s, 1]
-            window[Z, slot] = xyz[s, 2]
-            window[PENALTY, slot] = penalty[s]
-            for b in range(values.shape[1]):
-                window[VALUES + b, slot] = values[s, b]
-    for t in range(n_free - 1, filled - 1, -1):  # slots left over, highest first:
-        slot = index[WINDOW_FREE, t]  # the last entry moves in
-        n_win -= 1
-        if slot != n_win:
-            index[WINDOW_I, slot] = index[WINDOW_I, n_win]
-            index[WINDOW_J, slot] = index[WINDOW_J, n_win]
-            for row in range(window.shape[0]):
-                window[row, slot] = window[row, n_win]
-    return n_win
-
-
-@numba.njit(error_model="numpy", fastmath={"contract"})
-def _distances(window, x, y, z, n):
-    """Row ``D2`` of the window: squared distance (m²) from (x, y, z) to entry m < n. Unsigned
-    indices: numba then skips negative-index handling and the loop is vectorised."""
-    for m in range(numba.uint64(n)):
-        dx = x - window[X, m]
-        dy = y - window[Y, m]
-        dz = z - window[Z, m]
-        window[D2, m] = dx * dx + dy * dy + dz * dz
-
-
-@numba.njit(error_model="numpy")
-def _split_k_nearest(window, index, d2_bits, penalty_bits, k, n_win):
-    """Make the first k of the ``n_win`` entries those with the k smallest keys: swap the
-    farthest of the first k with the nearest of the rest while they are out of order (from the
-    previous pixel's split that is rarely more than one swap). ``d2_bits`` and ``penalty_bits`` are the
-    int64 views of rows ``D2`` and ``PENALTY``. Returns the slot of the smallest key after the first k (-1 when there are at
-    most k entries)."""
-    closest = -1
-    while n_win > k:
-        far_key, close_key = _far_close(d2_bits, penalty_bits, k, n_win)
-        closest = close_key & SLOT_MASK
-        if close_key >= far_key:
-            break
-        far = far_key & SLOT_MASK
-        for row in range(window.shape[0]):
-            window[row, far], window[row, closest] = window[row, closest], window[row, far]
-        for row in (WINDOW_I, WINDOW_J):
-            index[row, far], index[row, closest] = index[row, closest], index[row, far]
-    return closest
-
-
-@numba.njit(error_model="numpy")
-def _far_close(d2_bits, penalty_bits, k, n):
-    """(largest key among the first k, smallest among entries k to n) from the int64 views of
-    a window's rows ``D2`` and ``PENALTY``. A key is the int64 bit pattern of distance² + penalty, max(bits of
-    distance², bits of the penalty 0 or +inf), with its lowest 10 bits replaced by the entry's
-    slot (``key & SLOT_MASK``): keys within 1024 ulp (2e-13 relative, a distance tie) rank by
-    slot, so the first k win such ties."""
-    far = 0
-    for m in range(numba.uint64(k)):
-        far = max(far, (max(d2_bits[m], penalty_bits[m]) & ~SLOT_MASK) | numba.int64(m))
-    close = 0x7FFFFFFFFFFFFFFF
-    for m in range(numba.uint64(k), numba.uint64(n)):
-        close = min(close, (max(d2_bits[m], penalty_bits[m]) & ~SLOT_MASK) | numba.int64(m))
-    return far, close
 
 
 @numba.njit(error_model="numpy")
