@@ -103,6 +103,7 @@ def test_gaussian_weights_without_a_table_are_exp(
 
 
 def test_nearest_weights_are_one():
+    """Nearest: every source weighs 1 (the weight sum is the pixel count)."""
     rule, table = grid_rules.make_rule(1000.0, 500.0, 8, "skip", True)
     assert rule.k == 1
     assert grid_rules.source_weight(250_000.0, rule, table) == 1.0
@@ -242,6 +243,7 @@ def test_nearest_band_value_is_that_of_the_nearest_valid_source(case):
 
 
 def test_no_source_within_the_radius_gives_nan():
+    """A pixel whose sources are all at or beyond the radius, or never count, has no value."""
     rule, table = grid_rules.make_rule(1000.0, 500.0, 4, "skip", False)
     window = np.zeros((VALUES + 1, 4))
     window[D2] = [1e6, 2e6, 0.0, 0.0]  # at the radius², beyond, and two with penalty +inf
@@ -427,23 +429,33 @@ def test_cubic_weights_reproduce_cubics(step, coefficients):
 
 # --- 5. Newton step to a fractional source index --------------------------------------------
 
-VECTOR = st.lists(st.floats(-1000.0, 1000.0), min_size=3, max_size=3).map(np.array)
+
+def _direction(theta, phi):
+    return np.array(
+        [math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi), math.cos(theta)]
+    )
 
 
-def _usable(case):
-    """Source grid derivatives as on GOCI: at least 100 m per step, not nearly parallel."""
-    u, v = case[0], case[1]
-    nu, nv = np.linalg.norm(u), np.linalg.norm(v)
-    return nu >= 100.0 and nv >= 100.0 and np.linalg.norm(np.cross(u, v)) >= 0.2 * nu * nv
-
-
-NEWTON_CASE = st.tuples(
-    VECTOR, VECTOR, st.floats(-5.0, 5.0), st.floats(-5.0, 5.0), st.floats(-2000.0, 2000.0)
-).filter(_usable)
+@st.composite
+def _newton_cases(draw):
+    """(u, v, a, b, off-plane distance): source grid derivatives as on GOCI (100 to 1000 m per
+    index step, in any direction, at least 0.2 rad from parallel) and an index offset."""
+    angle = st.floats(0.0, 2 * math.pi)
+    u_hat = _direction(draw(st.floats(0.0, math.pi)), draw(angle))
+    across = np.cross(u_hat, _direction(draw(st.floats(0.0, math.pi)), draw(angle)))
+    if np.linalg.norm(across) < 1e-3:  # any unit vector orthogonal to u
+        across = np.cross(u_hat, [1.0, 0.0, 0.0] if abs(u_hat[0]) < 0.9 else [0.0, 1.0, 0.0])
+    across /= np.linalg.norm(across)
+    between = draw(st.floats(0.2, math.pi - 0.2))
+    v_hat = math.cos(between) * u_hat + math.sin(between) * across
+    u = draw(st.floats(100.0, 1000.0)) * u_hat
+    v = draw(st.floats(100.0, 1000.0)) * v_hat
+    a, b = draw(st.floats(-5.0, 5.0)), draw(st.floats(-5.0, 5.0))
+    return u, v, a, b, draw(st.floats(-2000.0, 2000.0))
 
 
 @settings(max_examples=150, deadline=None)
-@given(cases=st.lists(NEWTON_CASE, min_size=1, max_size=8))
+@given(cases=st.lists(_newton_cases(), min_size=1, max_size=8))
 def test_newton_step_recovers_rows_and_columns(cases):
     """A point ``a`` rows and ``b`` columns from a source (row derivative v, column derivative
     u) gets the fractional index offset (a, b), also when it lies off the grid's plane (the
