@@ -343,6 +343,17 @@ def test_far_close_exact_and_near_ties():
     assert close > far  # in order: no swap
 
 
+def test_far_close_slots_of_the_largest_window():
+    """Slots up to 624 (a 25 × 25 window, ``MAX_REACH`` 12) fit in the key: in a window of
+    equal distances the far one is slot k - 1 and the close one slot k."""
+    assert grid_window.window_capacity(12.0) <= SLOT_MASK + 1
+    _, _, d2_bits, penalty_bits = _window_of([(250_000.0, 0.0)] * 625)
+    for k in (1, 300, 511, 512, 513, 600, 624):
+        far, close = grid_window.far_close(d2_bits, penalty_bits, k, 625)
+        assert (far & SLOT_MASK, close & SLOT_MASK) == (k - 1, k)
+        assert far >> 10 == close >> 10 == _bits(250_000.0) >> 10
+
+
 @settings(max_examples=200, deadline=None)
 @given(entries=_split_entries(), data=st.data())
 def test_split_puts_the_k_nearest_first_and_moves_whole_entries(entries, data):
