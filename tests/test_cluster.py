@@ -14,6 +14,7 @@ from sample_data import goci2_spec, write_scene
 from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
 from goci_resample_plugin.core.batch import read_report
 from goci_resample_plugin.core.batch.report import COLUMNS
+from goci_resample_plugin.core.write.names import temporary_owner
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_a_worker_killed_mid_scene_leaves_every_scene_done(cluster, cluster_root
 
     def kill_a_writing_worker():  # one of the two, while it writes a scene
         for partial in _hidden(output):
-            pid = int(partial.name.rsplit("-", 1)[1]) if ".partial-" in partial.name else None
+            pid = temporary_owner(partial)
             if not killed and pid in {w.pid for w in workers.values()}:
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)

@@ -29,6 +29,7 @@ from goci_resample_plugin.core import (
 )
 from goci_resample_plugin.core.batch import read_report
 from goci_resample_plugin.core.batch.lock import output_root_lock
+from goci_resample_plugin.core.write.names import temporary_owner
 
 ONE_BAND = ResampleOptions(wavelengths=(660,), method="nearest")
 
@@ -175,7 +176,7 @@ def test_a_killed_worker_fails_at_most_its_own_scene(big_root, tmp_path):
 
     def kill_the_first_writer():
         partial = _wait_for_partial(tmp_path)
-        pid = int(partial.name.rsplit("-", 1)[1])
+        pid = temporary_owner(partial)
         os.kill(pid, signal.SIGKILL)
         killed.append(pid)
 

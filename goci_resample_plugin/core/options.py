@@ -7,6 +7,9 @@ from .errors import GociResampleError
 
 METHODS = ("gauss", "nearest")
 INVALID_POLICIES = ("skip", "propagate", "cover")
+MAX_NEIGHBOURS = 10_000
+"""Most NEIGHBOURS accepted: a 5 km RADIUS holds ~1300 GOCI-II pixels; beyond this the search
+arrays alone (tens of bytes per neighbour and target pixel) would exhaust any machine."""
 METHOD_SUFFIX = {"gauss": "GAUSS", "nearest": "NEAREST"}
 
 
@@ -59,6 +62,12 @@ class ResampleOptions:
         if int(self.neighbours) != self.neighbours or self.neighbours < 1:
             raise GociResampleError(
                 f"NEIGHBOURS must be a whole number ≥ 1, not {self.neighbours}."
+            )
+        if self.neighbours > MAX_NEIGHBOURS:
+            raise GociResampleError(
+                f"NEIGHBOURS {self.neighbours:g} is more than any RADIUS holds GOCI pixels "
+                f"(at most {MAX_NEIGHBOURS}; 250 m pixels within 800 m: about 32). Choose a "
+                "number of the order of the pixels within RADIUS."
             )
 
     @property

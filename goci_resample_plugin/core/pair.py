@@ -33,10 +33,13 @@ from .write import (
     atomic_outputs,
     band_tags,
     check_product_outputs,
+    check_raster_names,
+    check_unchanged,
     existing_output,
     export_npy,
     file_identity,
     geotiff_profile,
+    input_identities,
     landsat_style_path,
     landsat_style_qml,
     make_folder,
@@ -139,15 +142,17 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
     output_path = Path(output_path)
     started = time.perf_counter()
     inputs = (goci_path, landsat_path)
-    files = planned_files(goci_path, landsat_path, output_path, options, request)
-    for folder in {path.parent for path in files.values() if path.parent.is_dir()}:
-        remove_stale_temporaries(folder)
+    check_raster_names(output_path, request.quality if request.quality is not True else None)
+    files = product_files(output_path, request)
+    remove_stale_temporaries(*{path.parent for path in files.values()})
     stale = ""
     if not request.overwrite:
         reused, stale = _reuse(output_path, inputs, options, request, files.get("quality"),
                                control)  # fmt: skip
-        if reused is not None:
+        if reused is not None:  # nothing is replaced: a style the user saved there is theirs
             return reused
+    check_planned_files(goci_path, landsat_path, output_path, options, request)
+    before = input_identities(goci_path, landsat_path)  # what the output will be made from
     subset, grid = _read(goci_path, landsat_path, options, control)
     files = product_files(output_path, request, [band.name for band in subset.bands],
                           grid.band_count)  # fmt: skip
@@ -163,7 +168,8 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
     )
 
     def land(engine):
-        return _land_product(files, subset, grid, options, engine, seconds, started, control)
+        return _land_product(files, subset, grid, options, engine, before, seconds, started,
+                             control)  # fmt: skip
 
     result = resample_with_fallback(resampler, land, control)
     result.replaced_because = stale
@@ -171,7 +177,7 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
     return result
 
 
-def planned_files(goci_path, landsat_path, output_path, options, request):
+def check_planned_files(goci_path, landsat_path, output_path, options, request):
     """The product's files (:func:`~.write.product_files`, without the ``.npy`` files, named
     from the file's variables), checked before any work (GociResampleError: a name cannot be
     written or would replace an input or a file not ours)."""
@@ -182,7 +188,6 @@ def planned_files(goci_path, landsat_path, output_path, options, request):
     files = product_files(output_path, request, [band_name(w) for w in wavelengths],
                           read_target_grid(landsat_path).band_count)  # fmt: skip
     check_product_outputs(files, inputs, request.overwrite)
-    return files
 
 
 def _read(goci_path, landsat_path, options, control):
@@ -210,16 +215,22 @@ def _read(goci_path, landsat_path, options, control):
     return subset, grid
 
 
-def _land_product(files, subset, grid, options, resampler, seconds, started, control):
+def _land_product(files, subset, grid, options, resampler, inputs, seconds, started, control):
     """Write every file of the product (``files``) to temporaries and land them together, the
-    sidecar last; return the ``PairResult``."""
+    sidecar last; return the ``PairResult``. ``inputs``: the inputs' identities taken before
+    they were read; when either input is no longer that file, nothing lands.
+
+    Raises:
+        GociResampleError: an input changed while the product was made.
+    """
     with atomic_outputs(*files.values()) as temporaries:
         temporary = dict(zip(files, temporaries))
         result, identities = _write_product(
             temporary, files, subset, grid, options, resampler, seconds, control
         )
         seconds["total"] = time.perf_counter() - started
-        content = sidecar_content(result, subset, grid, options, *identities)
+        identities["inputs"] = check_unchanged(inputs, subset.path, grid.path)
+        content = sidecar_content(result, subset, grid, options, identities)
         write_sidecar(temporary["sidecar"], content, shown_as=files["sidecar"])
         # Until the new sidecar lands, the output must read as incomplete.
         files["sidecar"].unlink(missing_ok=True)
@@ -250,14 +261,8 @@ def pair_memory_bytes(width, height, bands, goci_pixels):
     (:func:`~.resample.engine_memory_bytes`), two strips of output, GDAL's cache and one
     block of engine work."""
     strip = bands * STRIP_ROWS * width * 4
-    return (
-        BASELINE_BYTES
-        + goci_pixels * (bands * 24 + 200)
-        + engine_memory_bytes(width, height)
-        + 3 * strip
-        + GDAL_CACHE_MB * 2**20
-        + BLOCK_BUDGET_BYTES
-    )
+    return (BASELINE_BYTES + goci_pixels * (bands * 24 + 200) + engine_memory_bytes(width, height)
+            + 3 * strip + GDAL_CACHE_MB * 2**20 + BLOCK_BUDGET_BYTES)  # fmt: skip
 
 
 def _reuse(output_path, inputs, options, request, quality, control):
@@ -336,12 +341,9 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
     if "landsat_style" in files:
         write_text(temporary["landsat_style"], landsat_style_qml(subset.wavelengths, stretches),
                    files["landsat_style"])  # fmt: skip
-    npy_targets = [
-        (number, temporary[band.name], files[band.name])
-        for number, band in enumerate(subset.bands, start=1)
-        if band.name in files
-    ]
-    export_npy(temporary["raster"], npy_targets)
+    bands = enumerate(subset.bands, start=1)
+    export_npy(temporary["raster"], [(n, temporary[b.name], files[b.name]) for n, b in bands
+                                      if b.name in files])  # fmt: skip
     result = PairResult(
         output=output_path,
         sidecar=files["sidecar"],
@@ -357,8 +359,8 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
         landsat_style=files.get("landsat_style"),
         quality=files.get("quality"),
     )
-    quality_identity = file_identity(temporary["quality"]) if "quality" in files else None
-    return result, (raster_identity, quality_identity)
+    return result, {"raster": raster_identity, "quality": file_identity(temporary["quality"])
+                    if "quality" in files else None}  # fmt: skip
 
 
 def _strips(resampler, grid, band_count, control, seconds, with_quality):

@@ -8,6 +8,7 @@ done; a run that locked a file just removed (its inode no longer at the path) tr
 import contextlib
 import os
 import socket
+import stat
 import sys
 from datetime import datetime, timezone
 
@@ -55,13 +56,31 @@ def output_root_lock(output_root):
 
 
 def _open(path, output_root):
+    """Open (creating) the lock file, never through a symbolic link and never anything but a
+    regular file: a link planted at the name would have its target truncated.
+
+    Raises:
+        GociResampleError: the root is not writable, or the name holds something not ours.
+    """
+    not_ours = GociResampleError(
+        f"{path} is not goci-resample's lock file (a symbolic or hard link, or not a regular "
+        "file); it is left untouched. Remove it, or choose another OUTPUT_ROOT."
+    )
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
     try:
-        return open(path, "a+", encoding="utf-8")
+        descriptor = os.open(path, flags, 0o644)
     except OSError as error:
+        if os.path.islink(path):
+            raise not_ours from None
         raise GociResampleError(
             f"Cannot write to OUTPUT_ROOT {output_root} ({error.strerror or error}). Choose a "
             "folder you can write to."
         ) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode) or status.st_nlink > 1:  # a hard link is another's
+        os.close(descriptor)
+        raise not_ours
+    return os.fdopen(descriptor, "a+", encoding="utf-8")
 
 
 def _still_at(path, handle):

@@ -117,7 +117,7 @@ def run_batch(input_root, output_root, options=None, *, request=None, workers=1,
     connection = cluster_client(scheduler) if scheduler else contextlib.nullcontext()
     with connection as client, output_root_lock(output_root):
         remove_stale_temporaries(output_root)
-        report = BatchReport(output_root)
+        report = BatchReport(output_root, overwrite=request.overwrite)
         control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
         results, cancelled = _run(scenes, settings, report, workers, executor, client,
                                   control)  # fmt: skip

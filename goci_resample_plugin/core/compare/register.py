@@ -18,7 +18,7 @@ from pathlib import Path
 from ..bands import nearest_band
 from ..control import RunControl
 from ..options import ProductRequest, ResampleOptions
-from ..pair import planned_files, resample_pair, resample_product
+from ..pair import check_planned_files, resample_pair, resample_product
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
 from ..write.atomic import write_text_atomic
@@ -107,7 +107,7 @@ def make_product(goci_path, landsat_path, output_path, options, request, control
         return resample_product(goci_path, landsat_path, output_path, options, request, control,
                                 engine), None  # fmt: skip
     # refused before the probe, as resample_product would refuse them after it
-    planned_files(goci_path, landsat_path, output_path, options, request)
+    check_planned_files(goci_path, landsat_path, output_path, options, request)
     wavelengths = list(options.wavelengths or available_bands(goci_path))
     red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
     grid = read_target_grid(landsat_path)

@@ -19,6 +19,19 @@ def parameter_warnings(subset, options):
             f"pixel centres will have none within reach and stay empty (holes). Use at least "
             f"{np.ceil(spacing / np.sqrt(2) / 10) * 10:.0f} m; the default is 800 m."
         )
+    farthest = spacing / np.sqrt(2)  # a Landsat pixel between four GOCI pixel centres
+    if (
+        options.method == "gauss"
+        and np.isfinite(spacing)
+        and (farthest / options.sigma_m) ** 2 > 700
+    ):
+        warnings.append(
+            f"SIGMA {options.sigma_m:g} m is tiny against the GOCI pixels ({spacing:.0f} m apart "
+            f"in {subset.path.name}): the weight exp(-d²/σ²) of a pixel {farthest:.0f} m away is "
+            "below 1e-300 and becomes 0, so Landsat pixels between GOCI pixel centres get no "
+            "value (NaN; pyresample does the same). For a sharp result use METHOD Nearest; for "
+            f"a smooth one SIGMA of the order of {spacing:.0f} m (the default is 320 m)."
+        )
     if options.method == "gauss" and options.sigma_m > options.radius_m:
         warnings.append(
             f"SIGMA {options.sigma_m:g} m is larger than RADIUS {options.radius_m:g} m: "

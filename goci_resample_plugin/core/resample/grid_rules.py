@@ -24,10 +24,17 @@ EXP_TABLE_PER_UNIT = 64
 """Entries of the exp table per unit of d²/σ²: the remainder r < 1/64 leaves a degree-4
 Taylor error below 1e-11 relative."""
 
+SUBNORMAL_EXPONENT = 700.0
+"""d²/σ² beyond which exp(-d²/σ²) (< 1e-304) nears the subnormal range, where the table's
+relative error grows without bound: the weights there come from exp itself, as pyresample's
+(SIGMA of 10–20 m otherwise differed from pyresample by up to 2e-3 relative)."""
+
 EXP_TABLE_MAX = 1 << 20
 """Largest exp table; beyond (RADIUS/SIGMA above ~128) the weights call exp directly."""
 
-Rule = namedtuple("Rule", "radius2 k propagate cover nearest per_step unit")
+Rule = namedtuple(
+    "Rule", "radius2 k propagate cover nearest per_step unit inverse_sigma2 exact_beyond"
+)
 Rule.__doc__ = """What decides a pixel's value (a numba-compatible bundle of scalars only, so
 reading a field in the kernel costs nothing; see :func:`make_rule`).
 
@@ -38,6 +45,9 @@ Attributes:
     cover: a band is NaN where the nearest located source is invalid in it.
     nearest: value of the nearest source instead of the Gaussian mean.
     per_step, unit: of the exp table (:func:`exp_table`), which travels beside the rule.
+    inverse_sigma2: 1 / σ² (m⁻²).
+    exact_beyond: d² · per_step beyond which a weight comes from exp itself (no table, or
+        d²/σ² above ``SUBNORMAL_EXPONENT``).
 """
 
 
@@ -48,8 +58,10 @@ def make_rule(radius_m, sigma_m, neighbours, invalid, nearest):
     kernel compiles one variant."""
     radius2, sigma2 = float(radius_m) ** 2, float(sigma_m) ** 2
     table, per_step, unit = exp_table(radius2, sigma2)
+    exact_beyond = SUBNORMAL_EXPONENT / unit if table.size else -1.0
     rule = Rule(radius2, 1 if nearest else int(neighbours), invalid == "propagate",
-                invalid == "cover", bool(nearest), float(per_step), float(unit))  # fmt: skip
+                invalid == "cover", bool(nearest), float(per_step), float(unit), 1.0 / sigma2,
+                float(exact_beyond))  # fmt: skip
     return rule, table
 
 
@@ -68,12 +80,13 @@ def exp_table(radius2, sigma2):
 @numba.njit(error_model="numpy", fastmath={"contract"})
 def gaussian_weight(d2, rule, table):
     """exp(-d2 / σ²) for d2 (m²) below the radius², from the exp ``table`` (:func:`exp_table`)
-    and a degree-4 Taylor polynomial of the remainder: relative error below 1e-11.
+    and a degree-4 Taylor polynomial of the remainder: relative error below 1e-11; exp itself
+    where the result nears the subnormal range (``SUBNORMAL_EXPONENT``).
     Multiplications only: a division per weight costs a third of the kernel's time for
     weights."""
-    if table.size == 0:
-        return math.exp(-d2 * rule.unit)
     u = d2 * rule.per_step
+    if u > rule.exact_beyond:  # no table, or a weight near the subnormal range
+        return math.exp(-d2 * rule.inverse_sigma2)
     i = int(u)
     r = (u - i) * rule.unit
     return table[i] * (1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6 - r * (1.0 / 24)))))

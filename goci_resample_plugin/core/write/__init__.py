@@ -33,8 +33,10 @@ from .names import (
 from .ownership import OUR_TAG, check_outputs, check_product_outputs, is_ours
 from .sidecar import (
     band_tags,
+    check_unchanged,
     existing_output,
     file_identity,
+    input_identities,
     raster_tags,
     sidecar_content,
     write_sidecar,
@@ -55,6 +57,7 @@ __all__ = [
     "check_path_usable",
     "check_product_outputs",
     "check_raster_names",
+    "check_unchanged",
     "comparison_paths",
     "difference_qml",
     "existing_output",
@@ -62,6 +65,7 @@ __all__ = [
     "file_identity",
     "fits",
     "geotiff_profile",
+    "input_identities",
     "is_ours",
     "landsat_style_path",
     "landsat_style_qml",

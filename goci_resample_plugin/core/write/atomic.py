@@ -2,10 +2,15 @@
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 from ..errors import GociResampleError
-from .names import temporary_owner, temporary_path
+from .names import temporary_owner, temporary_prefix
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+"""The process's umask: temporaries are created 0600 and get the usual mode before landing."""
 
 
 @contextlib.contextmanager
@@ -13,14 +18,19 @@ def atomic_outputs(*paths):
     """Yield temporary paths for ``paths``; when the block succeeds, rename them to ``paths``
     in the order given.
 
-    On any exception (including cancel and ``KeyboardInterrupt``) the temporary files are
-    removed and existing files at ``paths`` are untouched.
+    Each temporary is created exclusively (``O_CREAT | O_EXCL``, a random name after
+    :func:`~.names.temporary_prefix`), so a symlink or file planted at a predictable name is
+    never written through. On any exception (including cancel and ``KeyboardInterrupt``) the
+    temporary files are removed and existing files at ``paths`` are untouched.
     """
-    temporaries = [temporary_path(path) for path in paths]
+    temporaries = []
     try:
+        for path in paths:
+            temporaries.append(_create_temporary(Path(path)))
         yield temporaries
         for temporary, path in zip(temporaries, paths):
             try:
+                os.chmod(temporary, 0o666 & ~_UMASK)
                 os.replace(temporary, path)
             except OSError as error:
                 raise GociResampleError(
@@ -31,6 +41,24 @@ def atomic_outputs(*paths):
         for temporary in temporaries:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+def _create_temporary(path):
+    """Create an empty temporary for ``path`` exclusively; return its path.
+
+    Raises:
+        GociResampleError: the folder cannot be written.
+    """
+    prefix = temporary_prefix(path)
+    try:
+        handle, name = tempfile.mkstemp(prefix=prefix.name, dir=prefix.parent)
+    except OSError as error:
+        raise GociResampleError(
+            f"Cannot write {path} ({error.strerror or error}). Choose a folder you can write "
+            "to, with free space."
+        ) from None
+    os.close(handle)
+    return Path(name)
 
 
 @contextlib.contextmanager
@@ -92,16 +120,16 @@ def check_path_usable(path):
         ) from None
 
 
-def remove_stale_temporaries(folder):
-    """Delete temporary files that a killed run (its process gone) left in ``folder``."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return
-    for path in folder.glob(".*"):
-        pid = temporary_owner(path)
-        if pid is not None and not _process_alive(pid):
-            with contextlib.suppress(OSError):
-                path.unlink()
+def remove_stale_temporaries(*folders):
+    """Delete temporary files that a killed run (its process gone) left in ``folders``."""
+    for folder in map(Path, folders):
+        if not folder.is_dir():
+            continue
+        for path in folder.glob(".*"):
+            pid = temporary_owner(path)
+            if pid is not None and not _process_alive(pid):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _process_alive(pid):

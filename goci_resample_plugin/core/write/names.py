@@ -143,30 +143,35 @@ def fits(path):
 
 
 TEMPORARY_MARK = ".partial-"
+TEMPORARY_RANDOM = 8
+"""Random characters ``tempfile.mkstemp`` adds to a temporary's name."""
 
 
-def temporary_path(path):
-    """The hidden temporary name ``.<name>.partial-<pid>`` next to ``path``.
+def temporary_prefix(path):
+    """The hidden temporary name prefix ``.<name>.partial-<pid>-`` next to ``path``; the
+    temporary itself is created exclusively with random characters after it
+    (:func:`~.atomic.atomic_outputs`), so no name can be planted in advance.
 
     It does not end in the output's extension, so no tool mistakes it for a result. A name too
     long for the file system is shortened, keeping a hash of the full name so two outputs never
-    share a temporary name.
+    share a prefix.
     """
     path = Path(path)
-    suffix = f"{TEMPORARY_MARK}{os.getpid()}"
+    suffix = f"{TEMPORARY_MARK}{os.getpid()}-"
     name = f".{path.name}{suffix}"
-    if len(os.fsencode(name)) > MAX_NAME_BYTES:
+    if len(os.fsencode(name)) + TEMPORARY_RANDOM > MAX_NAME_BYTES:
         digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
-        keep = MAX_NAME_BYTES - len(os.fsencode(f".~{digest}{suffix}"))
+        keep = MAX_NAME_BYTES - TEMPORARY_RANDOM - len(os.fsencode(f".~{digest}{suffix}"))
         head = os.fsencode(path.name)[:keep].decode("utf-8", "ignore")
         name = f".{head}~{digest}{suffix}"
     return path.with_name(name)
 
 
 def temporary_owner(path):
-    """The process id in a temporary name, or None when ``path`` is not one of ours."""
+    """The process id in a temporary name (``….partial-<pid>-<random>``, or without the random
+    part as older versions wrote it), or None when ``path`` is not one of ours."""
     name = Path(path).name
     if not name.startswith(".") or TEMPORARY_MARK not in name:
         return None
-    pid = name.rsplit(TEMPORARY_MARK, 1)[1]
+    pid = name.rsplit(TEMPORARY_MARK, 1)[1].split("-", 1)[0]
     return int(pid) if pid.isdigit() else None

@@ -16,6 +16,15 @@ GENERATOR = "goci-resample"
 """The mark our text files carry: ``"generator"`` in JSON, a comment or meta tag in QML and
 HTML."""
 
+QML_MARK = f"<!-- {GENERATOR} "
+"""How our QML styles begin their second line (a style QGIS saves over ours has none)."""
+
+HTML_MARK = f'<meta name="generator" content="{GENERATOR}">'
+"""The exact generator tag of our HTML reports (a page merely mentioning us has none)."""
+
+MARKED_SUFFIXES = (*RASTER_SUFFIXES, ".json", ".qml", ".html", ".csv")
+"""Files that carry a mark of their own: ours only with it, whoever owns the raster."""
+
 _TEXT_SNIFF_BYTES = 4096
 
 
@@ -23,8 +32,9 @@ def is_ours(path, csv_header=None):
     """True when ``path`` was written by this plugin.
 
     GeoTIFF: carries ``OUR_TAG``. JSON: ``"generator": "goci-resample"`` (or, from version
-    0.1.0, a ``versions.goci_resample`` entry). QML/HTML: the generator mark near the top.
-    CSV: its first line is ``csv_header``. Anything else, or anything unreadable: not ours.
+    0.1.0, a ``versions.goci_resample`` entry). QML: a line starting with ``QML_MARK``; HTML:
+    ``HTML_MARK``, both near the top. CSV: its first line starts with ``csv_header`` (a report
+    of an older version had fewer columns). Anything else, or anything unreadable: not ours.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -37,10 +47,13 @@ def is_ours(path, csv_header=None):
             head = handle.read(_TEXT_SNIFF_BYTES).decode("utf-8", "replace")
     except OSError:
         return False
+    lines = head.splitlines()
     if suffix == ".csv":
-        return csv_header is not None and head.splitlines()[:1] == [csv_header]
-    if suffix in (".qml", ".html"):
-        return GENERATOR in head
+        return csv_header is not None and bool(lines) and lines[0].startswith(csv_header)
+    if suffix == ".qml":
+        return any(line.startswith(QML_MARK) for line in lines[:3])
+    if suffix == ".html":
+        return any(line.strip() == HTML_MARK for line in lines[:5])
     return False
 
 
@@ -60,9 +73,11 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
         outputs: every path about to be written.
         inputs: the run's input files; an output may never be one of them.
         overwrite: the user allows replacing files this plugin did not write.
-        owner: the raster the outputs belong to; when it is ours, its companions (``.npy``,
-            styles of earlier versions) count as ours too. A raster is also ours when our
-            sidecar names it (a raster of ours that was truncated no longer reads back).
+        owner: the raster the outputs belong to; when it is ours, its companions without a
+            mark of their own (``.npy``) count as ours too; marked ones (styles, JSON, CSV,
+            HTML, rasters: ``MARKED_SUFFIXES``) only with their mark. The raster itself is
+            also ours when our sidecar names it (a raster of ours that was truncated no longer
+            reads back).
         csv_header: the header line of the CSV outputs this run writes.
 
     Raises:
@@ -86,7 +101,10 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
                     f"The output {output} is the input {Path(source).name} itself; writing it "
                     "would destroy the input. Choose another output file."
                 )
-        if overwrite or owner_is_ours or is_ours(output, csv_header):
+        # a file with a mark of its own (a style, a report) is ours only with that mark: a
+        # style the user saved over ours (QGIS "Save as Default") is theirs
+        marked = output.suffix.lower() in MARKED_SUFFIXES and output != Path(owner or "")
+        if overwrite or (owner_is_ours and not marked) or is_ours(output, csv_header):
             continue
         raise GociResampleError(
             f"{output} already exists and was not written by goci-resample; it is left "

@@ -13,6 +13,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..errors import GociResampleError
 from ..provenance import library_versions, plugin_version
 from .atomic import write_text
 from .names import sidecar_path
@@ -66,16 +67,43 @@ def band_tags(band):
     return {"NAME": band.name, "WAVELENGTH_NM": band.wavelength_nm, "UNITS": band.units}
 
 
-def sidecar_content(result, subset, grid, options, raster_identity, quality_identity=None):
-    """The sidecar of a ``PairResult`` as a JSON-ready dict (``quality_identity``: that of
-    the quality raster ``result.quality``, when one was written)."""
+def input_identities(goci_path, landsat_path):
+    """``{"goci": file_identity, "landsat": file_identity}`` of a pair's inputs: taken before
+    they are read and checked again before the product lands (a land-mask step may rewrite
+    the ``.nc`` in place while it is read), so the sidecar never vouches for a file the output
+    was not made from."""
+    return {"goci": file_identity(goci_path), "landsat": file_identity(landsat_path)}
+
+
+def check_unchanged(identities, goci_path, landsat_path):
+    """Return ``identities`` (of :func:`input_identities`, taken before reading) when both
+    inputs are still those files.
+
+    Raises:
+        GociResampleError: an input changed while the product was made (nothing may land).
+    """
+    now = input_identities(goci_path, landsat_path)
+    for role, path in (("goci", goci_path), ("landsat", landsat_path)):
+        if now[role] != identities[role]:
+            raise GociResampleError(
+                f"The input {path} changed while it was being read (another program, e.g. a "
+                "land-mask step, rewrote it). Nothing was written; run again once that "
+                "program has finished with it."
+            )
+    return identities
+
+
+def sidecar_content(result, subset, grid, options, identities):
+    """The sidecar of a ``PairResult`` as a JSON-ready dict. ``identities``: ``inputs``
+    (from :func:`input_identities`, taken before reading), ``raster`` and ``quality`` (of the
+    quality raster ``result.quality``, when one was written)."""
     content = {
         "generator": GENERATOR,
         "output": result.output.name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "inputs": {"goci": str(subset.path), "landsat": str(grid.path)},
-        "input_files": {"goci": file_identity(subset.path), "landsat": file_identity(grid.path)},
-        "raster": raster_identity,
+        "input_files": identities["inputs"],
+        "raster": identities["raster"],
         "target_grid": {
             "width": grid.width,
             "height": grid.height,
@@ -90,7 +118,7 @@ def sidecar_content(result, subset, grid, options, raster_identity, quality_iden
         "versions": library_versions(),
     }
     if result.quality is not None:
-        content["quality"] = {"path": str(result.quality), "raster": quality_identity}
+        content["quality"] = {"path": str(result.quality), "raster": identities["quality"]}
     return content
 
 

@@ -1,0 +1,217 @@
+"""Round 3 of the attack (issue #23): wrong numbers kept and files written through planted
+names. Each test does what the world does (a rewrite while a run reads, a symlink or a file of
+the user's at one of our names, a full disk) at the moment it matters, and checks what a user
+would see: the message, the user's files byte for byte, the report's rows, the numbers."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import rasterio
+from conftest import REPO
+from netcdf_files import edited_copy
+from reference import assert_within_spec
+from rows import covers
+
+from goci_resample_plugin.core import (
+    GociResampleError,
+    ResampleOptions,
+    RunControl,
+    compare_pair,
+    resample_pair,
+    run_batch,
+)
+from goci_resample_plugin.core.batch import read_report
+
+ONE_BAND = ResampleOptions(wavelengths=(660,), method="nearest")
+
+
+def _mask_half(dataset):
+    """The land-mask step's kind of edit: half the pixels become fill, inside_mask stays 1."""
+    band = dataset["geophysical_data/L_TOA_660"]
+    values = band[:]
+    values[:, : values.shape[1] // 2] = band.getncattr("_FillValue")
+    band[:] = values
+
+
+@covers("input-rewritten-during-a-run")
+def test_an_input_rewritten_while_it_is_read_is_not_vouched_for(scene, tmp_path):
+    """The land-mask step replaces the ``.nc`` while a run reads it: nothing lands (a sidecar
+    recording the new file's identity made every later run reuse numbers of the old one)."""
+    goci = tmp_path / "run" / scene.goci.name
+    goci.parent.mkdir()
+    shutil.copy(scene.goci, goci)
+    masked = edited_copy(scene.goci, goci.parent / "masked.nc", _mask_half)
+    reference = edited_copy(scene.goci, tmp_path / "reference_subset.nc", _mask_half)
+    output = goci.parent / "o.tif"
+    swapped = []
+
+    def rewrite_once(fraction):  # the first block is resampled: the input is replaced
+        if not swapped:
+            os.replace(masked, goci)
+            swapped.append(fraction)
+
+    with pytest.raises(GociResampleError, match="changed while it was being read"):
+        resample_pair(goci, scene.landsat, output, ONE_BAND, RunControl(progress=rewrite_once))
+    assert swapped and sorted(p.name for p in goci.parent.iterdir()) == [goci.name]
+    again = resample_pair(goci, scene.landsat, output, ONE_BAND)  # made from the new file
+    assert not again.reused
+    expected = resample_pair(reference, scene.landsat, tmp_path / "e.tif", ONE_BAND).output
+    with rasterio.open(output) as got, rasterio.open(expected) as want:
+        assert np.array_equal(got.read(), want.read(), equal_nan=True)
+    assert resample_pair(goci, scene.landsat, output, ONE_BAND).reused
+
+
+@covers("temporary-planted")
+def test_a_symlink_planted_at_a_temporary_name_is_never_written_through(scene, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+    output = tmp_path / "r.tif"
+    for name in ("r.tif", "r.json", "r.qml"):  # the names an earlier version used
+        (tmp_path / f".{name}.partial-{os.getpid()}").symlink_to(victim)
+    resample_pair(scene.goci, scene.landsat, output, ONE_BAND)
+    assert victim.read_text() == "someone else's file"
+    for name in ("r.tif", "r.json", "r.qml"):
+        landed = tmp_path / name
+        assert landed.is_file() and not landed.is_symlink(), name
+    assert json.loads((tmp_path / "r.json").read_text())["output"] == "r.tif"
+    assert oct(output.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@covers("lock-planted")
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_link_planted_at_the_lock_name_is_refused_and_its_target_kept(batch_root, tmp_path, link):
+    root, _ = batch_root
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".goci-resample.lock"
+    if link == "symbolic":
+        lock.symlink_to(victim)
+    else:
+        os.link(victim, lock)
+    with pytest.raises(GociResampleError, match="is not goci-resample's lock file"):
+        run_batch(root, out, ONE_BAND)
+    assert victim.read_text() == "someone else's file"
+    assert sorted(p.name for p in out.iterdir()) == [lock.name]
+
+
+@covers("report-not-ours")
+def test_a_batch_report_of_the_users_is_kept_without_overwrite(batch_root, tmp_path):
+    root, _ = batch_root
+    theirs = tmp_path / "batch_report.csv"
+    theirs.write_text("scene,my notes\nA,cloudy\n")
+    with pytest.raises(GociResampleError, match="not written by goci-resample"):
+        run_batch(root, tmp_path, ONE_BAND)
+    assert theirs.read_text() == "scene,my notes\nA,cloudy\n"
+    assert run_batch(root, tmp_path, ONE_BAND, overwrite=True).report == theirs
+    assert theirs.read_text().startswith("scene,status,message")
+
+
+@covers("style-saved-over")
+def test_a_style_the_user_saved_over_ours_is_kept_on_a_redo(scene, tmp_path):
+    """QGIS "Save as Default" writes ``r.qml`` without our mark: it is the user's now."""
+    output = tmp_path / "r.tif"
+    resample_pair(scene.goci, scene.landsat, output, ONE_BAND)
+    users = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.22\">"
+    output.with_suffix(".qml").write_text(users)
+    stale = ResampleOptions(wavelengths=(660,), method="nearest", radius_m=900)
+    with pytest.raises(GociResampleError, match=r"r\.qml already exists and was not written"):
+        resample_pair(scene.goci, scene.landsat, output, stale)
+    assert output.with_suffix(".qml").read_text() == users
+    resample_pair(scene.goci, scene.landsat, output, stale, overwrite=True)
+    assert "goci-resample" in output.with_suffix(".qml").read_text().splitlines()[1]
+
+
+@covers("report-html-mentioning-us")
+def test_an_html_page_mentioning_us_is_not_taken_for_our_report(scene, tmp_path):
+    resampled = resample_pair(scene.goci, scene.landsat, tmp_path / "r.tif").output
+    page = tmp_path / "notes.html"
+    page.write_text("<html><body>My notes on goci-resample runs</body></html>")
+    with pytest.raises(GociResampleError, match="not written by goci-resample"):
+        compare_pair(resampled, scene.landsat, tmp_path / "t.csv", page)
+    assert page.read_text() == "<html><body>My notes on goci-resample runs</body></html>"
+    assert not (tmp_path / "t.csv").exists()
+
+
+@covers("report-formula-cells")
+def test_scene_names_a_spreadsheet_would_evaluate_are_written_as_text(tmp_path):
+    root = tmp_path / "in"
+    names = ['=HYPERLINK("x";"y")', "+1+1", "@SUM(1)", "-2"]
+    for name in names:
+        (root / name).mkdir(parents=True)
+    batch = run_batch(root, tmp_path / "out", ONE_BAND)
+    rows = read_report(batch.report)
+    assert sorted(row["scene"] for row in rows) == sorted(f"'{name}" for name in names)
+    assert all(row["status"] == "no-pair" for row in rows)
+
+
+FULL_REPORT = """
+import resource, signal, sys
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import GociResampleError
+from goci_resample_plugin.core.batch.report import BatchReport
+from goci_resample_plugin.core.batch.scene import SceneResult
+report = BatchReport({root!r})
+report.add(SceneResult("first", "ok", "fine", 1.0))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail, as on a full disk
+size = report.path.stat().st_size
+resource.setrlimit(resource.RLIMIT_FSIZE, (size + 40, size + 40))
+for number in range(3):
+    try:
+        report.add(SceneResult(f"scene {{number}}", "failed", "x" * 200, 2.0))
+    except GociResampleError as error:
+        print("ERROR", error)
+"""
+
+
+@covers("report-disk-full")
+def test_a_full_disk_never_leaves_half_a_report_row(tmp_path):
+    code = FULL_REPORT.format(repo=str(REPO), root=str(tmp_path))
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=120, check=True)  # fmt: skip
+    assert completed.stdout.count("ERROR Cannot add to the batch report") == 3
+    text = (tmp_path / "batch_report.csv").read_text()
+    assert text.endswith("\n")
+    rows = list(csv.reader(text.splitlines()))
+    assert len(rows) == 2 and len({len(row) for row in rows}) == 1
+    assert rows[1][:2] == ["first", "ok"]
+
+
+@covers("neighbours-absurd")
+def test_an_absurd_neighbours_is_refused_with_a_message(scene, tmp_path):
+    with pytest.raises(GociResampleError, match="NEIGHBOURS 1e\\+08 is more than any RADIUS"):
+        resample_pair(scene.goci, scene.landsat, tmp_path / "o.tif",
+                      ResampleOptions(neighbours=100_000_000))  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+@covers("tiny-sigma")
+def test_a_tiny_sigma_gives_pyresamples_numbers_and_a_warning(scene, tmp_path):
+    """SIGMA 15 m: the weights of all but the nearest GOCI pixels near the subnormal range
+    (they differed from pyresample by up to 2e-3); SIGMA 1 m: almost every weight is 0."""
+    options = ResampleOptions(wavelengths=(660, 865), sigma_m=15.0)
+    results = {}
+    for engine in ("grid", "kdtree"):
+        resample_pair(scene.goci, scene.landsat, tmp_path / f"{engine}.tif", options,
+                      engine=engine)  # fmt: skip
+        with rasterio.open(tmp_path / f"{engine}.tif") as dataset:
+            results[engine] = dataset.read()
+    assert_within_spec(results["grid"], results["kdtree"].astype(np.float64), "gauss", 0.2)
+    lines = []
+    resample_pair(scene.goci, scene.landsat, tmp_path / "one.tif",
+                  ResampleOptions(wavelengths=(660,), sigma_m=1.0),
+                  RunControl(log=lambda level, text: lines.append(text)))  # fmt: skip
+    assert any("SIGMA 1 m is tiny against the GOCI pixels" in line for line in lines)
