@@ -215,3 +215,24 @@ def test_a_tiny_sigma_gives_pyresamples_numbers_and_a_warning(scene, tmp_path):
                   ResampleOptions(wavelengths=(660,), sigma_m=1.0),
                   RunControl(log=lambda level, text: lines.append(text)))  # fmt: skip
     assert any("SIGMA 1 m is tiny against the GOCI pixels" in line for line in lines)
+
+
+@covers("long-names-new-folder")
+def test_a_name_too_long_for_a_sidecar_fails_clearly_in_a_new_folder(tmp_path):
+    """A GOCI name whose output fits in 255 bytes but whose sidecar (``.json``, one byte more)
+    does not, into a scene folder that does not exist yet (where ``stat`` reports a missing
+    folder, not a long name): a clear report row, no traceback, nothing written."""
+    from sample_data import goci2_spec, write_scene
+
+    pair = write_scene(tmp_path / "in", goci2_spec(width=120, height=120, seed=3))
+    room = 255 - len("GOCI_on_Landsat_") - len("_NEAREST.tif")  # the output: 255 bytes exactly
+    goci = pair.goci.rename(pair.goci.with_name("G" * (room - 17) + "_subset_footprint.nc"))
+    output = tmp_path / "out" / pair.scene_dir.name / f"GOCI_on_Landsat_{goci.stem}_NEAREST.tif"
+    assert len(output.name.encode()) == 255
+    batch = run_batch(tmp_path / "in", tmp_path / "out", ResampleOptions(method="nearest"))
+    [row] = read_report(batch.report)
+    assert row["status"] == "failed", row
+    assert "cannot be used (File name too long)" in row["message"]
+    assert not (tmp_path / "out" / pair.scene_dir.name).exists() or not any(
+        (tmp_path / "out" / pair.scene_dir.name).iterdir()
+    )

@@ -1,12 +1,13 @@
 """Outputs that appear whole or not at all: write to a temporary name, then rename."""
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from ..errors import GociResampleError
-from .names import temporary_owner, temporary_prefix
+from .names import fits, temporary_owner, temporary_prefix
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -109,7 +110,10 @@ def check_path_usable(path):
     Raises:
         GociResampleError: names the path and the reason.
     """
+    too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
     try:
+        if not fits(path):  # checked by name: a folder not created yet hides it from stat
+            raise too_long
         os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return
