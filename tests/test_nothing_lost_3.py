@@ -236,3 +236,25 @@ def test_a_name_too_long_for_a_sidecar_fails_clearly_in_a_new_folder(tmp_path):
     assert not (tmp_path / "out" / pair.scene_dir.name).exists() or not any(
         (tmp_path / "out" / pair.scene_dir.name).iterdir()
     )
+
+
+@covers("two-runs-one-output")
+def test_a_second_run_on_an_output_being_written_is_refused(scene, tmp_path):
+    """Two runs on one OUTPUT landed a raster from one and the sidecar and style from the
+    other: the second now stops at once, naming the run that writes it."""
+    output = tmp_path / "r.tif"
+    refused = []
+
+    def second_run(fraction):  # while the first one resamples
+        if not refused:
+            with pytest.raises(GociResampleError) as raised:
+                resample_pair(scene.goci, scene.landsat, output, ONE_BAND, overwrite=True)
+            refused.append(str(raised.value))
+
+    first = resample_pair(scene.goci, scene.landsat, output, ONE_BAND,
+                          RunControl(progress=second_run))  # fmt: skip
+    assert refused and f"Another run is writing {output} (process {os.getpid()}" in refused[0]
+    sidecar = json.loads(output.with_suffix(".json").read_text())
+    assert sidecar["valid_fraction"] == first.valid_fraction
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.qml", "r.tif"]
+    assert resample_pair(scene.goci, scene.landsat, output, ONE_BAND).reused

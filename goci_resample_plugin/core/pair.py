@@ -16,6 +16,7 @@ from .memory import BASELINE_BYTES, check_memory
 from .options import ProductRequest, ResampleOptions
 from .read import available_bands, read_goci_subset, read_target_grid
 from .resample import (
+    BLOCK_BUDGET_BYTES,
     QUALITY_BANDS,
     check_overlap,
     engine_memory_bytes,
@@ -23,6 +24,7 @@ from .resample import (
     no_overlap_message,
     parameter_notes,
     parameter_warnings,
+    resample_strips,
     resample_with_fallback,
 )
 from .resample.geometry import shifted_lonlat
@@ -39,9 +41,11 @@ from .write import (
     export_npy,
     file_identity,
     geotiff_profile,
+    held_lock,
     input_identities,
     landsat_style_path,
     landsat_style_qml,
+    lock_path,
     make_folder,
     npy_path,
     product_files,
@@ -55,9 +59,6 @@ from .write import (
     write_text,
 )
 from .write.geotiff import GDAL_CACHE_MB
-
-BLOCK_BUDGET_BYTES = 256 * 2**20
-"""Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
 
 
 @dataclass
@@ -152,11 +153,27 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
         if reused is not None:  # nothing is replaced: a style the user saved there is theirs
             return reused
     check_planned_files(goci_path, landsat_path, output_path, options, request)
+    make_folder(output_path.parent)
+    with held_lock(lock_path(output_path), lambda holder: _busy(output_path, holder)):
+        result = _make(goci_path, landsat_path, output_path, options, request, control, engine,
+                       started)  # fmt: skip
+    result.replaced_because = stale
+    _say_what_was_written(result, Path(goci_path).name, options, control)
+    return result
+
+
+def _busy(output_path, holder):
+    return (f"Another run is writing {output_path} ({holder}). Two runs on one output would mix "
+            "their files: wait for it to finish, or choose another OUTPUT.")  # fmt: skip
+
+
+def _make(goci_path, landsat_path, output_path, options, request, control, engine, started):
+    """Read, resample and land the product (the lock on the output held); its PairResult."""
     before = input_identities(goci_path, landsat_path)  # what the output will be made from
     subset, grid = _read(goci_path, landsat_path, options, control)
     files = product_files(output_path, request, [band.name for band in subset.bands],
                           grid.band_count)  # fmt: skip
-    check_product_outputs(files, inputs, request.overwrite)  # the .npy names are known now
+    check_product_outputs(files, (goci_path, landsat_path), request.overwrite)  # .npy names
     for folder in {path.parent for path in files.values()}:
         make_folder(folder)
     seconds = {"read": time.perf_counter() - started}
@@ -171,10 +188,7 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
         return _land_product(files, subset, grid, options, engine, before, seconds, started,
                              control)  # fmt: skip
 
-    result = resample_with_fallback(resampler, land, control)
-    result.replaced_because = stale
-    _say_what_was_written(result, subset, options, control)
-    return result
+    return resample_with_fallback(resampler, land, control)
 
 
 def check_planned_files(goci_path, landsat_path, output_path, options, request):
@@ -237,14 +251,14 @@ def _land_product(files, subset, grid, options, resampler, inputs, seconds, star
     return result
 
 
-def _say_what_was_written(result, subset, options, control):
+def _say_what_was_written(result, goci_name, options, control):
     """Warn about bands without a value anywhere; log what was written and how long it took."""
     for band in result.bands:
         if not band["valid_pixels"]:
             control.warning(
                 f"Band {band['name']} has no value anywhere on the grid: every GOCI pixel of it "
                 f"within {options.radius_m:g} m is invalid (fill, NaN or outside the footprint) "
-                f"in {subset.path.name}. Check that band in the file, or leave it out (BANDS)."
+                f"in {goci_name}. Check that band in the file, or leave it out (BANDS)."
             )
     seconds = result.seconds
     control.info(
@@ -326,8 +340,8 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
         quality = writers.enter_context(
             GeoTiffWriter(temporary["quality"], files["quality"], profile | {"count": 3}, tags,
                           QUALITY_BANDS)) if "quality" in files else None  # fmt: skip
-        for row_start, strip, quality_strip in _strips(
-            resampler, grid, len(subset.bands), control, seconds, quality is not None
+        for row_start, strip, quality_strip in resample_strips(
+            resampler, grid, len(subset.bands), STRIP_ROWS, control, seconds, quality is not None
         ):
             raster.write(row_start, strip)
             if quality is not None:
@@ -361,35 +375,3 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
     )
     return result, {"raster": raster_identity, "quality": file_identity(temporary["quality"])
                     if "quality" in files else None}  # fmt: skip
-
-
-def _strips(resampler, grid, band_count, control, seconds, with_quality):
-    """Yield ``(row_start, strip, quality strip or None)``: strips one tile high, resampled in
-    blocks of rows sized to ``BLOCK_BUDGET_BYTES``; checks for cancel and reports progress
-    after every block."""
-    rows = BLOCK_BUDGET_BYTES // (grid.width * resampler.bytes_per_target_pixel())
-    rows_per_block = int(min(STRIP_ROWS, max(1, rows)))
-    for strip_start in range(0, grid.height, STRIP_ROWS):
-        strip_stop = min(grid.height, strip_start + STRIP_ROWS)
-        quality = None
-        if with_quality:
-            quality = np.empty((3, strip_stop - strip_start, grid.width), dtype=np.float32)
-        tick = time.perf_counter()
-        blocks = range(strip_start, strip_stop, rows_per_block)
-        strip = None
-        if len(blocks) > 1:
-            strip = np.empty((band_count, strip_stop - strip_start, grid.width), dtype=np.float32)
-        for row_start in blocks:
-            control.stop_if_cancelled()
-            row_stop = min(strip_stop, row_start + rows_per_block)
-            rows = slice(row_start - strip_start, row_stop - strip_start)
-            block = resampler.resample_rows(
-                row_start, row_stop, None if quality is None else quality[:, rows]
-            )
-            if strip is None:  # the strip is one block: no copy
-                strip = block
-            else:
-                strip[:, rows] = block
-            control.progress(row_stop / grid.height)
-        seconds["resample"] += time.perf_counter() - tick
-        yield strip_start, strip, quality

@@ -1,122 +1,23 @@
-"""One batch per output root at a time: a lock file that names the run holding it.
+"""One batch per output root at a time (:func:`~..write.lock.held_lock` on the root)."""
 
-The lock is an OS file lock (released by the OS when the holding process dies, however it
-dies), so a killed run never leaves the root locked. The holder removes the file when it is
-done; a run that locked a file just removed (its inode no longer at the path) tries again.
-"""
-
-import contextlib
-import os
-import socket
-import stat
-import sys
-from datetime import datetime, timezone
-
-from ..errors import GociResampleError
+from ..write.lock import held_lock
 
 LOCK_NAME = ".goci-resample.lock"
 
 
-@contextlib.contextmanager
 def output_root_lock(output_root):
-    """Hold the lock of ``output_root`` for the duration of the block.
+    """Hold the lock of ``output_root`` for the duration of a ``with`` block.
 
     Raises:
         GociResampleError: another run holds it; the message names that run (process, host,
             start time).
     """
-    path = output_root / LOCK_NAME
-    while True:
-        handle = _open(path, output_root)
-        if not _try_lock(handle):
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            handle.close()
-            raise GociResampleError(
-                f"Another batch is writing into {output_root} ({holder}). Two runs into one "
-                "output root would mix their report rows: wait for it to finish, cancel it, "
-                "or choose another OUTPUT_ROOT."
-            )
-        if _still_at(path, handle):
-            break
-        _unlock(handle)
-        handle.close()
-    with handle:
-        handle.seek(0)
-        handle.truncate()
-        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        handle.write(f"process {os.getpid()} on {socket.gethostname()}, started {started}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            _unlock(handle)
 
+    def busy(holder):
+        return (
+            f"Another batch is writing into {output_root} ({holder}). Two runs into one "
+            "output root would mix their report rows: wait for it to finish, cancel it, or "
+            "choose another OUTPUT_ROOT."
+        )
 
-def _open(path, output_root):
-    """Open (creating) the lock file, never through a symbolic link and never anything but a
-    regular file: a link planted at the name would have its target truncated.
-
-    Raises:
-        GociResampleError: the root is not writable, or the name holds something not ours.
-    """
-    not_ours = GociResampleError(
-        f"{path} is not goci-resample's lock file (a symbolic or hard link, or not a regular "
-        "file); it is left untouched. Remove it, or choose another OUTPUT_ROOT."
-    )
-    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        descriptor = os.open(path, flags, 0o644)
-    except OSError as error:
-        if os.path.islink(path):
-            raise not_ours from None
-        raise GociResampleError(
-            f"Cannot write to OUTPUT_ROOT {output_root} ({error.strerror or error}). Choose a "
-            "folder you can write to."
-        ) from None
-    status = os.fstat(descriptor)
-    if not stat.S_ISREG(status.st_mode) or status.st_nlink > 1:  # a hard link is another's
-        os.close(descriptor)
-        raise not_ours
-    return os.fdopen(descriptor, "a+", encoding="utf-8")
-
-
-def _still_at(path, handle):
-    try:
-        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
-    except OSError:
-        return False
-
-
-def _try_lock(handle):
-    if sys.platform == "win32":
-        import msvcrt
-
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _unlock(handle):
-    if sys.platform == "win32":
-        import msvcrt
-
-        with contextlib.suppress(OSError):
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        return
-    import fcntl
-
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return held_lock(output_root / LOCK_NAME, busy)

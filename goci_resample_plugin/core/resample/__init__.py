@@ -2,12 +2,20 @@
 (SPEC §3), by the KD-tree engine (the reference) or the faster grid engine."""
 
 from .checks import check_overlap, no_overlap_message, parameter_notes, parameter_warnings
-from .engines import ENGINES, engine_memory_bytes, make_resampler, resample_with_fallback
+from .engines import (
+    BLOCK_BUDGET_BYTES,
+    ENGINES,
+    engine_memory_bytes,
+    make_resampler,
+    resample_strips,
+    resample_with_fallback,
+)
 from .interface import Resampler
 from .kdtree import KdTreeResampler
 from .quality import QUALITY_BANDS
 
 __all__ = [
+    "BLOCK_BUDGET_BYTES",
     "ENGINES",
     "QUALITY_BANDS",
     "KdTreeResampler",
@@ -18,5 +26,6 @@ __all__ = [
     "no_overlap_message",
     "parameter_notes",
     "parameter_warnings",
+    "resample_strips",
     "resample_with_fallback",
 ]

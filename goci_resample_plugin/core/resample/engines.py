@@ -6,17 +6,24 @@ grid engine's spot checks disagree with its KD-tree reference, :func:`resample_w
 runs the work again with the engine's own fallback (the reference it already built).
 """
 
+import time
+
+import numpy as np
+
 from ..errors import GociResampleError
 from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
 
+BLOCK_BUDGET_BYTES = 256 * 2**20
+"""Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
+
 ENGINES = ("auto", "grid", "kdtree")
 """``auto``: the grid engine when it can run (numba, a regular GOCI grid), else ``kdtree``.
 Whichever runs, the results agree within SPEC §3."""
 
-__all__ = ["ENGINES", "Resampler", "engine_memory_bytes", "make_resampler",
-           "resample_with_fallback"]  # fmt: skip
+__all__ = ["BLOCK_BUDGET_BYTES", "ENGINES", "Resampler", "engine_memory_bytes", "make_resampler",
+           "resample_strips", "resample_with_fallback"]  # fmt: skip
 
 
 def make_resampler(subset, grid, options, engine, control):
@@ -70,3 +77,37 @@ def engine_memory_bytes(width, height):
     beyond the GOCI arrays (the grid engine also holds its KD-tree reference)."""
     return max(GridResampler.memory_bytes(width, height),
                KdTreeResampler.memory_bytes(width, height))  # fmt: skip
+
+
+def resample_strips(resampler, grid, band_count, strip_rows, control, seconds, with_quality):
+    """Yield ``(row_start, strip, quality strip or None)`` over the target ``grid``: strips of
+    ``strip_rows`` rows ((bands, rows, width) float32; quality (3, rows, width) when
+    ``with_quality``), resampled in blocks of rows sized to ``BLOCK_BUDGET_BYTES``; checks
+    for cancel and reports progress after every block, and adds the time spent to
+    ``seconds["resample"]``."""
+    rows = BLOCK_BUDGET_BYTES // (grid.width * resampler.bytes_per_target_pixel())
+    rows_per_block = int(min(strip_rows, max(1, rows)))
+    for strip_start in range(0, grid.height, strip_rows):
+        strip_stop = min(grid.height, strip_start + strip_rows)
+        quality = None
+        if with_quality:
+            quality = np.empty((3, strip_stop - strip_start, grid.width), dtype=np.float32)
+        tick = time.perf_counter()
+        blocks = range(strip_start, strip_stop, rows_per_block)
+        strip = None
+        if len(blocks) > 1:
+            strip = np.empty((band_count, strip_stop - strip_start, grid.width), dtype=np.float32)
+        for row_start in blocks:
+            control.stop_if_cancelled()
+            row_stop = min(strip_stop, row_start + rows_per_block)
+            rows = slice(row_start - strip_start, row_stop - strip_start)
+            block = resampler.resample_rows(
+                row_start, row_stop, None if quality is None else quality[:, rows]
+            )
+            if strip is None:  # the strip is one block: no copy
+                strip = block
+            else:
+                strip[:, rows] = block
+            control.progress(row_stop / grid.height)
+        seconds["resample"] += time.perf_counter() - tick
+        yield strip_start, strip, quality

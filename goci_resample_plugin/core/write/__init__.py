@@ -17,11 +17,13 @@ from .geotiff import (
     geotiff_profile,
     write_geotiff,
 )
+from .lock import held_lock
 from .names import (
     check_raster_names,
     comparison_paths,
     fits,
     landsat_style_path,
+    lock_path,
     npy_path,
     output_name,
     product_files,
@@ -65,10 +67,12 @@ __all__ = [
     "file_identity",
     "fits",
     "geotiff_profile",
+    "held_lock",
     "input_identities",
     "is_ours",
     "landsat_style_path",
     "landsat_style_qml",
+    "lock_path",
     "make_folder",
     "npy_path",
     "output_name",

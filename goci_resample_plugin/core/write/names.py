@@ -152,16 +152,26 @@ def temporary_prefix(path):
     temporary itself is created exclusively with random characters after it
     (:func:`~.atomic.atomic_outputs`), so no name can be planted in advance.
 
-    It does not end in the output's extension, so no tool mistakes it for a result. A name too
-    long for the file system is shortened, keeping a hash of the full name so two outputs never
-    share a prefix.
+    It does not end in the output's extension, so no tool mistakes it for a result.
     """
+    return _hidden(path, f"{TEMPORARY_MARK}{os.getpid()}-", TEMPORARY_RANDOM)
+
+
+def lock_path(output):
+    """``.<name>.lock`` next to ``output``: the lock a run holds while it writes that product
+    (:func:`~.lock.held_lock`)."""
+    return _hidden(output, ".lock")
+
+
+def _hidden(path, suffix, reserve=0):
+    """``.<name><suffix>`` next to ``path``, leaving ``reserve`` bytes free; a name too long
+    for the file system is shortened, keeping a hash of the full name so two paths never
+    share one."""
     path = Path(path)
-    suffix = f"{TEMPORARY_MARK}{os.getpid()}-"
     name = f".{path.name}{suffix}"
-    if len(os.fsencode(name)) + TEMPORARY_RANDOM > MAX_NAME_BYTES:
+    if len(os.fsencode(name)) + reserve > MAX_NAME_BYTES:
         digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
-        keep = MAX_NAME_BYTES - TEMPORARY_RANDOM - len(os.fsencode(f".~{digest}{suffix}"))
+        keep = MAX_NAME_BYTES - reserve - len(os.fsencode(f".~{digest}{suffix}"))
         head = os.fsencode(path.name)[:keep].decode("utf-8", "ignore")
         name = f".{head}~{digest}{suffix}"
     return path.with_name(name)

@@ -1,0 +1,120 @@
+"""One run at a time on an output (a batch's output root, one pair's OUTPUT): a lock file that
+names the run holding it.
+
+The lock is an OS file lock (released by the OS when the holding process dies, however it
+dies), so a killed run never leaves the root locked. The holder removes the file when it is
+done; a run that locked a file just removed (its inode no longer at the path) tries again.
+"""
+
+import contextlib
+import os
+import socket
+import stat
+import sys
+from datetime import datetime, timezone
+
+from ..errors import GociResampleError
+
+
+@contextlib.contextmanager
+def held_lock(path, busy):
+    """Hold the lock file ``path`` for the duration of the block (its folder must exist).
+
+    Args:
+        path: the lock file (hidden, next to what it guards; removed when the block ends).
+        busy: ``busy(holder)`` returns the message when another run holds it; ``holder``
+            names that run (process, host, start time).
+
+    Raises:
+        GociResampleError: another run holds it, or the name holds something not ours.
+    """
+    while True:
+        handle = _open(path)
+        if not _try_lock(handle):
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise GociResampleError(busy(holder))
+        if _still_at(path, handle):
+            break
+        _unlock(handle)
+        handle.close()
+    with handle:
+        handle.seek(0)
+        handle.truncate()
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        handle.write(f"process {os.getpid()} on {socket.gethostname()}, started {started}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            _unlock(handle)
+
+
+def _open(path):
+    """Open (creating) the lock file, never through a symbolic link and never anything but a
+    regular file: a link planted at the name would have its target truncated.
+
+    Raises:
+        GociResampleError: the root is not writable, or the name holds something not ours.
+    """
+    not_ours = GociResampleError(
+        f"{path} is not goci-resample's lock file (a symbolic or hard link, or not a regular "
+        "file); it is left untouched. Remove it, or choose another output folder."
+    )
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except OSError as error:
+        if os.path.islink(path):
+            raise not_ours from None
+        raise GociResampleError(
+            f"Cannot write to {path.parent} ({error.strerror or error}). Choose a folder you "
+            "can write to."
+        ) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode) or status.st_nlink > 1:  # a hard link is another's
+        os.close(descriptor)
+        raise not_ours
+    return os.fdopen(descriptor, "a+", encoding="utf-8")
+
+
+def _still_at(path, handle):
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except OSError:
+        return False
+
+
+def _try_lock(handle):
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle):
+    if sys.platform == "win32":
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
