@@ -258,3 +258,17 @@ def test_a_second_run_on_an_output_being_written_is_refused(scene, tmp_path):
     assert sidecar["valid_fraction"] == first.valid_fraction
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.qml", "r.tif"]
     assert resample_pair(scene.goci, scene.landsat, output, ONE_BAND).reused
+
+
+@covers("pair-into-a-batch-root")
+@pytest.mark.parametrize("where", ["root", "scene folder"])
+def test_a_single_pair_into_a_root_a_batch_is_writing_is_refused(scene, tmp_path, where):
+    from goci_resample_plugin.core.batch.lock import output_root_lock
+
+    folder = tmp_path if where == "root" else tmp_path / "LC08_scene"
+    folder.mkdir(exist_ok=True)
+    with output_root_lock(tmp_path), pytest.raises(GociResampleError) as raised:
+        resample_pair(scene.goci, scene.landsat, folder / "r.tif", ONE_BAND)
+    assert f"A batch is writing into {tmp_path} (process {os.getpid()}" in str(raised.value)
+    assert not list(folder.glob("r.*"))
+    assert resample_pair(scene.goci, scene.landsat, folder / "r.tif", ONE_BAND).valid_fraction

@@ -29,11 +29,13 @@ from .resample import (
 )
 from .resample.geometry import shifted_lonlat
 from .write import (
+    OUTPUT_ROOT_LOCK,
     STRIP_ROWS,
     BandStatistics,
     GeoTiffWriter,
     atomic_outputs,
     band_tags,
+    check_free,
     check_product_outputs,
     check_raster_names,
     check_unchanged,
@@ -153,6 +155,9 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
         if reused is not None:  # nothing is replaced: a style the user saved there is theirs
             return reused
     check_planned_files(goci_path, landsat_path, output_path, options, request)
+    if not request.in_batch:  # a batch writing into this folder or its parent comes first
+        for folder in (output_path.parent, output_path.parent.parent):
+            check_free(folder / OUTPUT_ROOT_LOCK, lambda holder, f=folder: _busy(f, holder))
     make_folder(output_path.parent)
     with held_lock(lock_path(output_path), lambda holder: _busy(output_path, holder)):
         result = _make(goci_path, landsat_path, output_path, options, request, control, engine,
@@ -162,9 +167,11 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
     return result
 
 
-def _busy(output_path, holder):
-    return (f"Another run is writing {output_path} ({holder}). Two runs on one output would mix "
-            "their files: wait for it to finish, or choose another OUTPUT.")  # fmt: skip
+def _busy(output, holder):
+    """The message when another run (a batch, for a folder) writes ``output``."""
+    what = "A batch is writing into" if output.is_dir() else "Another run is writing"
+    return (f"{what} {output} ({holder}). Two runs on one output would mix their files: wait "
+            "for it to finish, or choose another OUTPUT.")  # fmt: skip
 
 
 def _make(goci_path, landsat_path, output_path, options, request, control, engine, started):

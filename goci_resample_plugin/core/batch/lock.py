@@ -1,8 +1,7 @@
 """One batch per output root at a time (:func:`~..write.lock.held_lock` on the root)."""
 
 from ..write.lock import held_lock
-
-LOCK_NAME = ".goci-resample.lock"
+from ..write.names import OUTPUT_ROOT_LOCK
 
 
 def output_root_lock(output_root):
@@ -20,4 +19,4 @@ def output_root_lock(output_root):
             "choose another OUTPUT_ROOT."
         )
 
-    return held_lock(output_root / LOCK_NAME, busy)
+    return held_lock(output_root / OUTPUT_ROOT_LOCK, busy)

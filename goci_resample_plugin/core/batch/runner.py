@@ -16,6 +16,7 @@ killed run resumes where it stopped. Scenes run in-process, or in any
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -104,7 +105,7 @@ def run_batch(input_root, output_root, options=None, *, request=None, workers=1,
     """
     started = time.perf_counter()
     options = options or ResampleOptions()
-    request = request or batch_request(**products)
+    request = dataclasses.replace(request or batch_request(**products), in_batch=True)
     control = control or RunControl()
     input_root, output_root = Path(input_root), Path(output_root)
     if executor is None and workers > 1 and scheduler is None:

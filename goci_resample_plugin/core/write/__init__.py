@@ -17,8 +17,9 @@ from .geotiff import (
     geotiff_profile,
     write_geotiff,
 )
-from .lock import held_lock
+from .lock import check_free, held_lock
 from .names import (
+    OUTPUT_ROOT_LOCK,
     check_raster_names,
     comparison_paths,
     fits,
@@ -49,12 +50,14 @@ from .style import difference_qml, landsat_style_qml, style_qml
 __all__ = [
     "GEOTIFF_PROFILE",
     "OUR_TAG",
+    "OUTPUT_ROOT_LOCK",
     "STRIP_ROWS",
     "BandStatistics",
     "GeoTiffWriter",
     "atomic_output",
     "atomic_outputs",
     "band_tags",
+    "check_free",
     "check_outputs",
     "check_path_usable",
     "check_product_outputs",

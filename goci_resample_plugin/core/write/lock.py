@@ -53,6 +53,26 @@ def held_lock(path, busy):
             _unlock(handle)
 
 
+def check_free(path, busy):
+    """Refuse when another run holds the lock file ``path`` (a batch writing into the folder
+    an OUTPUT lies in); nothing is created or changed.
+
+    Raises:
+        GociResampleError: ``busy(holder)``.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return  # no lock there (or not one of ours): nobody holds it
+    with os.fdopen(descriptor, encoding="utf-8", errors="replace") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return
+        if not _try_lock(handle):
+            holder = handle.read().strip() or "another process"
+            raise GociResampleError(busy(holder))
+        _unlock(handle)
+
+
 def _open(path):
     """Open (creating) the lock file, never through a symbolic link and never anything but a
     regular file: a link planted at the name would have its target truncated.

@@ -15,6 +15,9 @@ LANDSAT_MARKER = "_TOA_RAD_B"
 
 OUTPUT_PREFIX = "GOCI_on_Landsat_"
 
+OUTPUT_ROOT_LOCK = ".goci-resample.lock"
+"""The lock file a batch holds in its output root while it runs."""
+
 MAX_NAME_BYTES = 255
 """Longest file name (bytes) the usual file systems (ext4, NTFS, APFS) accept."""
 
