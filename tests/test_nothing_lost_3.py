@@ -272,3 +272,25 @@ def test_a_single_pair_into_a_root_a_batch_is_writing_is_refused(scene, tmp_path
     assert f"A batch is writing into {tmp_path} (process {os.getpid()}" in str(raised.value)
     assert not list(folder.glob("r.*"))
     assert resample_pair(scene.goci, scene.landsat, folder / "r.tif", ONE_BAND).valid_fraction
+
+
+@covers("landsat-input-untouched")
+@pytest.mark.parametrize("kind", ["vrt", "tif"])
+def test_qgis_process_leaves_the_landsat_input_byte_for_byte(qgis_process, scene, tmp_path, kind):
+    """``qgis_process`` checks every parameter itself; a raster layer parameter opened the
+    Landsat file as a layer, whose statistics grew a ``.vrt`` from 4 KB to ~550 KB and left a
+    ``.tif.aux.xml`` beside a GeoTIFF. The file is now only read, by the core."""
+    folder = tmp_path / "input"
+    folder.mkdir()
+    landsat = folder / f"scene_TOA_RAD_B1-2-3-4-5.{kind}"
+    if kind == "vrt":
+        subprocess.run(["gdalbuildvrt", "-q", str(landsat), str(scene.landsat)], check=True)
+    else:
+        shutil.copy(scene.landsat, landsat)
+    before = landsat.read_bytes()
+    qgis_process("run", "gociresample:resamplepair", "--", f"GOCI={scene.goci}",
+                 f"LANDSAT={landsat}", "BANDS=660", f"OUTPUT={tmp_path / 'o.tif'}",
+                 check=True)  # fmt: skip
+    assert landsat.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [landsat.name]
+    assert (tmp_path / "o.tif").is_file()

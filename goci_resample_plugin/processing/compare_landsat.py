@@ -5,7 +5,6 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
 
@@ -15,7 +14,13 @@ from ..core.write import style_path
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
 from .layers import load_styled
-from .parameters import OVERWRITE, overwrite_help, overwrite_parameter, raster_file
+from .parameters import (
+    OVERWRITE,
+    RasterFileParameter,
+    overwrite_help,
+    overwrite_parameter,
+    raster_file,
+)
 
 RESAMPLED, LANDSAT, BAND_PAIRS, BLOCK = "RESAMPLED", "LANDSAT", "BAND_PAIRS", "BLOCK"
 OUTPUT_TABLE, OUTPUT_REPORT, OUTPUT_DIFFERENCE = (
@@ -40,9 +45,9 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
         return tr("goci,landsat,compare,bias,rmse,regression,shift,misregistration").split(",")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        self.addParameter(QgsProcessingParameterRasterLayer(
+        self.addParameter(RasterFileParameter(
             RESAMPLED, tr("GOCI on Landsat grid (a resample output)")))  # fmt: skip
-        self.addParameter(QgsProcessingParameterRasterLayer(LANDSAT, tr("Landsat raster")))
+        self.addParameter(RasterFileParameter(LANDSAT, tr("Landsat raster")))
         self.addParameter(QgsProcessingParameterString(
             BAND_PAIRS, tr("Band pairs GOCI nm:Landsat band (empty = by wavelength)"),
             defaultValue="", optional=True))  # fmt: skip

@@ -4,7 +4,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
 )
 
 from ..core import ProductRequest, make_product, scene_name
@@ -14,6 +13,7 @@ from .layers import load_scene_pair
 from .parameters import (
     OVERWRITE,
     REGISTER,
+    RasterFileParameter,
     overwrite_help,
     overwrite_parameter,
     raster_file,
@@ -53,7 +53,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterRasterLayer(
+            RasterFileParameter(
                 LANDSAT,
                 tr("Landsat TOA radiance GeoTIFF (target grid)"),
             )
