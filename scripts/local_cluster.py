@@ -14,9 +14,16 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"
 
 
+class Running(tuple):
+    """(scheduler address, {worker name: Popen}), and ``scheduler``: the scheduler's Popen."""
+
+    scheduler = None
+
+
 @contextlib.contextmanager
 def local_cluster(folder, workers=2, timeout=60):
-    """Yield (scheduler address, {worker name: Popen}); every process is killed afterwards.
+    """Yield ``Running`` (scheduler address, {worker name: Popen}; ``.scheduler``); every
+    process is killed afterwards.
 
     ``folder``: where the scheduler file goes and the workers run."""
     import distributed
@@ -33,7 +40,8 @@ def local_cluster(folder, workers=2, timeout=60):
         return process
 
     file = folder / "scheduler.json"
-    start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(file))
+    scheduler = start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file",
+                      str(file))  # fmt: skip
     names = [f"w{i}" for i in range(workers)]
     processes = {name: start("dask_worker", "--scheduler-file", str(file), "--no-nanny",
                              "--nthreads", "1", "--name", name) for name in names}  # fmt: skip
@@ -44,7 +52,9 @@ def local_cluster(folder, workers=2, timeout=60):
         address = json.loads(file.read_text())["address"]
         with distributed.Client(address, timeout=timeout, set_as_default=False) as client:
             client.wait_for_workers(workers, timeout=timeout)
-        yield address, processes
+        running = Running((address, processes))
+        running.scheduler = scheduler
+        yield running
     finally:
         for process in started:
             process.kill()

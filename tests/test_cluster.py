@@ -9,9 +9,10 @@ import time
 
 import pytest
 from local_cluster import local_cluster
+from rows import covers
 from sample_data import goci2_spec, write_scene
 
-from goci_resample_plugin.core import ResampleOptions, RunControl, run_batch
+from goci_resample_plugin.core import GociResampleError, ResampleOptions, RunControl, run_batch
 from goci_resample_plugin.core.batch import read_report
 from goci_resample_plugin.core.batch.report import COLUMNS
 from goci_resample_plugin.core.write.names import temporary_owner
@@ -71,6 +72,32 @@ def test_a_worker_killed_mid_scene_leaves_every_scene_done(cluster, cluster_root
     assert batch.counts()["ok"] == 3, batch.counts()
     assert len(read_report(output / "batch_report.csv")) == 3
     assert _hidden(output) == []  # the dead worker's temporary was cleaned by the rerun
+
+
+@covers("scheduler-lost")
+def test_a_lost_scheduler_ends_with_not_run_rows_after_the_workers(cluster, cluster_root,
+                                                                   tmp_path):  # fmt: skip
+    """The scheduler killed mid-batch: unfinished scenes get not-run rows (not "failed on the
+    cluster: CancelledError"), the batch fails with what to do, and it returns only when no
+    worker still writes into OUTPUT_ROOT (the lock held until then)."""
+    output = tmp_path / "out"
+
+    def kill_the_scheduler_once_writing():
+        if cluster.scheduler.poll() is None and [
+            p for p in _hidden(output) if ".partial-" in p.name
+        ]:
+            cluster.scheduler.kill()
+        return False
+
+    with pytest.raises(GociResampleError, match="Lost the dask scheduler at") as raised:
+        run_batch(cluster_root, output, ResampleOptions(neighbours=32), scheduler=cluster[0],
+                  control=RunControl(cancelled=kill_the_scheduler_once_writing))  # fmt: skip
+    assert "not run" in str(raised.value) and "run the batch again to resume" in str(raised.value)
+    assert not [p for p in _hidden(output) if ".partial-" in p.name]
+    rows = read_report(output / "batch_report.csv")
+    assert len(rows) == 3 and {row["status"] for row in rows} <= {"ok", "not-run"}
+    assert "not-run" in {row["status"] for row in rows}
+    assert not any("CancelledError" in row["message"] for row in rows)
 
 
 def test_cancel_reaches_the_workers_and_leaves_no_partial_file(cluster, cluster_root, tmp_path):

@@ -172,6 +172,8 @@ def test_docs_table_lists_every_row_the_tests_run():
         "test_batch",
         "test_fuzz_goci",
         "test_nothing_lost",
+        "test_nothing_lost_3",
+        "test_cluster",
     ):
         importlib.import_module(module)  # their @covers marks record the rows they test
     assert rows == COVERED

@@ -13,9 +13,12 @@ folder on their ``PYTHONPATH``), or upload the plugin ZIP from the client with
 ``client.upload_file("goci_resample_plugin.zip")``.
 """
 
+import concurrent.futures
 import contextlib
 import time
 import uuid
+from datetime import datetime
+from pathlib import Path
 
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
@@ -26,6 +29,14 @@ POLL_SECONDS = 0.5
 
 CONNECT_SECONDS = 10
 """How long to wait for the scheduler before giving up with a message."""
+
+WORKERS_GONE_SECONDS = 120
+"""After losing the scheduler, how long to wait (holding the output root's lock) for the
+workers' half-written files to land or go: a worker goes on with its scene without it."""
+
+
+class SchedulerLost(GociResampleError):
+    """The scheduler went away during the batch (its message says what to do)."""
 
 
 @contextlib.contextmanager
@@ -63,7 +74,13 @@ def run_on_cluster(client, scenes, settings, finished, control):
     """Run every scene as a task on ``client``'s cluster; call ``finished(result, lines)``
     as each arrives; return True when cancelled (scenes not finished are then not run).
     Returns only when every task has ended, so no worker still writes into OUTPUT_ROOT (a
-    client-side cancel would return while running tasks go on)."""
+    client-side cancel would return while running tasks go on).
+
+    Raises:
+        SchedulerLost: the scheduler went away; the scenes whose results did not arrive were
+            not run. Raised once the workers' half-written files are gone (or after
+            ``WORKERS_GONE_SECONDS``), so the output root stays locked while they write.
+    """
     import distributed
 
     run_id = uuid.uuid4().hex
@@ -74,9 +91,9 @@ def run_on_cluster(client, scenes, settings, finished, control):
         ): scene
         for i, scene in enumerate(scenes)
     }
-    pending, cancelled, done = set(futures), False, 0
+    pending, cancelled, done, lost = set(futures), False, 0, None
     while pending:
-        if not cancelled and control.cancelled():
+        if not cancelled and not lost and control.cancelled():
             cancelled = True
             stop.set()  # running scenes stop within a block of rows, the others at once
         ready = {future for future in pending if future.done()}
@@ -84,20 +101,48 @@ def run_on_cluster(client, scenes, settings, finished, control):
             time.sleep(POLL_SECONDS)
         pending -= ready
         for future in ready:
-            result = _result(future, futures[future])
+            try:
+                result = _result(future, futures[future])
+            except concurrent.futures.CancelledError:  # not ours: the scheduler went away
+                lost = lost or datetime.now().isoformat(sep=" ", timespec="seconds")
+                continue
             if result is not None:
                 finished(*result)
             done += 1
             control.progress(done / max(1, len(scenes)))
+    if lost:
+        _wait_for_workers(settings["output_root"], control)
+        raise SchedulerLost(
+            f"Lost the dask scheduler at {lost}: {len(scenes) - done} scene(s) not run (their "
+            "rows say not-run). Start the scheduler again (or leave SCHEDULER empty) and run "
+            "the batch again to resume; finished scenes are kept."
+        )
     return cancelled
 
 
+def _wait_for_workers(output_root, control):
+    """Wait while half-written files of workers are in the scene folders of ``output_root``
+    (a worker goes on with its scene after the scheduler is gone), at most
+    ``WORKERS_GONE_SECONDS``."""
+    deadline = time.monotonic() + WORKERS_GONE_SECONDS
+    while any(Path(output_root).glob("*/.*.partial-*")) and time.monotonic() < deadline:
+        control.info("Waiting for the workers to finish or drop the scenes they were writing…")
+        time.sleep(POLL_SECONDS * 4)
+
+
 def _result(future, scene):
-    """(SceneResult, log lines) of a finished task; None when it was cancelled."""
+    """(SceneResult, log lines) of a finished task; None when it was cancelled by us.
+
+    Raises:
+        concurrent.futures.CancelledError: the task was cancelled by the cluster (the
+            scheduler went away).
+    """
     try:
         return future.result()
     except ResampleCancelled:
         return None
+    except concurrent.futures.CancelledError:
+        raise
     except Exception as error:  # a task that died (KilledWorker) fails only its scene
         message = f"failed on the cluster: {type(error).__name__}: {error}"
         return SceneResult(scene.name, FAILED, message), ()

@@ -31,7 +31,7 @@ from ..memory import available_memory_bytes
 from ..options import ProductRequest, ResampleOptions
 from ..pair import pair_memory_bytes
 from ..write import check_path_usable, make_folder, remove_stale_temporaries
-from .cluster import cluster_client, run_on_cluster
+from .cluster import SchedulerLost, cluster_client, run_on_cluster
 from .lock import output_root_lock
 from .report import BatchReport
 from .scene import FAILED, NOT_RUN, STATUSES, SceneResult, process_scene
@@ -156,18 +156,27 @@ def _run(scenes, settings, report, workers, executor, client, control):
     if executor is None and client is None and workers > 1:
         workers = _affordable_workers(scenes, min(workers, max(1, len(scenes))), control)
     if client is not None:
-        cancelled = run_on_cluster(client, scenes, settings, finished, control)
+        try:
+            cancelled = run_on_cluster(client, scenes, settings, finished, control)
+        except SchedulerLost as lost:
+            _not_run(scenes, results, finished, f"not run: {lost}")
+            raise
     elif executor is None and workers <= 1:
         cancelled = _run_in_process(scenes, settings, finished, control)
     else:
         cancelled = _run_in_executor(executor, workers, scenes, settings, finished, control)
     if cancelled:
-        done = {result.scene for result in results}
-        for scene in scenes:
-            if scene.name not in done:
-                finished(SceneResult(scene.name, NOT_RUN, "not run: the batch was cancelled; "
-                                     "run it again to resume"))  # fmt: skip
+        _not_run(scenes, results, finished, "not run: the batch was cancelled; run it again "
+                 "to resume")  # fmt: skip
     return results, cancelled
+
+
+def _not_run(scenes, results, finished, message):
+    """A ``not-run`` row for every scene without a result yet."""
+    done = {result.scene for result in results}
+    for scene in scenes:
+        if scene.name not in done:
+            finished(SceneResult(scene.name, NOT_RUN, message))
 
 
 def _discover(input_root, output_root):
