@@ -21,20 +21,22 @@ class Running(tuple):
 
 
 @contextlib.contextmanager
-def local_cluster(folder, workers=2, timeout=60):
+def local_cluster(folder, workers=2, timeout=60, worker_command=None):
     """Yield ``Running`` (scheduler address, {worker name: Popen}; ``.scheduler``); every
     process is killed afterwards.
 
-    ``folder``: where the scheduler file goes and the workers run."""
+    ``folder``: where the scheduler file goes and the workers run. ``worker_command``: turns
+    a worker's command line into the one to start (e.g. in a mount namespace of its own, as a
+    machine that sees other files)."""
     import distributed
 
     folder = Path(folder)
     env = os.environ | {"PYTHONPATH": str(REPO)}
     started = []
 
-    def start(module, *args):
-        process = subprocess.Popen([PYTHON, "-m", f"distributed.cli.{module}", "--no-dashboard",
-                                    *args], env=env, cwd=folder, stdout=subprocess.DEVNULL,
+    def start(module, *args, wrap=lambda command: command):
+        command = wrap([PYTHON, "-m", f"distributed.cli.{module}", "--no-dashboard", *args])
+        process = subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
         started.append(process)
         return process
@@ -44,7 +46,9 @@ def local_cluster(folder, workers=2, timeout=60):
                       str(file))  # fmt: skip
     names = [f"w{i}" for i in range(workers)]
     processes = {name: start("dask_worker", "--scheduler-file", str(file), "--no-nanny",
-                             "--nthreads", "1", "--name", name) for name in names}  # fmt: skip
+                             "--nthreads", "1", "--name", name,
+                             wrap=worker_command or (lambda command: command))
+                 for name in names}  # fmt: skip
     try:
         deadline = time.monotonic() + timeout
         while not file.is_file() and time.monotonic() < deadline:

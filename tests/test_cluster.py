@@ -3,6 +3,7 @@ as separate processes on 127.0.0.1 (``scripts/local_cluster.py``)."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -35,6 +36,9 @@ def cluster_root(tmp_path_factory):
                                      width=1200, height=1200, centre_lat=31.0 + 0.4 * number,
                                      seed=20 + number))  # fmt: skip
     return root
+
+
+ONE_BAND_NEAREST = ResampleOptions(wavelengths=(660,), method="nearest")
 
 
 def _hidden(root):
@@ -98,6 +102,29 @@ def test_a_lost_scheduler_ends_with_not_run_rows_after_the_workers(cluster, clus
     assert len(rows) == 3 and {row["status"] for row in rows} <= {"ok", "not-run"}
     assert "not-run" in {row["status"] for row in rows}
     assert not any("CancelledError" in row["message"] for row in rows)
+
+
+@covers("worker-without-the-shared-folder")
+def test_a_worker_that_does_not_see_the_shared_folder_fails_its_scenes(cluster_root, tmp_path):
+    """A worker's machine without the shared folder writes OUTPUT_ROOT on its own disk: its
+    scenes must not read "ok" here. Simulated with a worker in a mount namespace of its own,
+    where OUTPUT_ROOT is a private tmpfs."""
+    pytest.importorskip("distributed")
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs unshare and root for a private mount namespace")
+    output = tmp_path / "out"
+    output.mkdir()
+
+    def elsewhere(command):
+        script = 'mount -t tmpfs tmpfs "$0" && exec "$@"'
+        return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, str(output),
+                *command]  # fmt: skip
+
+    with local_cluster(tmp_path, workers=1, worker_command=elsewhere) as (address, _):
+        batch = run_batch(cluster_root, output, ONE_BAND_NEAREST, scheduler=address)
+    rows = read_report(batch.report)
+    assert len(rows) == 3 and {row["status"] for row in rows} == {"failed"}, rows
+    assert all("on its own machine, not here" in row["message"] for row in rows)
 
 
 def test_cancel_reaches_the_workers_and_leaves_no_partial_file(cluster, cluster_root, tmp_path):

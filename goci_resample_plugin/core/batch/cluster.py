@@ -15,6 +15,7 @@ folder on their ``PYTHONPATH``), or upload the plugin ZIP from the client with
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import time
 import uuid
 from datetime import datetime
@@ -107,7 +108,7 @@ def run_on_cluster(client, scenes, settings, finished, control):
                 lost = lost or datetime.now().isoformat(sep=" ", timespec="seconds")
                 continue
             if result is not None:
-                finished(*result)
+                finished(_landed_here(result[0]), result[1])
             done += 1
             control.progress(done / max(1, len(scenes)))
     if lost:
@@ -128,6 +129,20 @@ def _wait_for_workers(output_root, control):
     while any(Path(output_root).glob("*/.*.partial-*")) and time.monotonic() < deadline:
         control.info("Waiting for the workers to finish or drop the scenes they were writing…")
         time.sleep(POLL_SECONDS * 4)
+
+
+def _landed_here(result):
+    """``result``, failed when its output is not where this machine sees OUTPUT_ROOT: the
+    worker wrote it on a machine that does not share the folder."""
+    if result.output is None or Path(result.output).is_file():
+        return result
+    return dataclasses.replace(
+        result,
+        status=FAILED,
+        message=f"the worker wrote {result.output} on its own machine, not here: OUTPUT_ROOT "
+        "must be the same shared folder, at the same path, on every worker (the scene is "
+        "not done)",
+    )
 
 
 def _result(future, scene):
