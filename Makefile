@@ -43,6 +43,7 @@ demo: setup-runtime
 
 bench: setup
 	@$(PYTHON) scripts/bench.py $(BENCH_ARGS)
+	@$(PYTHON) scripts/bench_kernel.py
 	@$(PYTHON) scripts/bench_batch.py
 
 # Update the .ts sources from the tr() calls (pylupdate5 keeps existing translations), then

@@ -18,7 +18,7 @@ The inputs come in three bundles built by :func:`make_geometry`, :func:`make_sou
 :func:`.grid_rules.make_rule`, so every caller passes the same types and numba compiles one
 variant. Compiled without numba's ``parallel`` and without forced inlining; the engine runs one
 call per core on interleaved rows (the kernel releases the GIL). Compile time and speed:
-``bench/results.md``.
+``bench/kernel.md`` (``scripts/bench_kernel.py``).
 """
 
 import math

@@ -10,7 +10,8 @@ from .geometry import lonlat_to_xyz
 LATTICE_STEP = 16
 """Target pixels between exactly projected lattice points (480 m at 30 m). Interpolated
 positions then still agree with PROJ to float64 rounding and the fractional source index to
-far below the grid engine's ``CENTRE_ERROR`` (measured: ``bench/results.md``)."""
+far below the grid engine's ``CENTRE_ERROR`` (measured by ``scripts/bench_kernel.py``:
+``bench/kernel.md``)."""
 
 LATTICE_CHUNK_POINTS = 1 << 20
 """Lattice points set up at once: the working arrays of a chunk

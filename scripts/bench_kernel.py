@@ -1,0 +1,165 @@
+"""``make bench`` (kernel part): the grid engine's kernel and lattice, measured on their own.
+
+Usage: python3 scripts/bench_kernel.py [--rows 256]
+
+On the half-size GOCI-II pair of ``make bench`` (3850 × 3900 Landsat pixels, generated once in
+``bench/cache/``) it prints and saves to ``bench/kernel.md``:
+
+* the kernel's compile time (a fresh process, an empty numba cache, the engine's tiny call);
+* ns per target pixel on one thread (``NUMBA_NUM_THREADS=1``, best of 4, ``--rows`` rows from
+  the middle of the scene), Gaussian and Nearest, the spot checks included;
+* how far the fractional GOCI index interpolated from the lattice (every ``LATTICE_STEP``
+  pixels) is from a per-pixel one (nearest GOCI pixel + one Newton step, as at the lattice
+  points), in GOCI pixels, on 20 000 random target pixels inside the GOCI grid and within
+  reach of its edge — the figure behind ``LATTICE_STEP`` and ``CENTRE_ERROR``.
+
+A benchmark, not a test: nothing here asserts a time.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+CACHE = REPO / "bench" / "cache"
+SIZE = (3850, 3900)
+
+COMPILE = """
+import sys, time
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core.resample import grid_kernel
+from goci_resample_plugin.core.resample.grid_engine import _tiny_call
+started = time.perf_counter()
+_tiny_call(grid_kernel, 5)
+print(time.perf_counter() - started)
+"""
+
+
+def scene():
+    """(GOCI, Landsat) paths of the half-size GOCI-II pair, generated once."""
+    from sample_data import goci2_spec, write_scene
+
+    folder = CACHE / "kernel_goci2_half"
+    marker = folder / "pair.json"
+    if not marker.is_file():
+        pair = write_scene(folder, goci2_spec(width=SIZE[0], height=SIZE[1], seed=3))
+        marker.write_text(json.dumps([str(pair.goci), str(pair.landsat)]))
+    return json.loads(marker.read_text())
+
+
+def compile_seconds():
+    """The kernel's compile time in a fresh process with an empty numba cache."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = os.environ | {"NUMBA_CACHE_DIR": cache}
+        completed = subprocess.run([sys.executable, "-c", COMPILE.format(repo=str(REPO))],
+                                   env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    return float(completed.stdout.split()[-1])
+
+
+def ns_per_pixel(subset, grid, method, rows):
+    """Best of 4: ns per target pixel of ``resample_rows`` on ``rows`` middle rows."""
+    from goci_resample_plugin.core import ResampleOptions
+    from goci_resample_plugin.core.resample.grid_engine import GridResampler
+
+    engine = GridResampler(subset, grid, ResampleOptions(method=method))
+    start = grid.height // 2
+    engine.resample_rows(start, start + 1)  # compiled (or loaded from the cache)
+    best = float("inf")
+    for _ in range(4):
+        tick = time.perf_counter()
+        engine.resample_rows(start, start + rows)
+        best = min(best, time.perf_counter() - tick)
+    engine.settle()
+    return best / (rows * grid.width) * 1e9
+
+
+def index_error(subset, grid, samples=20_000):
+    """(max, 99.9th percentile) of |interpolated − per-pixel| fractional GOCI index (pixels)
+    over random target pixels whose index lies inside the GOCI grid."""
+    import numpy as np
+
+    from goci_resample_plugin.core import ResampleOptions
+    from goci_resample_plugin.core.resample.geometry import lonlat_to_xyz
+    from goci_resample_plugin.core.resample.grid_engine import GridResampler
+    from goci_resample_plugin.core.resample.grid_lattice import LATTICE_STEP, source_index
+
+    engine = GridResampler(subset, grid, ResampleOptions())
+    engine.settle()
+    random = np.random.default_rng(0)
+    rows = random.integers(0, grid.height, samples)
+    cols = random.integers(0, grid.width, samples)
+    centre = engine.geometry.centre
+    p, g = np.divmod(rows, LATTICE_STEP)
+    q, h = np.divmod(cols, LATTICE_STEP)
+    fr, fc = (g / LATTICE_STEP)[:, None], (h / LATTICE_STEP)[:, None]
+    interpolated = ((1 - fr) * (1 - fc) * centre[p + 1, q + 1]
+                    + (1 - fr) * fc * centre[p + 1, q + 2]
+                    + fr * (1 - fc) * centre[p + 2, q + 1]
+                    + fr * fc * centre[p + 2, q + 2])  # fmt: skip
+    lon, lat = grid.pixel_lonlat(rows, cols)
+    points = lonlat_to_xyz(lon, lat).reshape(-1, 1, 3)
+    xyz = lonlat_to_xyz(subset.longitude, subset.latitude)
+    exact, _ = source_index(points, xyz, subset.geolocation_valid, near=1e3)
+    exact = exact.reshape(-1, 2)
+    inside = ((exact >= 0) & (exact <= np.array(subset.shape) - 1)).all(axis=1)
+    error = np.abs(interpolated - exact)[inside].max(axis=1)
+    return float(error.max()), float(np.quantile(error, 0.999))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=256)
+    args = parser.parse_args(argv)
+    os.environ["NUMBA_NUM_THREADS"] = "1"
+    from goci_resample_plugin.core.read import read_goci_subset, read_target_grid
+
+    goci, landsat = scene()
+    subset, grid = read_goci_subset(goci, ()), read_target_grid(landsat)
+    compiled = [compile_seconds() for _ in range(2)]
+    gauss = ns_per_pixel(subset, grid, "gauss", args.rows)
+    nearest = ns_per_pixel(subset, grid, "nearest", args.rows)
+    worst, tail = index_error(subset, grid)
+    rows = [
+        ("compile (empty numba cache, two fresh processes)",
+         f"{min(compiled):.2f} / {max(compiled):.2f} s"),
+        ("Gaussian, one thread", f"{gauss:.0f} ns per target pixel"),
+        ("Nearest, one thread", f"{nearest:.0f} ns per target pixel"),
+        ("fractional GOCI index from the lattice vs per pixel, inside the grid",
+         f"max {worst:.2e}, 99.9 % {tail:.2e} GOCI pixels"),
+    ]  # fmt: skip
+    lines = [
+        f"# Grid kernel on its own ({grid.width} × {grid.height} GOCI-II, "
+        "`scripts/bench_kernel.py`)",
+        "",
+        "| what | figure |",
+        "|---|---|",
+        *(f"| {what} | {figure} |" for what, figure in rows),
+        "",
+        f"CPU: {_cpu()}. Measured {time.strftime('%Y-%m-%d %H:%M')} (figures of this run).",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (REPO / "bench" / "kernel.md").write_text(text, encoding="utf-8")
+
+
+def _cpu():
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} cores"
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores"
+
+
+if __name__ == "__main__":
+    main()
