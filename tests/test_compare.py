@@ -84,3 +84,22 @@ def test_bad_band_pairs_text_is_refused():
     with pytest.raises(GociResampleError) as raised:
         parse_band_pairs("443-1")
     assert "<GOCI nm>:<Landsat band number>" in str(raised.value)
+
+
+def test_an_offset_is_told_in_words_that_say_its_direction():
+    """A negative east offset is west: "−53.9 m east" read as east to users."""
+    from goci_resample_plugin.core.compare.registration import describe_offset
+
+    assert describe_offset(-53.94, 64.8, 1) == "53.9 m west and 64.8 m north"
+    assert describe_offset(12.0, -3.0) == "12 m east and 3 m south"
+    assert "could not be measured" in describe_offset(float("nan"), float("nan"))
+
+
+def test_a_raster_compared_with_itself_is_refused(scene, tmp_path):
+    """The dialog pre-selects the GOCI result in the Landsat box: R² 1, bias 0, offset 0."""
+    from goci_resample_plugin.core import GociResampleError, compare_pair, resample_pair
+
+    resampled = resample_pair(scene.goci, scene.landsat, tmp_path / "r.tif").output
+    with pytest.raises(GociResampleError, match="RESAMPLED and LANDSAT are the same file"):
+        compare_pair(resampled, resampled, tmp_path / "t.csv", tmp_path / "r.html")
+    assert not (tmp_path / "t.csv").exists() and not (tmp_path / "r.html").exists()

@@ -175,8 +175,8 @@ def resampling_help():
             "nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance "
             "in metres). "
             "Smooth and robust; recommended. <b>Nearest neighbour</b>: the value of the nearest "
-            "valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's ~500 m "
-            "blocks."
+            "valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels "
+            "as blocks (250 m for GOCI-II, 500 m for GOCI-I)."
         ),
         BANDS: tr(
             "Wavelengths in nm of the GOCI bands to resample, e.g. "
@@ -189,9 +189,10 @@ def resampling_help():
             "Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m "
             "pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 "
             "pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach "
-            "about 560 m (the log says so); keep 800 m with SIGMA 320 m for the design note's "
-            "smoothing, or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves "
-            "holes (the log warns), too large over-smooths."
+            "about 560 m (the log says so); keep 800 m with SIGMA 320 m (the user's design "
+            "note: smooth, an effective resolution of several GOCI-II pixels), or RADIUS "
+            "500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log "
+            "warns), too large over-smooths."
         ),
         SIGMA: tr(
             "Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is "

@@ -22,7 +22,7 @@ from ..pair import check_planned_files, resample_pair, resample_product
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
 from ..write.atomic import write_text_atomic
-from .registration import OFFSET_BAND_NM, Shift, true_east_north
+from .registration import OFFSET_BAND_NM, Shift, describe_offset, true_east_north
 from .statistics import compare_rasters
 
 MIN_CONFIDENCE = 0.9
@@ -187,15 +187,15 @@ def _refusal(found, spacing):
         return (f"the offset could not be measured reliably (confidence {found.confidence:.2f},"
                 f" below {MIN_CONFIDENCE}; too little overlap or texture)")  # fmt: skip
     if size > MAX_SHIFT_PIXELS * spacing:
-        return (f"the offset found, {found.east_m:+.0f} m east and {found.north_m:+.0f} m "
-                f"north, is more than {MAX_SHIFT_PIXELS:g} GOCI pixels "
+        return (f"the offset found, {describe_offset(found.east_m, found.north_m)}, is more "
+                f"than {MAX_SHIFT_PIXELS:g} GOCI pixels "
                 f"({MAX_SHIFT_PIXELS * spacing:.0f} m): implausible for GOCI's geolocation; "
                 "check that the two files belong to the same scene")  # fmt: skip
     return ""
 
 
 def _where(shift):
-    return f"{shift.east_m:+.0f} m east, {shift.north_m:+.0f} m north"
+    return describe_offset(shift.east_m, shift.north_m)
 
 
 def _landsat_band(shift):

@@ -20,6 +20,18 @@ class Shift:
     band_pair: str
 
 
+def describe_offset(east_m, north_m, digits=0):
+    """Words for where GOCI sits from Landsat: ``53.9 m west and 64.8 m north`` (``at an
+    offset that could not be measured`` when it is NaN)."""
+    if not (math.isfinite(east_m) and math.isfinite(north_m)):
+        return "at an offset that could not be measured (too few blocks valid in both)"
+
+    def part(value, positive, negative):
+        return f"{abs(value):.{digits}f} m {positive if value >= 0 else negative}"
+
+    return f"{part(east_m, 'east', 'west')} and {part(north_m, 'north', 'south')}"
+
+
 OFFSET_BAND_NM = 660
 """The offset is measured on the compared GOCI band nearest this wavelength (the red band)."""
 

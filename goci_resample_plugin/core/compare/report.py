@@ -10,6 +10,7 @@ import numpy as np
 
 from ..write.atomic import write_text_atomic
 from ..write.ownership import GENERATOR
+from .registration import describe_offset
 from .statistics import PairStatistics
 
 TABLE_COLUMNS = ("goci_band", "goci_wavelength_nm", "landsat_band", "landsat_wavelength_nm",
@@ -60,8 +61,8 @@ figure {{ display: inline-block; margin: 0.5em; }}
 Landsat: <code>{html.escape(str(comparison.landsat))}</code><br>
 Block: {comparison.block} × {comparison.block} target pixels (only blocks fully valid in both)</p>
 <h2>Offset</h2>
-<p class="shift">GOCI features sit <b>{shift.east_m:+.1f} m east</b> and
-<b>{shift.north_m:+.1f} m north</b> of Landsat's (band pair {html.escape(shift.band_pair)},
+<p class="shift">GOCI features sit <b>{describe_offset(shift.east_m, shift.north_m, 1)}</b>
+of Landsat's features (band pair {html.escape(shift.band_pair)},
 confidence {shift.confidence:.3f}).</p>
 <h2>Statistics (x = Landsat, y = GOCI on Landsat)</h2>
 <div class="table"><table><tr>{header}</tr>{body}</table></div>

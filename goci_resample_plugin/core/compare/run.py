@@ -6,6 +6,7 @@ from pathlib import Path
 from ..control import RunControl
 from ..write import check_outputs, make_folder, style_path
 from .difference import write_difference
+from .registration import describe_offset
 from .report import TABLE_HEADER, write_report_html, write_table_csv
 from .statistics import compare_rasters
 
@@ -50,7 +51,7 @@ def compare_pair(resampled, landsat, table, report, *, band_pairs=None, block=16
         )
     shift = comparison.shift
     control.info(
-        f"Offset: {shift.east_m:+.1f} m east, {shift.north_m:+.1f} m north "
+        f"Offset: GOCI sits {describe_offset(shift.east_m, shift.north_m, 1)} of Landsat "
         f"(confidence {shift.confidence:.3f})"
     )
     control.progress(1.0)

@@ -7,6 +7,7 @@ values per band) are kept, for the block statistics, the plots and the shift est
 """
 
 import math
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,12 @@ def compare_rasters(resampled, landsat, band_pairs=None, block=16, control=None)
 
     resampled, landsat = Path(resampled), Path(landsat)
     control = control or RunControl()
+    if resampled.is_file() and landsat.is_file() and os.path.samefile(resampled, landsat):
+        raise GociResampleError(
+            f"RESAMPLED and LANDSAT are the same file ({resampled}): a raster compared with "
+            "itself gives R² 1, no bias and no offset whatever its quality. Choose the Landsat "
+            "file the GOCI raster was resampled onto as LANDSAT."
+        )
     with rasterio.open(resampled) as ours, rasterio.open(landsat) as theirs:
         _check_same_grid(ours, theirs, resampled, landsat)
         goci_bands = _goci_bands(ours, resampled)
