@@ -103,3 +103,19 @@ def test_a_raster_compared_with_itself_is_refused(scene, tmp_path):
     with pytest.raises(GociResampleError, match="RESAMPLED and LANDSAT are the same file"):
         compare_pair(resampled, resampled, tmp_path / "t.csv", tmp_path / "r.html")
     assert not (tmp_path / "t.csv").exists() and not (tmp_path / "r.html").exists()
+
+
+def test_the_neighbours_note_is_said_once_not_on_every_run(scene, tmp_path):
+    """The note on NEIGHBOURS filling up before RADIUS told users on every run (and every
+    scene of a batch) that the defaults do not fit; it is said once, with what to do."""
+    from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
+
+    options = ResampleOptions(wavelengths=(660,), radius_m=777.0)  # a key no other test uses
+    told = []
+    for number in range(2):
+        lines = []
+        control = RunControl(log=lambda level, text, lines=lines: lines.append(text))
+        resample_pair(scene.goci, scene.landsat, tmp_path / f"o{number}.tif", options, control)
+        told.append([line for line in lines if "lie within RADIUS 777 m" in line])
+    assert len(told[0]) == 1 and told[1] == []
+    assert "set NEIGHBOURS" in told[0][0] and "fine as it is" in told[0][0]

@@ -41,23 +41,30 @@ def parameter_warnings(subset, options):
     return warnings
 
 
+_TOLD = set()
+"""The parameter notes this process has given already: each is said once, not on every run
+or every scene of a batch."""
+
+
 def parameter_notes(subset, options):
     """Return information (text) on what the parameters do with this file's pixel spacing: how
     far the Gaussian really reaches when NEIGHBOURS fills up before RADIUS (pyresample warns
-    about the same)."""
+    about the same) — once per process for the same spacing and parameters."""
     spacing = goci_pixel_spacing_m(subset)
     if options.method != "gauss" or not np.isfinite(spacing):
         return []
     within = np.pi * options.radius_m**2 / spacing**2
-    if within <= options.neighbours:
+    key = (round(spacing, -1), options.radius_m, options.neighbours)
+    if within <= options.neighbours or key in _TOLD:
         return []
+    _TOLD.add(key)
     reach = spacing * np.sqrt(options.neighbours / np.pi)
     return [
         f"About {within:.0f} GOCI pixels ({spacing:.0f} m apart) lie within RADIUS "
-        f"{options.radius_m:g} m, and NEIGHBOURS {options.neighbours} keeps the nearest: the "
-        f"weights effectively reach about {reach:.0f} m. For {spacing:.0f} m pixels, NEIGHBOURS "
-        f"{int(np.ceil(within))} would use the whole radius, or a RADIUS near {reach:.0f} m "
-        "gives almost the same result, faster."
+        f"{options.radius_m:g} m and NEIGHBOURS {options.neighbours} keeps the nearest, so the "
+        f"weights reach about {reach:.0f} m. That is the design note's setting and fine as it "
+        f"is; to use the whole radius set NEIGHBOURS {int(np.ceil(within))}, or for nearly the "
+        f"same result faster set RADIUS about {reach:.0f} m. (Said once per session.)"
     ]
 
 
