@@ -159,6 +159,30 @@ def _render(layer, extent, size=240):
     return data.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3)
 
 
+def test_a_rerun_replaces_the_layers_it_loaded_instead_of_adding_more(plugin, scene, tmp_path):
+    """Every re-run (reused or OVERWRITE) added another identical "Landsat <scene>"; a layer
+    the user loaded of the same file stays."""
+    import processing
+    from qgis.core import QgsRasterLayer
+
+    project = QgsProject.instance()
+    project.clear()
+    mine = QgsRasterLayer(str(scene.landsat), "my Landsat", "gdal")
+    project.addMapLayer(mine)
+    output = tmp_path / "GOCI_on_Landsat_demo_GAUSS.tif"
+    parameters = {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat), "BANDS": "660",
+                  "OUTPUT": str(output)}  # fmt: skip
+    for overwrite in (False, False, True):
+        processing.runAndLoadResults("gociresample:resamplepair",
+                                     parameters | {"OVERWRITE": overwrite})  # fmt: skip
+    name = scene.scene_dir.name
+    [group] = project.layerTreeRoot().findGroups()
+    assert [node.name() for node in group.findLayers()] == [f"GOCI GAUSS {name}", f"Landsat {name}"]
+    assert sorted(layer.name() for layer in project.mapLayers().values()) == sorted(
+        [f"GOCI GAUSS {name}", f"Landsat {name}", "my Landsat"]
+    )
+
+
 def test_batch_loads_each_scene_into_its_own_group_with_its_landsat_layer(
     plugin, batch_root, tmp_path
 ):

@@ -24,6 +24,9 @@ class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
 
     _pending: ClassVar[set] = set()
 
+    MARK = "goci_resample/loaded"
+    """Custom property of the layers the plugin loads (never set on a layer of the user's)."""
+
     def __init__(self, qml=None, group=None, on_top=True):
         super().__init__()
         self.qml = str(qml) if qml else None
@@ -42,10 +45,23 @@ class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
             message, ok = layer.loadNamedStyle(self.qml)
             if not ok:
                 feedback.reportError(f"Could not apply the style {self.qml}: {message}")
+        layer.setCustomProperty(self.MARK, True)
         if self.group and context.project() is not None:
             _move_into_group(context.project(), layer, self.group, self.on_top)
+        if context.project() is not None:
+            _remove_older_copies(context.project(), layer)
         layer.triggerRepaint()
         LayerPlacement._pending.discard(self)
+
+
+def _remove_older_copies(project, layer):
+    """Remove the layers an earlier run loaded of the same file under the same name: a re-run
+    (reused or OVERWRITE) replaces them instead of adding another "Landsat <scene>". Layers
+    the user loaded are never touched."""
+    for other in list(project.mapLayers().values()):
+        if (other.id() != layer.id() and other.customProperty(LayerPlacement.MARK)
+                and other.source() == layer.source() and other.name() == layer.name()):  # fmt: skip
+            project.removeMapLayer(other.id())
 
 
 def _move_into_group(project, layer, group_name, on_top):
