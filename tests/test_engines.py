@@ -2,6 +2,7 @@
 which engine ran, and falls back when it cannot be trusted."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -212,3 +213,33 @@ def test_the_log_says_how_far_the_gaussian_reaches_on_250_m_pixels(
     [note] = notes["250m"]
     assert "NEIGHBOURS 16 keeps the nearest" in note
     assert re.search(r"\((24\d|25\d) m apart\)", note) and "set NEIGHBOURS 32" in note
+
+
+FIRST_RUN = """
+import json, sys, time
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
+seen, lines = [], []
+control = RunControl(progress=lambda f: seen.append((time.perf_counter(), f)),
+                     log=lambda level, text: lines.append(text))
+resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)), control)
+print(json.dumps({{"seen": seen, "log": lines}}))
+"""
+
+
+def test_the_first_run_shows_progress_while_the_kernel_compiles(scene, tmp_path):
+    """The first run after installing sat at 0 % for most of the run, then jumped: the compile
+    now moves the bar (its share of it) and stays cancellable."""
+    code = FIRST_RUN.format(repo=str(REPO), goci=str(scene.goci), landsat=str(scene.landsat),
+                            output=str(tmp_path / "o.tif"))  # fmt: skip
+    env = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")}  # an empty cache
+    completed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                               text=True, timeout=300, check=True)  # fmt: skip
+    answer = json.loads(completed.stdout.splitlines()[-1])
+    assert any("Fast engine compiled" in line for line in answer["log"])
+    compiling = [(t, f) for t, f in answer["seen"] if 0 < f < 0.3]
+    assert len(compiling) >= 3  # the bar moves while the kernel compiles
+    gaps = [b[0] - a[0] for a, b in zip(answer["seen"], answer["seen"][1:])]
+    assert max(gaps) < 2.0, max(gaps)  # never a long silence
+    fractions = [f for _, f in answer["seen"]]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0

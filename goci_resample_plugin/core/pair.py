@@ -95,6 +95,10 @@ class PairResult:
     quality: Path = None
 
 
+PREPARE_SHARE = 0.3
+"""Share of the progress bar the first run's compile takes (it is most of a small run)."""
+
+
 def resample_pair(goci_path, landsat_path, output_path, options=None, control=None, *,
                   engine="auto", overwrite=False, write_npy=False,
                   quality_output=None):  # fmt: skip
@@ -190,10 +194,13 @@ def _make(goci_path, landsat_path, output_path, options, request, control, engin
         f"{', '.join(str(w) for w in subset.wavelengths)} nm → Landsat grid "
         f"{grid.width}×{grid.height} ({grid.crs}); {resampler.name} engine"
     )
+    share = PREPARE_SHARE if resampler.first_use else 0.0  # the first run's compile
+    rows = control.part(share, 1.0)
 
     def land(engine):
+        engine.prepare(control.part(0.0, share))
         return _land_product(files, subset, grid, options, engine, before, seconds, started,
-                             control)  # fmt: skip
+                             rows)  # fmt: skip
 
     return resample_with_fallback(resampler, land, control)
 

@@ -22,6 +22,7 @@ import concurrent.futures
 import contextlib
 import math
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -60,6 +61,13 @@ CHECKS_PER_STRIP = 32
 
 FAR_AWAY_M = 1e12
 """Where the kernel sees sources without geolocation: beyond any radius."""
+
+COMPILE_SECONDS = 8.0
+"""About how long the first run's compile takes on a slow machine, for the progress shown
+while it runs (measured: ``bench/kernel.md``)."""
+
+PREPARE_POLL_SECONDS = 0.2
+"""How often progress and cancel are looked at while the compile runs."""
 
 ALLOWED_DISAGREEMENTS = 2
 """Spot-check disagreements (distance ties at the radius) tolerated per pair."""
@@ -205,6 +213,24 @@ class GridResampler(Resampler):
             quality[...] = written_quality
         self._spot_check(row_start, out)
         return out
+
+    def prepare(self, control):
+        """Wait for the first run's compile, reporting progress (by the time it usually takes,
+        ``COMPILE_SECONDS``) and honouring cancel every ``PREPARE_POLL_SECONDS``.
+
+        Raises:
+            ResampleCancelled: the control asked to stop (the compile finishes in the
+                background; ``settle`` waits for it).
+        """
+        if self._compiling is None:
+            return
+        started = time.perf_counter()
+        while not concurrent.futures.wait([self._compiling], PREPARE_POLL_SECONDS).done:
+            control.stop_if_cancelled()
+            control.progress(min(0.95, (time.perf_counter() - started) / COMPILE_SECONDS))
+        control.progress(1.0)
+        waited = time.perf_counter() - started
+        control.info(f"Fast engine compiled (waited {waited:.1f} s for it after the set-up).")
 
     def settle(self):
         """Wait for the work this engine started in the background: a process should not end

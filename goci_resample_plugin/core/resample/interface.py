@@ -9,6 +9,8 @@ class Resampler:
     """
 
     name = ""
+    first_use = False
+    """True when the engine must first be prepared (compiled) before it resamples."""
 
     def resample_rows(self, row_start, row_stop, quality=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no
@@ -19,6 +21,10 @@ class Resampler:
     def bytes_per_target_pixel(self):
         """Working memory (bytes) per target pixel of a block of rows."""
         raise NotImplementedError
+
+    def prepare(self, control):
+        """Wait until the engine can resample, reporting progress 0..1 on ``control`` and
+        stopping on its cancel (nothing to wait for by default)."""
 
     def settle(self):
         """Wait for whatever the engine runs in the background (nothing by default)."""
