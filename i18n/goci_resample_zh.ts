@@ -4,414 +4,504 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../goci_resample_plugin/processing/algorithm.py" line="16"/>
+        <location filename="../goci_resample_plugin/processing/algorithm.py" line="15"/>
         <source>Resampling</source>
         <translation>重采样</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="51"/>
-        <source>Resample GOCI onto Landsat grid (folder of scenes)</source>
-        <translation>将 GOCI 重采样到 Landsat 网格（整个场景文件夹）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="54"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="60"/>
         <source>goci,landsat,resample,batch,folder,pyresample,gaussian,nearest</source>
-        <translation type="unfinished"></translation>
+        <translation>goci,landsat,resample,重采样,batch,批处理,folder,文件夹,pyresample,gaussian,高斯,nearest,最近邻</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="57"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="63"/>
         <source>Input root (one sub-folder per scene)</source>
-        <translation>输入根目录（每个场景一个子文件夹）</translation>
+        <translation>输入根目录（每景一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="66"/>
-        <source>Redo scenes whose output already exists</source>
-        <translation>重新处理已有输出的场景</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="73"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="74"/>
         <source>Also write one .npy file per band</source>
-        <translation>同时为每个波段写出 .npy 文件</translation>
+        <translation>同时为每个波段写出一个 .npy 文件</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="80"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="89"/>
         <source>Scenes processed at once (worker processes)</source>
-        <translation>同时处理的场景数（工作进程）</translation>
+        <translation>同时处理的景数（工作进程数）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="90"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="97"/>
         <source>Compare each result with its Landsat scene</source>
-        <translation>将每个结果与其 Landsat 场景比较</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="95"/>
-        <source>Load each result with its Landsat layer (one group per scene)</source>
-        <translation>加载每个结果及其 Landsat 图层（每个场景一个图层组）</translation>
+        <translation>将每个结果与对应的 Landsat 景进行比较</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/batch_resample.py" line="102"/>
+        <source>Load each result with its Landsat layer (one group per scene)</source>
+        <translation>加载每个结果及其 Landsat 图层（每景一个图层组）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="109"/>
         <source>Output root</source>
         <translation>输出根目录</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="108"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="115"/>
         <source>Batch report (CSV)</source>
         <translation>批处理报告（CSV）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
         <source>Scenes resampled</source>
-        <translation>已重采样的场景</translation>
+        <translation>已重采样的景数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
         <source>Scenes skipped (output already complete)</source>
-        <translation>跳过的场景（输出已完整）</translation>
+        <translation>跳过的景数（输出已完整）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
         <source>Scenes failed</source>
-        <translation>失败的场景</translation>
+        <translation>失败的景数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
         <source>Folders without a GOCI/Landsat pair</source>
-        <translation>没有 GOCI/Landsat 影像对的文件夹</translation>
+        <translation>缺少 GOCI/Landsat 影像对的文件夹数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="119"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="126"/>
         <source>Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat *_TOA_RAD_B*.tif and a GOCI *_subset*.nc (a *_subset_footprint.nc wins over other _subset files). Each scene gets OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST) with its JSON and .qml sidecars, exactly as the one-pair algorithm writes them. OUTPUT_ROOT/batch_report.csv gets one row per scene folder (scene, status ok / skipped / failed / no-pair, message, seconds, output) as each scene finishes. A bad scene never stops the others; outputs appear only when complete, so a run that was cancelled or killed resumes where it stopped when run again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="131"/>
-        <source>The folder with one sub-folder per Landsat scene.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="133"/>
-        <source>Off (default): a scene whose output is already complete is skipped (status &apos;skipped&apos;; the message says if it was made with other parameters). On: redo it; the old output is replaced only when the new one is complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>对 INPUT_ROOT 下的每一对景影像进行重采样：每个子文件夹包含一个 Landsat *_TOA_RAD_B*.tif 和一个 GOCI *_subset*.nc（*_subset_footprint.nc 优先于其他 _subset 文件）。每景生成 OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST）及其 JSON 和 .qml 附属文件，与单对算法的输出完全相同。每景处理完成后，即在 OUTPUT_ROOT/batch_report.csv 中为该景文件夹写入一行（列：scene、status（ok / skipped / failed / no-pair）、message、seconds、output）。某一景出错不会影响其他景；输出仅在完整写出后才会出现，因此被取消或被强行终止的运行，再次运行时会从中断处继续。</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/batch_resample.py" line="138"/>
+        <source>The folder with one sub-folder per Landsat scene.</source>
+        <translation>包含各景子文件夹的文件夹，每个子文件夹对应一景 Landsat 影像。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="146"/>
         <source>Also write each band as &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy (float32, NaN = no data) for numpy users.</source>
-        <translation type="unfinished"></translation>
+        <translation>同时将每个波段写为 &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy（float32，NaN = 无数据），供 numpy 用户使用。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="147"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="170"/>
         <source>Off (default). On: each result is also compared with its Landsat file as the Compare algorithm does (&amp;lt;output stem&amp;gt;_comparison.csv and .html next to it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, shift_confidence) and the block-scale R² and bias per GOCI band.</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭（默认）。开启：每个结果还会按“比较”算法的方式与其 Landsat 文件进行比较（在结果旁生成 &amp;lt;output stem&amp;gt;_comparison.csv 和 .html），并在 batch_report.csv 中写入偏移量（shift_east_m、shift_north_m、shift_confidence）以及每个 GOCI 波段在块尺度上的 R² 和偏差。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="153"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="176"/>
         <source>Off (default). On: when the run ends, each result and its Landsat layer load into a layer group named after the scene, the result styled as a true-colour composite, for an overlap check. Ignored where there is no project (qgis_process).</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭（默认）。开启：运行结束后，每个结果及其 Landsat 图层会加载到以该景命名的图层组中，结果以真彩色合成显示，便于检查二者是否重合。没有工程时（qgis_process）忽略此项。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="159"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="182"/>
         <source>Where the outputs and batch_report.csv go (created if needed).</source>
-        <translation type="unfinished"></translation>
+        <translation>输出文件和 batch_report.csv 的存放位置（必要时自动创建）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="160"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="183"/>
         <source>The path of batch_report.csv.</source>
-        <translation type="unfinished"></translation>
+        <translation>batch_report.csv 的路径。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="168"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="191"/>
         <source>INPUT_ROOT: choose the folder of scene folders.</source>
-        <translation type="unfinished"></translation>
+        <translation>INPUT_ROOT：请选择包含各景子文件夹的文件夹。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="186"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="214"/>
         <source>{count} scene(s) failed; see {report}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 景处理失败；详见 {report}。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="205"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="233"/>
         <source>LOAD_OUTPUTS ignored: there is no project to load into.</source>
-        <translation type="unfinished"></translation>
+        <translation>已忽略 LOAD_OUTPUTS：没有可供加载图层的工程。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="35"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="48"/>
         <source>Compare GOCI on Landsat with Landsat</source>
-        <translation>比较重采样后的 GOCI 与 Landsat</translation>
+        <translation>比较 Landsat 网格上的 GOCI 与 Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="38"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="51"/>
         <source>goci,landsat,compare,bias,rmse,regression,shift,misregistration</source>
-        <translation type="unfinished"></translation>
+        <translation>goci,landsat,compare,比较,bias,偏差,rmse,regression,回归,shift,偏移,misregistration,配准偏差</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="41"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="54"/>
         <source>GOCI on Landsat grid (a resample output)</source>
         <translation>Landsat 网格上的 GOCI（重采样输出）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="43"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="56"/>
         <source>Landsat raster</source>
         <translation>Landsat 栅格</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="44"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="57"/>
         <source>Band pairs GOCI nm:Landsat band (empty = by wavelength)</source>
-        <translation>波段配对 GOCI 波长(nm):Landsat 波段（留空 = 按波长）</translation>
+        <translation>波段配对 GOCI nm:Landsat 波段（留空 = 按波长配对）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="47"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="60"/>
         <source>Block size for block statistics (target pixels)</source>
-        <translation>块统计的块大小（目标像元）</translation>
+        <translation>块统计的块大小（目标像元数）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="50"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="64"/>
         <source>Statistics table</source>
         <translation>统计表</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="50"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="64"/>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="52"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="66"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="52"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="66"/>
         <source>HTML files (*.html)</source>
-        <translation type="unfinished"></translation>
+        <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="54"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="68"/>
         <source>Relative difference (GOCI − Landsat) / Landsat</source>
         <translation>相对差异 (GOCI − Landsat) / Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="62"/>
-        <source>Offset of GOCI east of Landsat (m)</source>
-        <translation>GOCI 相对 Landsat 向东偏移（米）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="62"/>
-        <source>Offset of GOCI north of Landsat (m)</source>
-        <translation>GOCI 相对 Landsat 向北偏移（米）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="62"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
         <source>Confidence of the offset (0–1)</source>
-        <translation>偏移估计的置信度（0–1）</translation>
+        <translation>偏移量的置信度（0–1）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="71"/>
-        <source>Compares a GOCI-on-Landsat raster with the Landsat raster it was resampled onto, pixel for pixel: per band pair the number of pixels valid in both, both means, the bias (GOCI − Landsat), RMSE, R² and an orthogonal (total least squares) fit, at 30 m and after averaging both over BLOCK × BLOCK blocks (only blocks fully valid in both; 16 × 30 m ≈ one GOCI pixel). It also measures the offset between the two images (SHIFT_X_M east, SHIFT_Y_M north, in metres) on the red band's block means, so a misregistration is a number, not a guess.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="81"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="100"/>
         <source>A raster written by the resample algorithms (bands L_TOA_&amp;lt;nm&amp;gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>由重采样算法输出的栅格（波段 L_TOA_&amp;lt;nm&amp;gt;）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="82"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="101"/>
         <source>The Landsat raster on the same grid; its nodata marks pixels outside.</source>
-        <translation type="unfinished"></translation>
+        <translation>位于同一网格上的 Landsat 栅格；其无数据值标记影像范围以外的像元。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="83"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="102"/>
         <source>e.g. &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;. Empty: each GOCI band is paired with the Landsat band nearest in wavelength (from WAVELENGTH_NM band metadata, else the Landsat 8/9 OLI band order), within 40 nm.</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;。留空：每个 GOCI 波段与波长最接近的 Landsat 波段配对（波长取自波段元数据 WAVELENGTH_NM，否则按 Landsat 8/9 OLI 的波段顺序），波长差不超过 40 nm。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="88"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="107"/>
         <source>Block size in target pixels for the block statistics and the offset.</source>
-        <translation type="unfinished"></translation>
+        <translation>块统计和偏移估计所用的块大小（以目标像元计）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="89"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="109"/>
         <source>CSV: one row per band pair and scale.</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV：每个波段对、每个尺度各一行。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="90"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="110"/>
         <source>Self-contained HTML: offset, table and density plots.</source>
-        <translation type="unfinished"></translation>
+        <translation>独立的 HTML 文件：偏移量、统计表和密度散点图。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="91"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="111"/>
         <source>Optional GeoTIFF: (GOCI − Landsat) / Landsat per band pair, NaN where either has no data. Skipped when left empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>可选的 GeoTIFF：每个波段对的 (GOCI − Landsat) / Landsat，任一方无数据处为 NaN。留空则不生成。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="41"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
         <source>Resampling method</source>
         <translation>重采样方法</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="41"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
         <source>Gaussian-weighted (recommended)</source>
         <translation>高斯加权（推荐）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="41"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
         <source>Nearest neighbour</source>
         <translation>最近邻</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="47"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="104"/>
         <source>GOCI bands in nm, comma-separated (empty = every L_TOA_* band)</source>
         <translation>GOCI 波段（nm，逗号分隔；留空 = 所有 L_TOA_* 波段）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="53"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="110"/>
         <source>Radius of influence (m)</source>
-        <translation>影响半径（米）</translation>
+        <translation>影响半径（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="60"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Gaussian sigma (m)</source>
-        <translation>高斯 sigma（米）</translation>
+        <translation>高斯 sigma（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="67"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="124"/>
         <source>Neighbours weighed per pixel (Gaussian)</source>
-        <translation>每个像元加权的邻居数（高斯）</translation>
+        <translation>每个像元参与加权的邻近像元数（高斯）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="74"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
         <source>Invalid GOCI pixels</source>
-        <translation>无效的 GOCI 像元</translation>
+        <translation>GOCI 无效像元</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="74"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
         <source>Skip them (use valid neighbours only)</source>
-        <translation>跳过（只使用有效邻居）</translation>
+        <translation>跳过（仅使用有效的邻近像元）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="74"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
         <source>Propagate them (NaN where one is weighted)</source>
-        <translation>传播（有无效像元参与加权时为 NaN）</translation>
+        <translation>传播（若有无效像元参与加权则为 NaN）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="113"/>
-        <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's ~500 m blocks.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="121"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="181"/>
         <source>Wavelengths in nm of the GOCI bands to resample, e.g. &lt;code&gt;443,490,555,660,865&lt;/code&gt;. Empty (default) = every L_TOA_&amp;lt;nm&amp;gt; band in the file, in wavelength order. A band that is not in the file is an error that lists the bands present.</source>
-        <translation type="unfinished"></translation>
+        <translation>要重采样的 GOCI 波段的波长（nm），例如 &lt;code&gt;443,490,555,660,865&lt;/code&gt;。留空（默认）= 文件中的所有 L_TOA_&amp;lt;nm&amp;gt; 波段，按波长排序。指定文件中不存在的波段会报错，并列出文件中已有的波段。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="127"/>
-        <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). For GOCI&apos;s ~500 m pixels, 800 m is robust; too small leaves holes, too large over-smooths. Coastal scenes may need a little more.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="133"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="197"/>
         <source>Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is smoother. Gaussian method only.</source>
-        <translation type="unfinished"></translation>
+        <translation>高斯权重的宽度，单位为米（默认 320，约为 0.4 × RADIUS）。值越大结果越平滑。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="137"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="201"/>
         <source>How many nearest GOCI pixels the Gaussian weighs per Landsat pixel (default 16). Gaussian method only.</source>
-        <translation type="unfinished"></translation>
+        <translation>高斯方法对每个 Landsat 像元加权的最近 GOCI 像元个数（默认 16）。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="141"/>
-        <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used. &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample&apos;s masked-array behaviour); use it to keep fill gaps visible.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="171"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="247"/>
         <source>{name}: choose a raster file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：请选择一个栅格文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="174"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="250"/>
         <source>{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF.</source>
-        <translation type="unfinished"></translation>
+        <translation>{parameter} 图层 {name}（{source}）不是栅格文件。请选择 GeoTIFF 文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="41"/>
-        <source>Resample GOCI onto Landsat grid (one pair)</source>
-        <translation>将 GOCI 重采样到 Landsat 网格（单对影像）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="44"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="42"/>
         <source>goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour</source>
-        <translation type="unfinished"></translation>
+        <translation>goci,landsat,resample,重采样,pyresample,gaussian,高斯,nearest,最近邻,netcdf,ocean colour,水色,海洋水色</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="49"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="47"/>
         <source>GOCI subset NetCDF (*_subset*.nc)</source>
         <translation>GOCI 子集 NetCDF（*_subset*.nc）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="49"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="47"/>
         <source>NetCDF files (*.nc *.nc4 *.h5);;All files (*.*)</source>
-        <translation type="unfinished"></translation>
+        <translation>NetCDF 文件 (*.nc *.nc4 *.h5);;所有文件 (*.*)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="57"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="55"/>
         <source>Landsat TOA radiance GeoTIFF (target grid)</source>
-        <translation>Landsat TOA 辐亮度 GeoTIFF（目标网格）</translation>
+        <translation>Landsat 大气层顶辐亮度 GeoTIFF（目标网格）</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/resample_pair.py" line="65"/>
-        <source>Replace an existing OUTPUT not written by goci-resample</source>
-        <translation>覆盖并非由 goci-resample 写出的已有输出</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="72"/>
         <source>GOCI on Landsat grid</source>
         <translation>Landsat 网格上的 GOCI</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="78"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="79"/>
         <source>Fraction of Landsat grid pixels with a value in every band</source>
-        <translation>所有波段都有值的 Landsat 网格像元比例</translation>
+        <translation>所有波段均有值的 Landsat 网格像元比例</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="87"/>
-        <source>Resamples every L_TOA_&amp;lt;nm&amp;gt; band of a GOCI subset NetCDF (curvilinear latitude/longitude, ~500 m) onto the exact grid of a Landsat GeoTIFF (size, transform, CRS), with pyresample&apos;s Gaussian or nearest-neighbour semantics. The result is a float32 GeoTIFF, one band per GOCI band in wavelength order, nodata NaN, plus a JSON sidecar (parameters, per-band statistics, timings) and a QGIS style (.qml). On the map it shows as a true-colour composite (660/555/490 nm, the wavelengths of Landsat B4/B3/B2) for an overlap check against the Landsat layer. Memory stays bounded whatever the scene size.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="98"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="104"/>
         <source>The GOCI subset NetCDF clipped to the Landsat footprint (navigation_data/latitude, longitude; geophysical_data/L_TOA_&amp;lt;nm&amp;gt;; mask/inside_mask or inside_footprint).</source>
-        <translation type="unfinished"></translation>
+        <translation>裁剪到 Landsat 覆盖范围的 GOCI 子集 NetCDF（navigation_data/latitude、longitude；geophysical_data/L_TOA_&amp;lt;nm&amp;gt;；mask/inside_mask 或 inside_footprint）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="103"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="109"/>
         <source>The Landsat TOA radiance GeoTIFF of the same scene; its grid is the output grid.</source>
-        <translation type="unfinished"></translation>
+        <translation>同一景的 Landsat 大气层顶辐亮度 GeoTIFF；其网格即为输出网格。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="107"/>
-        <source>Off (default): an existing OUTPUT file that goci-resample did not write is left untouched and the run stops with a message (an earlier result of this plugin is always replaced). The inputs are never overwritten.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="112"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="115"/>
         <source>The GeoTIFF to write. A batch run names it GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST).</source>
-        <translation type="unfinished"></translation>
+        <translation>要写出的 GeoTIFF。批处理运行时将其命名为 GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="129"/>
         <source>Fraction (0–1) of the Landsat grid's pixels that received a value in every band.</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat 网格中所有波段都获得了值的像元所占比例（0–1）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="139"/>
-        <source>Wrote {path}: {fraction:.1%} of the grid valid in every band, {seconds:.1f} s (read {read:.1f} s, resample {resample:.1f} s, write {write:.1f} s).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="142"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="156"/>
         <source>How many scenes run at once, each in its own process (default 1 = in QGIS&apos;s own process). Each worker needs up to about 1 GB for a full Landsat scene; more workers than CPU cores does not help. Results are identical.</source>
-        <translation type="unfinished"></translation>
+        <translation>同时运行的景数，每景在各自的进程中运行（默认 1 = 在 QGIS 自身的进程中运行）。处理一整景 Landsat 时，每个工作进程最多需要约 1 GB 内存；工作进程数超过 CPU 核数并无益处。结果完全相同。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="81"/>
+        <source>Also write the per-pixel quality raster (&lt;output stem&gt;_QA.tif)</source>
+        <translation>同时写出逐像元质量栅格（&lt;output stem&gt;_QA.tif）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="93"/>
+        <source>dask.distributed scheduler address (run scenes on a cluster)</source>
+        <translation>dask.distributed 调度器地址（在集群上运行各景）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="141"/>
+        <source> The batch report gets register_east_m, register_north_m, register_confidence and register_residual_m.</source>
+        <translation> 批处理报告中会增加 register_east_m、register_north_m、register_confidence 和 register_residual_m 列。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="150"/>
+        <source>Also write &amp;lt;output stem&amp;gt;_QA.tif next to each output: per pixel the number of GOCI pixels that entered the first band&apos;s value, the distance to the nearest of them (m) and the sum of their weights (see the one-pair algorithm&apos;s OUTPUT_QA), computed in the same pass.</source>
+        <translation>同时在每个输出旁写出 &amp;lt;output stem&amp;gt;_QA.tif：逐像元记录参与计算第一个波段值的 GOCI 像元个数、到其中最近者的距离（m）以及它们的权重之和（参见单对算法的 OUTPUT_QA），在同一遍计算中得出。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="161"/>
+        <source>Optional, advanced. The address of a running dask.distributed scheduler (tcp://host:8786): scenes then run as tasks on its workers instead of here (WORKERS is ignored). OUTPUT_ROOT and the input folders must be the same paths on every worker (a shared file system), and the workers&apos; Python must import goci_resample_plugin (install it there, or upload the plugin ZIP with client.upload_file). A lost worker&apos;s scene runs again on another; cancel reaches every worker. Needs python3-distributed (only when used).</source>
+        <translation>可选，高级选项。正在运行的 dask.distributed 调度器的地址（tcp://host:8786）：各景将作为任务在该调度器的工作进程上运行，而不在本机运行（此时忽略 WORKERS）。OUTPUT_ROOT 和输入文件夹在每个工作进程上必须是相同的路径（共享文件系统），并且工作进程的 Python 必须能够导入 goci_resample_plugin（在工作进程所在环境中安装，或用 client.upload_file 上传插件 ZIP 包）。某个工作进程丢失时，其上的景会在另一个工作进程上重新运行；取消操作会传达到所有工作进程。需要 python3-distributed（仅在使用此项时）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="210"/>
+        <source>Cancelled: {left} scene(s) not run, finished ones kept, nothing partial left. Run again to resume; see {report}.</source>
+        <translation>已取消：{left} 景未运行，已完成的结果予以保留，不会留下不完整的文件。再次运行即可从中断处继续；详见 {report}。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/bridge.py" line="53"/>
+        <source>{signal} received: stopping after the current block.</source>
+        <translation>收到 {signal}：将在当前数据块处理完后停止。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <source>Offset of GOCI east of Landsat (m, true east)</source>
+        <translation>GOCI 相对 Landsat 的东向偏移（m，真东）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <source>Offset of GOCI north of Landsat (m, true north)</source>
+        <translation>GOCI 相对 Landsat 的北向偏移（m，真北）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <source>Offset of GOCI along the Landsat CRS&apos;s x axis (m)</source>
+        <translation>GOCI 沿 Landsat 坐标系 x 轴的偏移（m）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <source>Offset of GOCI along the Landsat CRS&apos;s y axis (m)</source>
+        <translation>GOCI 沿 Landsat 坐标系 y 轴的偏移（m）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="87"/>
+        <source>Compares a GOCI-on-Landsat raster with the Landsat raster it was resampled onto, pixel for pixel: per band pair the number of pixels valid in both, both means, the bias (GOCI − Landsat), RMSE, R² and an orthogonal (total least squares) fit, at 30 m and after averaging both over BLOCK × BLOCK blocks (only blocks fully valid in both; 16 × 30 m ≈ one GOCI pixel). It also measures the offset between the two images on the red band's block means, so a misregistration is a number, not a guess: SHIFT_EAST_M and SHIFT_NORTH_M in metres towards true east and north (as REGISTER reports them), SHIFT_X_M and SHIFT_Y_M along the Landsat CRS's axes (grid north is about 1° off true north in UTM; kept for saved models).</source>
+        <translation>将 Landsat 网格上的 GOCI 栅格与其重采样所依据的 Landsat 栅格逐像元比较：对每个波段对，给出两者均有效的像元数、两者的均值、偏差（GOCI − Landsat）、RMSE、R² 以及正交（总体最小二乘）拟合，分别在 30 m 尺度上以及将两者按 BLOCK × BLOCK 块平均后计算（仅使用两者均完全有效的块；16 × 30 m ≈ 一个 GOCI 像元）。它还基于红波段的块均值测量两幅影像之间的偏移，使配准偏差成为确定的数值而非猜测：SHIFT_EAST_M 和 SHIFT_NORTH_M 为朝真东和真北方向的偏移，单位为米（与 REGISTER 的报告方式相同），SHIFT_X_M 和 SHIFT_Y_M 为沿 Landsat 坐标系各轴的偏移（在 UTM 中格网北与真北相差约 1°；为兼容已保存的模型而保留）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="135"/>
+        <source>GOCI − Landsat {scene}</source>
+        <translation>GOCI − Landsat {scene}</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="41"/>
+        <source>Overwrite existing outputs (recompute; replace files not ours)</source>
+        <translation>覆盖已有输出（重新计算；替换非本插件生成的文件）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="53"/>
+        <source>Off (default): an output that is already complete for the same input files, parameters and bands is reused instead of computed again (a batch reports it as &apos;skipped&apos;); an output that is out of date (inputs changed, other parameters, truncated) is redone; and a file at an output name that goci-resample did not write is left untouched and the run stops with a message. On: compute everything again and replace whatever is at the output names. An input file is never replaced.</source>
+        <translation>关闭（默认）：对于相同输入文件、参数和波段已完整生成的输出将直接复用，不再重新计算（批处理中报告为“skipped”）；已过期的输出（输入已更改、参数不同、文件被截断）会重新生成；输出文件名处已存在但并非由 goci-resample 写出的文件保持不动，运行停止并给出提示。开启：全部重新计算，并替换输出文件名处的任何文件。输入文件永远不会被替换。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="69"/>
+        <source>Correct GOCI&apos;s misregistration against Landsat (register)</source>
+        <translation>以 Landsat 为基准校正 GOCI 的配准偏差（配准）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="79"/>
+        <source>Off (default). On: first resample the GOCI band nearest 660 nm and measure how far GOCI's content sits from the Landsat band (block correlation with a sub-pixel fit; within about 20 m on 250 m and 500 m data; it needs at least 20 × 20 km of overlap), then resample every band with the GOCI geolocation moved back by that offset, and measure what is left. The offset is not applied (the output is then written without a shift, and the log says why) when its confidence is below 0.9, when it exceeds 3 GOCI pixels (the files more likely do not belong together), or when it is below 30 m (already aligned within the estimate's accuracy). Takes one extra single-band run and two comparisons. The applied offset is in the log, the sidecar (parameters shift_east_m/shift_north_m, the correction) and the GeoTIFF metadata.</source>
+        <translation>关闭（默认）。开启：先对最接近 660 nm 的 GOCI 波段进行重采样，测量 GOCI 影像内容相对 Landsat 波段的偏移（分块相关并进行亚像元拟合；在 250 m 和 500 m 数据上精度约为 20 m 以内；至少需要 20 × 20 km 的重叠区域），然后将 GOCI 地理定位按该偏移反向移回，再对所有波段重采样，并测量残余偏移。以下情况不应用该偏移（此时输出不做平移，日志中会说明原因）：置信度低于 0.9；偏移超过 3 个 GOCI 像元（这些文件很可能并不匹配）；或偏移小于 30 m（已在估计精度范围内对齐）。需要额外进行一次单波段重采样和两次比较。所应用的偏移会记录在日志、附属文件（参数 shift_east_m/shift_north_m，即校正量）和 GeoTIFF 元数据中。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
+        <source>Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)</source>
+        <translation>仅有效覆盖区（跳过无效像元；最近的 GOCI 像元无效处为 NaN）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="173"/>
+        <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels as blocks (250 m for GOCI-II, 500 m for GOCI-I).</source>
+        <translation>&lt;b&gt;高斯&lt;/b&gt;（默认）：每个 Landsat 像元取 RADIUS 范围内 NEIGHBOURS 个最近的有效 GOCI 像元的加权平均值，权重为 exp(-d²/SIGMA²)（d = 距离，单位为米）。结果平滑、稳健；推荐使用。&lt;b&gt;最近邻&lt;/b&gt;：取 RADIUS 范围内最近的有效 GOCI 像元的值；速度最快，保留原始值，GOCI 像元会显示为方块（GOCI-II 为 250 m，GOCI-I 为 500 m）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="187"/>
+        <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, an effective resolution of several GOCI-II pixels), or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log warns), too large over-smooths.</source>
+        <translation>影响半径，单位为米（默认 800）。只有与 Landsat 像元中心的距离小于该值的 GOCI 像元才参与计算；范围内没有 GOCI 像元的像元为无数据（NaN）。GOCI-I（500 m 像元）：800 m 较为稳健（影响范围内约 8 个像元）。GOCI-II（250 m）：800 m 内约有 32 个像元，而 NEIGHBOURS 16 只保留最近的 16 个，因此权重实际只延伸到约 560 m（日志会提示）；可保持 800 m 与 SIGMA 320 m（默认值：结果平滑，有效分辨率为数个 GOCI-II 像元），或使用 RADIUS 500–600 m / SIGMA 200 m 以获得更锐利的结果。取值过小会留下空洞（日志会警告），过大则会过度平滑。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="205"/>
+        <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used, so values reach up to RADIUS past every masked edge (footprint, land mask, clouds). &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample&apos;s masked-array behaviour): a gap of about RADIUS around every single fill pixel. &lt;b&gt;Valid cover only&lt;/b&gt;: as skip, but no data where the GOCI pixel nearest to the Landsat pixel is invalid, so the result stops where GOCI&apos;s valid data stops (no ocean radiance painted over a masked coast). Recommended for land- or cloud-masked inputs and for training data.</source>
+        <translation>以下 GOCI 像元视为无效：填充值（_FillValue、missing_value）、超出 valid_min/valid_max 范围、NaN 或位于覆盖范围掩膜之外。&lt;b&gt;跳过&lt;/b&gt;（默认）：无效像元不参与计算，改用最近的有效像元，因此数值会越过每条掩膜边缘（覆盖范围、陆地掩膜、云）最多延伸 RADIUS 的距离。&lt;b&gt;传播&lt;/b&gt;：若某 Landsat 像元参与加权的邻近像元中含有无效 GOCI 像元，则该像元为无数据（即 pyresample 掩膜数组的行为）：每个孤立的填充像元周围都会出现约 RADIUS 大小的空缺。&lt;b&gt;仅有效覆盖区&lt;/b&gt;：与跳过相同，但在距 Landsat 像元最近的 GOCI 像元无效处设为无数据，因此结果在 GOCI 有效数据终止处终止（不会把海洋辐亮度涂抹到被掩膜的海岸上）。推荐用于经陆地或云掩膜的输入数据以及训练数据。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="71"/>
+        <source>Per-pixel quality (GOCI pixels used, nearest distance, weight sum)</source>
+        <translation>逐像元质量（所用 GOCI 像元数、最近距离、权重和）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="85"/>
+        <source>east</source>
+        <translation>向东</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="85"/>
+        <source>north</source>
+        <translation>向北</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="86"/>
+        <source>GOCI offset corrected by REGISTER, metres {}</source>
+        <translation>REGISTER 校正的 GOCI 偏移（m，{}）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="92"/>
+        <source>Resamples every L_TOA_&amp;lt;nm&amp;gt; band of a GOCI subset NetCDF (curvilinear latitude/longitude, 250 m GOCI-II or 500 m GOCI) onto the exact grid of a Landsat GeoTIFF (size, transform, CRS), with pyresample&apos;s Gaussian or nearest-neighbour semantics. The result is a float32 GeoTIFF, one band per GOCI band in wavelength order, nodata NaN, plus a JSON sidecar (parameters, per-band statistics, timings) and a QGIS style (.qml). On the map it shows as a true-colour composite (660/555/490 nm, the wavelengths of Landsat B4/B3/B2) for an overlap check against the Landsat layer. Memory stays bounded whatever the scene size.</source>
+        <translation>将 GOCI 子集 NetCDF（曲线网格纬度/经度，250 m 的 GOCI-II 或 500 m 的 GOCI）的每个 L_TOA_&amp;lt;nm&amp;gt; 波段重采样到 Landsat GeoTIFF 的精确网格上（尺寸、仿射变换、坐标系），采用与 pyresample 相同的高斯或最近邻语义。结果为 float32 GeoTIFF，每个 GOCI 波段对应一个波段并按波长排序，无数据值为 NaN，另附一个 JSON 附属文件（参数、逐波段统计、耗时）和一个 QGIS 样式文件（.qml）。在地图上以真彩色合成（660/555/490 nm，即 Landsat B4/B3/B2 的波长）显示，便于与 Landsat 图层检查重合情况。无论景的大小如何，内存占用都有上限。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="119"/>
+        <source>Optional. A float32 GeoTIFF on the same grid, computed in the same pass: band 1 GOCI_PIXELS = how many GOCI pixels entered the first band's value (at most NEIGHBOURS; 1 for Nearest), band 2 NEAREST_DISTANCE_M = distance to the nearest of them in metres, band 3 WEIGHT_SUM = the sum of their Gaussian weights exp(-d²/σ²); 0, no data, 0 where there is no value. To pick training patches, keep pixels with enough GOCI support, e.g. GOCI_PIXELS = NEIGHBOURS and NEAREST_DISTANCE_M below half a GOCI pixel diagonal (~180 m at 250 m); pixels near masked edges or the footprint have fewer and farther GOCI pixels.</source>
+        <translation>可选。位于同一网格、在同一遍计算中生成的 float32 GeoTIFF：波段 1 GOCI_PIXELS = 参与计算第一个波段值的 GOCI 像元个数（最多 NEIGHBOURS 个；最近邻方法为 1），波段 2 NEAREST_DISTANCE_M = 到其中最近者的距离（米），波段 3 WEIGHT_SUM = 它们的高斯权重 exp(-d²/σ²) 之和；无值处三个波段分别为 0、无数据、0。挑选训练样本块时，可保留 GOCI 支撑足够的像元，例如 GOCI_PIXELS = NEIGHBOURS 且 NEAREST_DISTANCE_M 小于 GOCI 像元对角线的一半（250 m 像元时约 180 m）；靠近掩膜边缘或覆盖范围边缘的像元，参与的 GOCI 像元更少、距离更远。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="132"/>
+        <source>With REGISTER: how many metres east GOCI&apos;s content sat from Landsat&apos;s, the offset corrected (0 when none was applied or REGISTER is off).</source>
+        <translation>启用 REGISTER 时：GOCI 影像内容相对 Landsat 向东偏移的米数，即已校正的偏移量（未应用偏移或 REGISTER 关闭时为 0）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="136"/>
+        <source>As SHIFT_EAST_M, northwards.</source>
+        <translation>同 SHIFT_EAST_M，方向为向北。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="57"/>
+        <source>Folder of scenes: resample every GOCI/Landsat pair</source>
+        <translation>文件夹（多景）：重采样每一对 GOCI/Landsat</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="42"/>
+        <source>Comparison</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="39"/>
+        <source>One pair: resample GOCI onto the Landsat grid</source>
+        <translation>单景：将 GOCI 重采样到 Landsat 网格</translation>
     </message>
 </context>
 </TS>

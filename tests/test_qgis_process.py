@@ -228,8 +228,9 @@ def test_the_algorithms_speak_the_users_language(qgis_process, tmp_path):
         algorithm_id: details["name"]
         for algorithm_id, details in listing["providers"]["gociresample"]["algorithms"].items()
     }
-    assert names["gociresample:resamplepair"] == "将 GOCI 重采样到 Landsat 网格（单对影像）"
-    assert names["gociresample:comparelandsat"] == "比较重采样后的 GOCI 与 Landsat"
+    assert names["gociresample:resamplepair"] == "单景：将 GOCI 重采样到 Landsat 网格"
+    assert names["gociresample:batchresample"] == "文件夹（多景）：重采样每一对 GOCI/Landsat"
+    assert names["gociresample:comparelandsat"] == "比较 Landsat 网格上的 GOCI 与 Landsat"
 
 
 def test_valid_cover_only_through_qgis_process_matches_the_reference(

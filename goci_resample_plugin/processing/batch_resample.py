@@ -54,7 +54,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         return "batchresample"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return tr("Resample GOCI onto Landsat grid (folder of scenes)")
+        return tr("Folder of scenes: resample every GOCI/Landsat pair")
 
     def tags(self):
         return tr("goci,landsat,resample,batch,folder,pyresample,gaussian,nearest").split(",")

@@ -38,6 +38,12 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
     def name(self):
         return "comparelandsat"
 
+    def group(self):
+        return tr("Comparison")
+
+    def groupId(self):  # noqa: N802 (QGIS API)
+        return "comparison"
+
     def displayName(self):  # noqa: N802 (QGIS API)
         return tr("Compare GOCI on Landsat with Landsat")
 

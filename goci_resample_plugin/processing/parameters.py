@@ -189,8 +189,8 @@ def resampling_help():
             "Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m "
             "pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 "
             "pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach "
-            "about 560 m (the log says so); keep 800 m with SIGMA 320 m (the user's design "
-            "note: smooth, an effective resolution of several GOCI-II pixels), or RADIUS "
+            "about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, "
+            "an effective resolution of several GOCI-II pixels), or RADIUS "
             "500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log "
             "warns), too large over-smooths."
         ),

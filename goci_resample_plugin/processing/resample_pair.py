@@ -36,7 +36,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         return "resamplepair"
 
     def displayName(self):  # noqa: N802 (QGIS API)
-        return tr("Resample GOCI onto Landsat grid (one pair)")
+        return tr("One pair: resample GOCI onto the Landsat grid")
 
     def tags(self):
         return tr("goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour").split(
