@@ -294,3 +294,34 @@ def test_qgis_process_leaves_the_landsat_input_byte_for_byte(qgis_process, scene
     assert landsat.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [landsat.name]
     assert (tmp_path / "o.tif").is_file()
+
+
+@covers("style-saved-over")
+def test_register_reuses_an_output_whose_style_the_user_saved(scene, tmp_path, monkeypatch):
+    """REGISTER checked every file before its probe, so a style the user saved over ours
+    failed a rerun that only had to reuse the output (the reviewer's finding)."""
+    from goci_resample_plugin.core import resample_registered
+
+    output = tmp_path / "r.tif"
+    resample_registered(scene.goci, scene.landsat, output, ONE_BAND)
+    users = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis/>"
+    output.with_suffix(".qml").write_text(users)
+    result, _ = resample_registered(scene.goci, scene.landsat, output, ONE_BAND)
+    assert result.reused and output.with_suffix(".qml").read_text() == users
+
+
+@covers("input-rewritten-during-a-run")
+def test_an_input_deleted_during_a_run_is_a_message_not_a_traceback(scene, tmp_path):
+    goci = tmp_path / scene.goci.name
+    shutil.copy(scene.goci, goci)
+    gone = []
+
+    def delete_once(fraction):
+        if not gone:
+            goci.unlink()
+            gone.append(fraction)
+
+    with pytest.raises(GociResampleError, match="changed while it was being read"):
+        resample_pair(goci, scene.landsat, tmp_path / "o.tif", ONE_BAND,
+                      RunControl(progress=delete_once))  # fmt: skip
+    assert gone and not list(tmp_path.glob("o.*"))

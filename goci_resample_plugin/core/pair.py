@@ -151,7 +151,6 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
     inputs = (goci_path, landsat_path)
     check_raster_names(output_path, request.quality if request.quality is not True else None)
     files = product_files(output_path, request)
-    remove_stale_temporaries(*{path.parent for path in files.values()})
     stale = ""
     if not request.overwrite:
         reused, stale = _reuse(output_path, inputs, options, request, files.get("quality"),
@@ -180,6 +179,8 @@ def _busy(output, holder):
 
 def _make(goci_path, landsat_path, output_path, options, request, control, engine, started):
     """Read, resample and land the product (the lock on the output held); its PairResult."""
+    # only the lock's holder cleans up: another host's live writer has a pid we cannot check
+    remove_stale_temporaries(*{p.parent for p in product_files(output_path, request).values()})
     before = input_identities(goci_path, landsat_path)  # what the output will be made from
     subset, grid = _read(goci_path, landsat_path, options, control)
     files = product_files(output_path, request, [band.name for band in subset.bands],
@@ -205,17 +206,20 @@ def _make(goci_path, landsat_path, output_path, options, request, control, engin
     return resample_with_fallback(resampler, land, control)
 
 
-def check_planned_files(goci_path, landsat_path, output_path, options, request):
+def check_planned_files(goci_path, landsat_path, output_path, options, request,
+                        trust_owner=False):  # fmt: skip
     """The product's files (:func:`~.write.product_files`, without the ``.npy`` files, named
     from the file's variables), checked before any work (GociResampleError: a name cannot be
-    written or would replace an input or a file not ours)."""
+    written or would replace an input or a file not ours; ``trust_owner``: see
+    :func:`~.write.check_outputs`)."""
     inputs = (goci_path, landsat_path)
     request = dataclasses.replace(request, write_npy=False)
-    check_product_outputs(product_files(output_path, request), inputs, request.overwrite)
+    files = product_files(output_path, request)
+    check_product_outputs(files, inputs, request.overwrite, trust_owner)
     wavelengths = options.wavelengths or available_bands(goci_path)
     files = product_files(output_path, request, [band_name(w) for w in wavelengths],
                           read_target_grid(landsat_path).band_count)  # fmt: skip
-    check_product_outputs(files, inputs, request.overwrite)
+    check_product_outputs(files, inputs, request.overwrite, trust_owner)
 
 
 def _read(goci_path, landsat_path, options, control):

@@ -135,7 +135,8 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             name = tr("GOCI − Landsat {scene}").format(scene=scene)
             load_styled(context, difference, name, style_path(difference), group=scene)
         shift = comparison.shift
-        true = true_east_north(shift, read_target_grid(landsat))
+        with core_errors():
+            true = true_east_north(shift, read_target_grid(landsat))
         return {
             OUTPUT_DIFFERENCE: difference or None,
             OUTPUT_TABLE: table,

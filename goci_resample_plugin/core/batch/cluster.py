@@ -126,8 +126,11 @@ def _wait_for_workers(output_root, control):
     (a worker goes on with its scene after the scheduler is gone), at most
     ``WORKERS_GONE_SECONDS``."""
     deadline = time.monotonic() + WORKERS_GONE_SECONDS
+    said = False
     while any(Path(output_root).glob("*/.*.partial-*")) and time.monotonic() < deadline:
-        control.info("Waiting for the workers to finish or drop the scenes they were writing…")
+        if not said:
+            control.info("Waiting for the workers to finish or drop the scenes they were writing…")
+            said = True
         time.sleep(POLL_SECONDS * 4)
 
 

@@ -63,7 +63,7 @@ class BatchReport:
         )
         data = row.getvalue().encode("utf-8")
         try:
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
             try:
                 end = os.lseek(descriptor, 0, os.SEEK_END)
                 try:

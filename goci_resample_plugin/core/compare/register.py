@@ -106,8 +106,9 @@ def make_product(goci_path, landsat_path, output_path, options, request, control
     if not request.register:
         return resample_product(goci_path, landsat_path, output_path, options, request, control,
                                 engine), None  # fmt: skip
-    # refused before the probe, as resample_product would refuse them after it
-    check_planned_files(goci_path, landsat_path, output_path, options, request)
+    # refused before the probe, as resample_product would refuse them after it (a style the
+    # user saved over ours is judged there, once it is known the output is not reused)
+    check_planned_files(goci_path, landsat_path, output_path, options, request, trust_owner=True)
     wavelengths = list(options.wavelengths or available_bands(goci_path))
     red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
     grid = read_target_grid(landsat_path)

@@ -7,6 +7,7 @@ done; a run that locked a file just removed (its inode no longer at the path) tr
 """
 
 import contextlib
+import errno
 import os
 import socket
 import stat
@@ -40,11 +41,12 @@ def held_lock(path, busy):
         _unlock(handle)
         handle.close()
     with handle:
-        handle.seek(0)
-        handle.truncate()
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        handle.write(f"process {os.getpid()} on {socket.gethostname()}, started {started}")
-        handle.flush()
+        with contextlib.suppress(OSError):  # a full disk: the holder's name is a courtesy
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()} on {socket.gethostname()}, started {started}")
+            handle.flush()
         try:
             yield
         finally:
@@ -122,8 +124,10 @@ def _try_lock(handle):
 
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
+    except OSError as error:
+        # held by another run; any other error (ENOLCK, ENOSYS, EOPNOTSUPP: a file system
+        # without locks, e.g. Lustre without -o flock) must not read as busy forever
+        return error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
     return True
 
 
@@ -137,4 +141,5 @@ def _unlock(handle):
         return
     import fcntl
 
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with contextlib.suppress(OSError):  # a file system without locks: nothing was held
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

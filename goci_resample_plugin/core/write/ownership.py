@@ -57,15 +57,16 @@ def is_ours(path, csv_header=None):
     return False
 
 
-def check_product_outputs(files, inputs, overwrite):
+def check_product_outputs(files, inputs, overwrite, trust_owner=False):
     """Refuse, before any work, a product (``{role: path}`` from :func:`~.names.product_files`)
     that could not be written or would replace an input or a file not ours:
     :func:`~.names.check_raster_names`, then :func:`check_outputs`."""
     check_raster_names(files["raster"], files.get("quality"))
-    check_outputs(files.values(), inputs, overwrite, owner=Path(files["raster"]))
+    check_outputs(files.values(), inputs, overwrite, owner=Path(files["raster"]),
+                  trust_owner=trust_owner)  # fmt: skip
 
 
-def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
+def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None, trust_owner=False):
     """Refuse to write any of ``outputs`` whose name the file system cannot take, that would
     destroy an input, or that is a file not ours.
 
@@ -79,6 +80,8 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
             also ours when our sidecar names it (a raster of ours that was truncated no longer
             reads back).
         csv_header: the header line of the CSV outputs this run writes.
+        trust_owner: marked companions of an owner of ours count as ours too (a check before
+            it is known whether the output will be reused or redone: REGISTER's probe).
 
     Raises:
         GociResampleError: names the file and what to do.
@@ -103,7 +106,8 @@ def check_outputs(outputs, inputs, overwrite, owner=None, csv_header=None):
                 )
         # a file with a mark of its own (a style, a report) is ours only with that mark: a
         # style the user saved over ours (QGIS "Save as Default") is theirs
-        marked = output.suffix.lower() in MARKED_SUFFIXES and output != Path(owner or "")
+        marked = (output.suffix.lower() in MARKED_SUFFIXES and output != Path(owner or "")
+                  and not trust_owner)  # fmt: skip
         if overwrite or (owner_is_ours and not marked) or is_ours(output, csv_header):
             continue
         raise GociResampleError(

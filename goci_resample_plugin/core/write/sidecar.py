@@ -71,8 +71,21 @@ def input_identities(goci_path, landsat_path):
     """``{"goci": file_identity, "landsat": file_identity}`` of a pair's inputs: taken before
     they are read and checked again before the product lands (a land-mask step may rewrite
     the ``.nc`` in place while it is read), so the sidecar never vouches for a file the output
-    was not made from."""
-    return {"goci": file_identity(goci_path), "landsat": file_identity(landsat_path)}
+    was not made from.
+
+    Raises:
+        GociResampleError: an input cannot be read.
+    """
+    identities = {}
+    for role, path in (("goci", goci_path), ("landsat", landsat_path)):
+        try:
+            identities[role] = file_identity(path)
+        except OSError as error:
+            raise GociResampleError(
+                f"The input {path} cannot be read ({error.strerror or error}). Check that it "
+                "exists and that no other program is rewriting it."
+            ) from None
+    return identities
 
 
 def check_unchanged(identities, goci_path, landsat_path):
@@ -82,9 +95,12 @@ def check_unchanged(identities, goci_path, landsat_path):
     Raises:
         GociResampleError: an input changed while the product was made (nothing may land).
     """
-    now = input_identities(goci_path, landsat_path)
     for role, path in (("goci", goci_path), ("landsat", landsat_path)):
-        if now[role] != identities[role]:
+        try:
+            now = file_identity(path)
+        except OSError:  # gone (a step that deletes and rewrites it) or unreadable
+            now = None
+        if now != identities[role]:
             raise GociResampleError(
                 f"The input {path} changed while it was being read (another program, e.g. a "
                 "land-mask step, rewrote it). Nothing was written; run again once that "
