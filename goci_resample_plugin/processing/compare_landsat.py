@@ -8,8 +8,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import compare_pair, parse_band_pairs, read_target_grid, scene_name
-from ..core.compare import true_east_north
+from ..core import compare_pair, parse_band_pairs, scene_name
 from ..core.write import style_path
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
@@ -134,9 +133,7 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             scene = scene_name(landsat)
             name = tr("GOCI − Landsat {scene}").format(scene=scene)
             load_styled(context, difference, name, style_path(difference), group=scene)
-        shift = comparison.shift
-        with core_errors():
-            true = true_east_north(shift, read_target_grid(landsat))
+        true, shift = comparison.shift, comparison.grid_shift
         return {
             OUTPUT_DIFFERENCE: difference or None,
             OUTPUT_TABLE: table,

@@ -22,7 +22,7 @@ from ..pair import check_planned_files, resample_pair, resample_product
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
 from ..write.atomic import write_text_atomic
-from .registration import OFFSET_BAND_NM, Shift, describe_offset, true_east_north
+from .registration import OFFSET_BAND_NM, Shift, describe_offset
 from .statistics import compare_rasters
 
 MIN_CONFIDENCE = 0.9
@@ -132,8 +132,8 @@ def make_product(goci_path, landsat_path, output_path, options, request, control
     registration = Registration(found, not reason, reason)
     if not reason:
         pairs = [(red, _landsat_band(found))]
-        left = compare_rasters(result.output, landsat_path, pairs).shift
-        registration.residual = _measured(true_east_north(left, grid))
+        left = compare_rasters(result.output, landsat_path, pairs).shift  # true east/north
+        registration.residual = _measured(left)
         left = registration.residual
         control.info(
             f"REGISTER: GOCI sat {_where(found)} of Landsat (confidence "
@@ -173,7 +173,7 @@ def _offset(goci_path, landsat_path, grid, options, red, control, engine):
     with tempfile.TemporaryDirectory(prefix="goci-register-") as folder:
         probe = Path(folder) / "probe.tif"
         result = resample_pair(goci_path, landsat_path, probe, single, quiet, engine=engine)
-        shift = true_east_north(compare_rasters(probe, landsat_path).shift, grid)
+        shift = compare_rasters(probe, landsat_path).shift  # true east/north
     area_km2 = result.bands[0]["valid_pixels"] * abs(grid.transform.determinant) / 1e6
     if area_km2 < MIN_AREA_KM2:
         shift = Shift(math.nan, math.nan, 0.0, shift.band_pair)

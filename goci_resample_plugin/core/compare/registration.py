@@ -120,8 +120,8 @@ def image_offset(reference, moved):
 
 
 def true_east_north(shift, grid):
-    """``shift`` measured along the x/y axes of the Landsat ``grid``'s CRS (a ``TargetGrid``),
-    turned into true
+    """``shift`` measured along the x/y axes of the Landsat ``grid``'s CRS (a ``TargetGrid`` or
+    an open rasterio dataset: ``transform``, ``width``, ``height``, ``crs``), turned into true
     east/north (grid north differs from true north by the meridian convergence, about 1° in
     UTM)."""
     from pyproj import Transformer

@@ -18,7 +18,7 @@ from ..control import RunControl
 from ..errors import GociResampleError
 from ..moments import Moments
 from ..write import STRIP_ROWS
-from .registration import estimate_shift
+from .registration import estimate_shift, true_east_north
 
 MAX_WAVELENGTH_GAP_NM = 40
 """A GOCI band is paired by default with the nearest Landsat band within this distance."""
@@ -69,7 +69,8 @@ class Comparison:
     landsat: Path
     block: int
     pairs: list
-    shift: object  # registration.Shift
+    shift: object  # registration.Shift, metres towards true east / north
+    grid_shift: object = None  # the same along the Landsat CRS's x / y axes
 
     def table_rows(self):
         """Rows for the CSV table: one per band pair and scale."""
@@ -126,8 +127,10 @@ def compare_rasters(resampled, landsat, band_pairs=None, block=16, control=None)
                           control.part(i / len(pairs), (i + 1) / len(pairs)), resampled, landsat)
             for i, (nm, band) in enumerate(pairs)
         ]  # fmt: skip
-        shift = estimate_shift(comparisons, ours.transform, block)
-    return Comparison(resampled, landsat, block, comparisons, shift)
+        grid_shift = estimate_shift(comparisons, ours.transform, block)
+        # towards true east/north (as REGISTER reports it): grid north is ~1° off in UTM
+        shift = true_east_north(grid_shift, ours) if ours.crs else grid_shift
+    return Comparison(resampled, landsat, block, comparisons, shift, grid_shift)
 
 
 def _check_same_grid(ours, theirs, resampled, landsat):
