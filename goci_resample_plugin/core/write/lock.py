@@ -69,7 +69,7 @@ def check_free(path, busy):
     with os.fdopen(descriptor, encoding="utf-8", errors="replace") as handle:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return
-        if not _try_lock(handle):
+        if not _try_lock(handle, shared=True):  # two runs looking at once do not collide
             holder = handle.read().strip() or "another process"
             raise GociResampleError(busy(holder))
         _unlock(handle)
@@ -110,7 +110,7 @@ def _still_at(path, handle):
         return False
 
 
-def _try_lock(handle):
+def _try_lock(handle, shared=False):
     if sys.platform == "win32":
         import msvcrt
 
@@ -123,7 +123,7 @@ def _try_lock(handle):
     import fcntl
 
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except OSError as error:
         # held by another run; any other error (ENOLCK, ENOSYS, EOPNOTSUPP: a file system
         # without locks, e.g. Lustre without -o flock) must not read as busy forever
