@@ -119,97 +119,97 @@
         <translation>已忽略 LOAD_OUTPUTS：没有可供加载图层的工程。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="48"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="47"/>
         <source>Compare GOCI on Landsat with Landsat</source>
         <translation>比较 Landsat 网格上的 GOCI 与 Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="51"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="50"/>
         <source>goci,landsat,compare,bias,rmse,regression,shift,misregistration</source>
         <translation>goci,landsat,compare,比较,bias,偏差,rmse,regression,回归,shift,偏移,misregistration,配准偏差</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="54"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="53"/>
         <source>GOCI on Landsat grid (a resample output)</source>
         <translation>Landsat 网格上的 GOCI（重采样输出）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="56"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="55"/>
         <source>Landsat raster</source>
         <translation>Landsat 栅格</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="57"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="56"/>
         <source>Band pairs GOCI nm:Landsat band (empty = by wavelength)</source>
         <translation>波段配对 GOCI nm:Landsat 波段（留空 = 按波长配对）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="60"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="59"/>
         <source>Block size for block statistics (target pixels)</source>
         <translation>块统计的块大小（目标像元数）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="64"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="63"/>
         <source>Statistics table</source>
         <translation>统计表</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="64"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="63"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="66"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="65"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="66"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="65"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="68"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="67"/>
         <source>Relative difference (GOCI − Landsat) / Landsat</source>
         <translation>相对差异 (GOCI − Landsat) / Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
         <source>Confidence of the offset (0–1)</source>
         <translation>偏移量的置信度（0–1）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="100"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="99"/>
         <source>A raster written by the resample algorithms (bands L_TOA_&amp;lt;nm&amp;gt;).</source>
         <translation>由重采样算法输出的栅格（波段 L_TOA_&amp;lt;nm&amp;gt;）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="101"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="100"/>
         <source>The Landsat raster on the same grid; its nodata marks pixels outside.</source>
         <translation>位于同一网格上的 Landsat 栅格；其无数据值标记影像范围以外的像元。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="102"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="101"/>
         <source>e.g. &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;. Empty: each GOCI band is paired with the Landsat band nearest in wavelength (from WAVELENGTH_NM band metadata, else the Landsat 8/9 OLI band order), within 40 nm.</source>
         <translation>例如 &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;。留空：每个 GOCI 波段与波长最接近的 Landsat 波段配对（波长取自波段元数据 WAVELENGTH_NM，否则按 Landsat 8/9 OLI 的波段顺序），波长差不超过 40 nm。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="107"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="106"/>
         <source>Block size in target pixels for the block statistics and the offset.</source>
         <translation>块统计和偏移估计所用的块大小（以目标像元计）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="108"/>
         <source>CSV: one row per band pair and scale.</source>
         <translation>CSV：每个波段对、每个尺度各一行。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="110"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="109"/>
         <source>Self-contained HTML: offset, table and density plots.</source>
         <translation>独立的 HTML 文件：偏移量、统计表和密度散点图。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="111"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="110"/>
         <source>Optional GeoTIFF: (GOCI − Landsat) / Landsat per band pair, NaN where either has no data. Skipped when left empty.</source>
         <translation>可选的 GeoTIFF：每个波段对的 (GOCI − Landsat) / Landsat，任一方无数据处为 NaN。留空则不生成。</translation>
     </message>
@@ -234,57 +234,57 @@
         <translation>GOCI 波段（nm，逗号分隔；留空 = 所有 L_TOA_* 波段）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="110"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="112"/>
         <source>Radius of influence (m)</source>
         <translation>影响半径（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="114"/>
         <source>Gaussian sigma (m)</source>
         <translation>高斯 sigma（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="124"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="115"/>
         <source>Neighbours weighed per pixel (Gaussian)</source>
         <translation>每个像元参与加权的邻近像元数（高斯）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Invalid GOCI pixels</source>
         <translation>GOCI 无效像元</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Skip them (use valid neighbours only)</source>
         <translation>跳过（仅使用有效的邻近像元）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Propagate them (NaN where one is weighted)</source>
         <translation>传播（若有无效像元参与加权则为 NaN）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="181"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="167"/>
         <source>Wavelengths in nm of the GOCI bands to resample, e.g. &lt;code&gt;443,490,555,660,865&lt;/code&gt;. Empty (default) = every L_TOA_&amp;lt;nm&amp;gt; band in the file, in wavelength order. A band that is not in the file is an error that lists the bands present.</source>
         <translation>要重采样的 GOCI 波段的波长（nm），例如 &lt;code&gt;443,490,555,660,865&lt;/code&gt;。留空（默认）= 文件中的所有 L_TOA_&amp;lt;nm&amp;gt; 波段，按波长排序。指定文件中不存在的波段会报错，并列出文件中已有的波段。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="197"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="183"/>
         <source>Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is smoother. Gaussian method only.</source>
         <translation>高斯权重的宽度，单位为米（默认 320，约为 0.4 × RADIUS）。值越大结果越平滑。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="201"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="187"/>
         <source>How many nearest GOCI pixels the Gaussian weighs per Landsat pixel (default 16). Gaussian method only.</source>
         <translation>高斯方法对每个 Landsat 像元加权的最近 GOCI 像元个数（默认 16）。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="247"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="233"/>
         <source>{name}: choose a raster file.</source>
         <translation>{name}：请选择一个栅格文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="250"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="236"/>
         <source>{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF.</source>
         <translation>{parameter} 图层 {name}（{source}）不是栅格文件。请选择 GeoTIFF 文件。</translation>
     </message>
@@ -379,32 +379,32 @@
         <translation>收到 {signal}：将在当前数据块处理完后停止。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
         <source>Offset of GOCI east of Landsat (m, true east)</source>
         <translation>GOCI 相对 Landsat 的东向偏移（m，真东）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
         <source>Offset of GOCI north of Landsat (m, true north)</source>
         <translation>GOCI 相对 Landsat 的北向偏移（m，真北）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
         <source>Offset of GOCI along the Landsat CRS&apos;s x axis (m)</source>
         <translation>GOCI 沿 Landsat 坐标系 x 轴的偏移（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="76"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
         <source>Offset of GOCI along the Landsat CRS&apos;s y axis (m)</source>
         <translation>GOCI 沿 Landsat 坐标系 y 轴的偏移（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="87"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="86"/>
         <source>Compares a GOCI-on-Landsat raster with the Landsat raster it was resampled onto, pixel for pixel: per band pair the number of pixels valid in both, both means, the bias (GOCI − Landsat), RMSE, R² and an orthogonal (total least squares) fit, at 30 m and after averaging both over BLOCK × BLOCK blocks (only blocks fully valid in both; 16 × 30 m ≈ one GOCI pixel). It also measures the offset between the two images on the red band's block means, so a misregistration is a number, not a guess: SHIFT_EAST_M and SHIFT_NORTH_M in metres towards true east and north (as REGISTER reports them), SHIFT_X_M and SHIFT_Y_M along the Landsat CRS's axes (grid north is about 1° off true north in UTM; kept for saved models).</source>
         <translation>将 Landsat 网格上的 GOCI 栅格与其重采样所依据的 Landsat 栅格逐像元比较：对每个波段对，给出两者均有效的像元数、两者的均值、偏差（GOCI − Landsat）、RMSE、R² 以及正交（总体最小二乘）拟合，分别在 30 m 尺度上以及将两者按 BLOCK × BLOCK 块平均后计算（仅使用两者均完全有效的块；16 × 30 m ≈ 一个 GOCI 像元）。它还基于红波段的块均值测量两幅影像之间的偏移，使配准偏差成为确定的数值而非猜测：SHIFT_EAST_M 和 SHIFT_NORTH_M 为朝真东和真北方向的偏移，单位为米（与 REGISTER 的报告方式相同），SHIFT_X_M 和 SHIFT_Y_M 为沿 Landsat 坐标系各轴的偏移（在 UTM 中格网北与真北相差约 1°；为兼容已保存的模型而保留）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="135"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="134"/>
         <source>GOCI − Landsat {scene}</source>
         <translation>GOCI − Landsat {scene}</translation>
     </message>
@@ -429,22 +429,22 @@
         <translation>关闭（默认）。开启：先对最接近 660 nm 的 GOCI 波段进行重采样，测量 GOCI 影像内容相对 Landsat 波段的偏移（分块相关并进行亚像元拟合；在 250 m 和 500 m 数据上精度约为 20 m 以内；至少需要 20 × 20 km 的重叠区域），然后将 GOCI 地理定位按该偏移反向移回，再对所有波段重采样，并测量残余偏移。以下情况不应用该偏移（此时输出不做平移，日志中会说明原因）：置信度低于 0.9；偏移超过 3 个 GOCI 像元（这些文件很可能并不匹配）；或偏移小于 30 m（已在估计精度范围内对齐）。需要额外进行一次单波段重采样和两次比较。所应用的偏移会记录在日志、附属文件（参数 shift_east_m/shift_north_m，即校正量）和 GeoTIFF 元数据中。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="131"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)</source>
         <translation>仅有效覆盖区（跳过无效像元；最近的 GOCI 像元无效处为 NaN）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="173"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="159"/>
         <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels as blocks (250 m for GOCI-II, 500 m for GOCI-I).</source>
         <translation>&lt;b&gt;高斯&lt;/b&gt;（默认）：每个 Landsat 像元取 RADIUS 范围内 NEIGHBOURS 个最近的有效 GOCI 像元的加权平均值，权重为 exp(-d²/SIGMA²)（d = 距离，单位为米）。结果平滑、稳健；推荐使用。&lt;b&gt;最近邻&lt;/b&gt;：取 RADIUS 范围内最近的有效 GOCI 像元的值；速度最快，保留原始值，GOCI 像元会显示为方块（GOCI-II 为 250 m，GOCI-I 为 500 m）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="187"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="173"/>
         <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, an effective resolution of several GOCI-II pixels), or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log warns), too large over-smooths.</source>
         <translation>影响半径，单位为米（默认 800）。只有与 Landsat 像元中心的距离小于该值的 GOCI 像元才参与计算；范围内没有 GOCI 像元的像元为无数据（NaN）。GOCI-I（500 m 像元）：800 m 较为稳健（影响范围内约 8 个像元）。GOCI-II（250 m）：800 m 内约有 32 个像元，而 NEIGHBOURS 16 只保留最近的 16 个，因此权重实际只延伸到约 560 m（日志会提示）；可保持 800 m 与 SIGMA 320 m（默认值：结果平滑，有效分辨率为数个 GOCI-II 像元），或使用 RADIUS 500–600 m / SIGMA 200 m 以获得更锐利的结果。取值过小会留下空洞（日志会警告），过大则会过度平滑。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="205"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="191"/>
         <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used, so values reach up to RADIUS past every masked edge (footprint, land mask, clouds). &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample&apos;s masked-array behaviour): a gap of about RADIUS around every single fill pixel. &lt;b&gt;Valid cover only&lt;/b&gt;: as skip, but no data where the GOCI pixel nearest to the Landsat pixel is invalid, so the result stops where GOCI&apos;s valid data stops (no ocean radiance painted over a masked coast). Recommended for land- or cloud-masked inputs and for training data.</source>
         <translation>以下 GOCI 像元视为无效：填充值（_FillValue、missing_value）、超出 valid_min/valid_max 范围、NaN 或位于覆盖范围掩膜之外。&lt;b&gt;跳过&lt;/b&gt;（默认）：无效像元不参与计算，改用最近的有效像元，因此数值会越过每条掩膜边缘（覆盖范围、陆地掩膜、云）最多延伸 RADIUS 的距离。&lt;b&gt;传播&lt;/b&gt;：若某 Landsat 像元参与加权的邻近像元中含有无效 GOCI 像元，则该像元为无数据（即 pyresample 掩膜数组的行为）：每个孤立的填充像元周围都会出现约 RADIUS 大小的空缺。&lt;b&gt;仅有效覆盖区&lt;/b&gt;：与跳过相同，但在距 Landsat 像元最近的 GOCI 像元无效处设为无数据，因此结果在 GOCI 有效数据终止处终止（不会把海洋辐亮度涂抹到被掩膜的海岸上）。推荐用于经陆地或云掩膜的输入数据以及训练数据。</translation>
     </message>
@@ -494,7 +494,7 @@
         <translation>文件夹（多景）：重采样每一对 GOCI/Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="42"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="41"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>

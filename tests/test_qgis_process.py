@@ -93,17 +93,13 @@ def test_user_error_exits_non_zero_with_the_message_and_writes_nothing(
 
 def test_batchresample_returns_the_counts_and_writes_the_report(qgis_process, batch_root, tmp_path):
     root, good = batch_root
-    completed = qgis_process(
-        "--json",
-        "run",
-        "gociresample:batchresample",
-        "--",
-        f"INPUT_ROOT={root}",
-        f"OUTPUT_ROOT={tmp_path}",
-        "METHOD=1",
-        "WORKERS=2",
-        check=True,
-    )
+
+    def batch(*extra):
+        return qgis_process("--json", "run", "gociresample:batchresample", "--",
+                            f"INPUT_ROOT={root}", f"OUTPUT_ROOT={tmp_path}", "METHOD=1", *extra,
+                            check=True)  # fmt: skip
+
+    completed = batch("WORKERS=2")
     results = json.loads(completed.stdout)["results"]
     assert (results["PROCESSED"], results["SKIPPED"], results["FAILED"], results["NO_PAIR"]) == (
         3,
@@ -113,16 +109,7 @@ def test_batchresample_returns_the_counts_and_writes_the_report(qgis_process, ba
     )
     assert results["REPORT"] == str(tmp_path / "batch_report.csv")
     assert sorted(p.parent.name for p in tmp_path.rglob("*.tif")) == sorted(good)
-    again = qgis_process(
-        "--json",
-        "run",
-        "gociresample:batchresample",
-        "--",
-        f"INPUT_ROOT={root}",
-        f"OUTPUT_ROOT={tmp_path}",
-        "METHOD=1",
-        check=True,
-    )
+    again = batch()
     assert json.loads(again.stdout)["results"]["SKIPPED"] == 3
 
 

@@ -107,27 +107,13 @@ def resampling_parameters():
         defaultValue="",
         optional=True,
     )
-    radius = QgsProcessingParameterNumber(
-        RADIUS,
-        tr("Radius of influence (m)"),
-        QgsProcessingParameterNumber.Type.Double,
-        defaultValue=defaults.radius_m,
-        minValue=0.001,
-    )
-    sigma = QgsProcessingParameterNumber(
-        SIGMA,
-        tr("Gaussian sigma (m)"),
-        QgsProcessingParameterNumber.Type.Double,
-        defaultValue=defaults.sigma_m,
-        minValue=0.001,
-    )
-    neighbours = QgsProcessingParameterNumber(
-        NEIGHBOURS,
-        tr("Neighbours weighed per pixel (Gaussian)"),
-        QgsProcessingParameterNumber.Type.Integer,
-        defaultValue=defaults.neighbours,
-        minValue=1,
-    )
+    number, whole = QgsProcessingParameterNumber, QgsProcessingParameterNumber.Type.Integer
+    double = QgsProcessingParameterNumber.Type.Double
+    radius = number(RADIUS, tr("Radius of influence (m)"), double, defaults.radius_m,
+                    minValue=0.001)  # fmt: skip
+    sigma = number(SIGMA, tr("Gaussian sigma (m)"), double, defaults.sigma_m, minValue=0.001)
+    neighbours = number(NEIGHBOURS, tr("Neighbours weighed per pixel (Gaussian)"), whole,
+                        defaults.neighbours, minValue=1)  # fmt: skip
     invalid = QgsProcessingParameterEnum(
         INVALID,
         tr("Invalid GOCI pixels"),
