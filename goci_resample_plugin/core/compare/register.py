@@ -18,7 +18,7 @@ from pathlib import Path
 from ..bands import nearest_band
 from ..control import RunControl
 from ..options import ProductRequest, ResampleOptions
-from ..pair import check_planned_files, resample_pair, resample_product
+from ..pair import check_planned_files, resample_product
 from ..read import available_bands, read_goci_subset, read_target_grid
 from ..resample.geometry import goci_pixel_spacing_m
 from ..write.atomic import write_text_atomic
@@ -172,7 +172,10 @@ def _offset(goci_path, landsat_path, grid, options, red, control, engine):
     quiet = RunControl(progress=control.progress, cancelled=control.cancelled)  # one log: ours
     with tempfile.TemporaryDirectory(prefix="goci-register-") as folder:
         probe = Path(folder) / "probe.tif"
-        result = resample_pair(goci_path, landsat_path, probe, single, quiet, engine=engine)
+        # a folder of its own: no batch can write there, so its lock is not looked for
+        probe_only = ProductRequest(in_batch=True)
+        result = resample_product(goci_path, landsat_path, probe, single, probe_only, quiet,
+                                  engine)  # fmt: skip
         shift = compare_rasters(probe, landsat_path).shift  # true east/north
     area_km2 = result.bands[0]["valid_pixels"] * abs(grid.transform.determinant) / 1e6
     if area_km2 < MIN_AREA_KM2:
