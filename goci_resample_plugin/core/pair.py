@@ -36,6 +36,7 @@ from .write import (
     atomic_outputs,
     band_tags,
     check_free,
+    check_outputs,
     check_product_outputs,
     check_raster_names,
     check_unchanged,
@@ -185,7 +186,8 @@ def _make(goci_path, landsat_path, output_path, options, request, control, engin
     subset, grid = _read(goci_path, landsat_path, options, control)
     files = product_files(output_path, request, [band.name for band in subset.bands],
                           grid.band_count)  # fmt: skip
-    check_product_outputs(files, (goci_path, landsat_path), request.overwrite)  # .npy names
+    npy = [path for role, path in files.items() if role in {b.name for b in subset.bands}]
+    check_outputs(npy, (goci_path, landsat_path), request.overwrite, owner=output_path)
     for folder in {path.parent for path in files.values()}:
         make_folder(folder)
     seconds = {"read": time.perf_counter() - started}
@@ -212,14 +214,12 @@ def check_planned_files(goci_path, landsat_path, output_path, options, request,
     from the file's variables), checked before any work (GociResampleError: a name cannot be
     written or would replace an input or a file not ours; ``trust_owner``: see
     :func:`~.write.check_outputs`)."""
-    inputs = (goci_path, landsat_path)
     request = dataclasses.replace(request, write_npy=False)
-    files = product_files(output_path, request)
-    check_product_outputs(files, inputs, request.overwrite, trust_owner)
+    check_raster_names(output_path, product_files(output_path, request).get("quality"))
     wavelengths = options.wavelengths or available_bands(goci_path)
     files = product_files(output_path, request, [band_name(w) for w in wavelengths],
                           read_target_grid(landsat_path).band_count)  # fmt: skip
-    check_product_outputs(files, inputs, request.overwrite, trust_owner)
+    check_product_outputs(files, (goci_path, landsat_path), request.overwrite, trust_owner)
 
 
 def _read(goci_path, landsat_path, options, control):
