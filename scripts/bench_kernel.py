@@ -5,9 +5,9 @@ Usage: python3 scripts/bench_kernel.py [--rows 256]
 On the half-size GOCI-II pair of ``make bench`` (3850 × 3900 Landsat pixels, generated once in
 ``bench/cache/``) it prints and saves to ``bench/kernel.md``:
 
-* the kernel's compile time (a fresh process, an empty numba cache, the engine's tiny call);
+* each kernel's compile time (a fresh process, an empty numba cache, the engine's tiny call);
 * ns per target pixel on one thread (``NUMBA_NUM_THREADS=1``, best of 4, ``--rows`` rows from
-  the middle of the scene), Gaussian and Nearest, the spot checks included;
+  the middle of the scene), Gaussian, Nearest, bilinear and cubic, the spot checks included;
 * how far the fractional GOCI index interpolated from the lattice (every ``LATTICE_STEP``
   pixels) is from a per-pixel one (nearest GOCI pixel + one Newton step, as at the lattice
   points), in GOCI pixels, on 20 000 random target pixels inside the GOCI grid and within
@@ -35,10 +35,10 @@ SIZE = (3850, 3900)
 COMPILE = """
 import sys, time
 sys.path.insert(0, {repo!r})
-from goci_resample_plugin.core.resample import grid_kernel
+from goci_resample_plugin.core.resample import {module} as kernel
 from goci_resample_plugin.core.resample.grid_engine import _tiny_call
 started = time.perf_counter()
-_tiny_call(grid_kernel, 5)
+_tiny_call(kernel, 5)
 print(time.perf_counter() - started)
 """
 
@@ -55,11 +55,13 @@ def scene():
     return json.loads(marker.read_text())
 
 
-def compile_seconds():
-    """The kernel's compile time in a fresh process with an empty numba cache."""
+def compile_seconds(module):
+    """The compile time of the kernel in ``module`` (``grid_kernel``: Gaussian and Nearest,
+    ``grid_interpolate``: bilinear and cubic) in a fresh process with an empty numba cache."""
     with tempfile.TemporaryDirectory() as cache:
         env = os.environ | {"NUMBA_CACHE_DIR": cache}
-        completed = subprocess.run([sys.executable, "-c", COMPILE.format(repo=str(REPO))],
+        script = COMPILE.format(repo=str(REPO), module=module)
+        completed = subprocess.run([sys.executable, "-c", script],
                                    env=env, capture_output=True, text=True, check=True)  # fmt: skip
     return float(completed.stdout.split()[-1])
 
@@ -79,6 +81,43 @@ def ns_per_pixel(subset, grid, method, rows):
         best = min(best, time.perf_counter() - tick)
     engine.settle()
     return best / (rows * grid.width) * 1e9
+
+
+def newton_index_error(subset, grid, samples=20_000):
+    """(max, 99.9th percentile) of |kernel − exact| fractional GOCI index (pixels) of the
+    interpolators over random target pixels on the GOCI grid: the kernel's whole chain (lon/lat
+    from the lattice, start from the lattice, Newton) against Newton to 1e-9 pixel from the
+    exactly projected lon/lat."""
+    import numpy as np
+
+    from goci_resample_plugin.core import ResampleOptions
+    from goci_resample_plugin.core.resample.grid_engine import GridResampler
+    from goci_resample_plugin.core.resample.grid_interpolate import _index
+    from goci_resample_plugin.core.resample.grid_kernel import row_lattice
+    from goci_resample_plugin.core.resample.index_space import fractional_index, on_grid
+
+    engine = GridResampler(subset, grid, ResampleOptions(method="bilinear"))
+    engine.settle()
+    geometry, sources = engine.geometry, engine._bundles[1]
+    random = np.random.default_rng(1)
+    rows = random.integers(0, grid.height, samples)
+    cols = random.integers(0, grid.width, samples)
+    kernel = np.full((samples, 2), np.nan)
+    step, weights = geometry.step, geometry.weights
+    for n, (row, col) in enumerate(zip(rows, cols)):
+        along, centre = row_lattice(geometry.lonlat, geometry.centre, weights, step, row)
+        q, g = divmod(int(col), step)
+        lon, lat = weights[g] @ along[q : q + 4]  # the kernel's cubic Lagrange along the row
+        ci, cj = (1 - g / step) * centre[q + 1] + g / step * centre[q + 2]
+        kernel[n] = _index(sources, lon, lat, ci, cj)
+    lon, lat = grid.pixel_lonlat(rows, cols)
+    located = subset.geolocation_valid
+    exact = fractional_index(np.where(located, subset.longitude, np.nan),
+                             np.where(located, subset.latitude, np.nan), lon, lat,
+                             kernel[:, 0], kernel[:, 1])  # fmt: skip
+    inside = on_grid(*exact, subset.shape) & np.isfinite(kernel).all(axis=1)
+    error = np.abs(kernel - np.stack(exact, axis=1))[inside].max(axis=1)
+    return float(error.max()), float(np.quantile(error, 0.999))
 
 
 def index_error(subset, grid, samples=20_000):
@@ -123,17 +162,24 @@ def main(argv=None):
 
     goci, landsat = scene()
     subset, grid = read_goci_subset(goci, ()), read_target_grid(landsat)
-    compiled = [compile_seconds() for _ in range(2)]
-    gauss = ns_per_pixel(subset, grid, "gauss", args.rows)
-    nearest = ns_per_pixel(subset, grid, "nearest", args.rows)
+    compiled = [compile_seconds("grid_kernel") for _ in range(2)]
+    compiled_index = [compile_seconds("grid_interpolate") for _ in range(2)]
+    speed = {m: ns_per_pixel(subset, grid, m, args.rows)
+             for m in ("gauss", "nearest", "bilinear", "cubic")}  # fmt: skip
     worst, tail = index_error(subset, grid)
+    newton_worst, newton_tail = newton_index_error(subset, grid)
     rows = [
-        ("compile (empty numba cache, two fresh processes)",
+        ("compile, Gaussian/Nearest kernel (empty numba cache, two fresh processes)",
          f"{min(compiled):.2f} / {max(compiled):.2f} s"),
-        ("Gaussian, one thread", f"{gauss:.0f} ns per target pixel"),
-        ("Nearest, one thread", f"{nearest:.0f} ns per target pixel"),
+        ("compile, bilinear/cubic kernel (the same)",
+         f"{min(compiled_index):.2f} / {max(compiled_index):.2f} s"),
+        *((f"{name}, one thread", f"{speed[method]:.0f} ns per target pixel")
+          for name, method in (("Gaussian", "gauss"), ("Nearest", "nearest"),
+                               ("Bilinear", "bilinear"), ("Cubic", "cubic"))),
         ("fractional GOCI index from the lattice vs per pixel, inside the grid",
          f"max {worst:.2e}, 99.9 % {tail:.2e} GOCI pixels"),
+        ("interpolators' fractional GOCI index (lattice lon/lat + Newton) vs exact",
+         f"max {newton_worst:.2e}, 99.9 % {newton_tail:.2e} GOCI pixels"),
     ]  # fmt: skip
     lines = [
         f"# Grid kernel on its own ({grid.width} × {grid.height} GOCI-II, "

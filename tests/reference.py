@@ -152,3 +152,122 @@ def reference_quality(goci_path, landsat_path, wavelength, method="gauss", radiu
             np.where(found, weight, 0.0).sum(axis=1),
         ]
     return quality.reshape(3, *t_lon.shape)
+
+
+def reference_interpolate(goci_path, landsat_path, wavelengths, method, invalid="skip",
+                          pixels=None):  # fmt: skip
+    """Return (bands, rows, cols) float64 per SPEC §3's interpolators (NaN = no value), or
+    (bands, len(pixels)) at the flat Landsat pixel indices ``pixels`` only.
+
+    Independent of the plugin's Newton iteration: the fractional GOCI index of each Landsat
+    pixel centre is the closed-form inverse of the bilinear lon/lat patch (a quadratic) of the
+    cell, among the four around the nearest GOCI pixel centre (scipy's KD-tree on lon/lat
+    scaled by cos(lat)), whose solution lies in it; the Keys kernel is evaluated from its
+    piecewise definition.
+    """
+    lon, lat, bands = read_goci_reference(goci_path, wavelengths)
+    located = np.isfinite(lon) & np.isfinite(lat)
+    r, c, shape = reference_index(goci_path, landsat_path, pixels)
+    out = []
+    for wavelength in wavelengths:
+        values = np.where(located, bands[wavelength], np.nan)
+        result = np.full(r.size, np.nan)
+        has = np.flatnonzero(np.isfinite(r))
+        result[has] = [_interpolate_one(values, r[k], c[k], method, invalid) for k in has]
+        out.append(result.reshape(shape))
+    return np.stack(out)
+
+
+def reference_index(goci_path, landsat_path, pixels=None):
+    """(r, c, shape): the fractional GOCI index of every Landsat pixel centre (or of the flat
+    indices ``pixels``), NaN off the grid, by the closed-form inverse of the bilinear lon/lat
+    patch (see :func:`reference_interpolate`); ``shape`` is the shape to give r and c."""
+    from scipy.spatial import cKDTree
+
+    lon, lat, _ = read_goci_reference(goci_path, [])
+    rows, cols = lon.shape
+    located = np.isfinite(lon) & np.isfinite(lat)
+    t_lon, t_lat = landsat_lonlat(landsat_path)
+    shape = t_lon.shape
+    t_lon, t_lat = t_lon.ravel(), t_lat.ravel()
+    if pixels is not None:
+        t_lon, t_lat, shape = t_lon[pixels], t_lat[pixels], (len(pixels),)
+    scale = np.cos(np.deg2rad(np.nanmean(lat)))
+    tree = cKDTree(np.column_stack([lon[located] * scale, lat[located]]))
+    _, nearest = tree.query(np.column_stack([t_lon * scale, t_lat]))
+    ni, nj = np.divmod(np.flatnonzero(located.ravel())[nearest], cols)
+    r = np.full(t_lon.size, np.nan)
+    c = np.full(t_lon.size, np.nan)
+    for di in (-1, 0):
+        for dj in (-1, 0):
+            i, j = ni + di, nj + dj
+            ok = (i >= 0) & (i <= rows - 2) & (j >= 0) & (j <= cols - 2) & np.isnan(r)
+            s, t = _inverse_bilinear(lon, lat, i[ok], j[ok], t_lon[ok], t_lat[ok])
+            inside = (s >= -1e-9) & (s <= 1 + 1e-9) & (t >= -1e-9) & (t <= 1 + 1e-9)
+            where = np.flatnonzero(ok)[inside]
+            r[where] = i[ok][inside] + np.clip(s[inside], 0, 1)
+            c[where] = j[ok][inside] + np.clip(t[inside], 0, 1)
+    return r, c, shape
+
+
+def _inverse_bilinear(lon, lat, i, j, x, y):
+    """(s, t): the solution of P(s, t) = (x, y) on the bilinear patch of cells (i, j), s along
+    rows, t along columns; the root nearest the linear solution of the quadratic."""
+
+    def corner(di, dj):
+        return np.stack([lon[i + di, j + dj], lat[i + di, j + dj]])
+
+    p00, p01, p10, p11 = corner(0, 0), corner(0, 1), corner(1, 0), corner(1, 1)
+    a, b, e = p10 - p00, p01 - p00, p11 - p10 - p01 + p00
+    d = np.stack([x, y]) - p00
+
+    def cross(u, v):
+        return u[0] * v[1] - u[1] * v[0]
+
+    qa, qb, qc = cross(a, e), cross(a, b) - cross(d, e), -cross(d, b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        root = np.sqrt(qb * qb - 4 * qa * qc)
+        s = 2 * qc / (-qb - np.copysign(root, qb))
+        column = b + s * e
+        t = ((d - s * a) * column).sum(axis=0) / (column * column).sum(axis=0)
+    return s, t
+
+
+def _keys(x, a=-0.5):
+    """The Keys cubic convolution kernel W(x)."""
+    x = abs(x)
+    if x <= 1:
+        return (a + 2) * x**3 - (a + 3) * x**2 + 1
+    if x < 2:
+        return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a
+    return 0.0
+
+
+def _interpolate_one(values, r, c, method, invalid):
+    """One pixel's value at fractional index (r, c), straight from SPEC §3."""
+    rows, cols = values.shape
+    i, j = min(int(np.floor(r)), rows - 2), min(int(np.floor(c)), cols - 2)
+    fr, fc = r - i, c - j
+    bilinear = {(i + di, j + dj): (fr if di else 1 - fr) * (fc if dj else 1 - fc)
+                for di in (0, 1) for dj in (0, 1)}  # fmt: skip
+    if method == "cubic":
+        support = {}
+        for di in (-1, 0, 1, 2):
+            for dj in (-1, 0, 1, 2):
+                w = _keys(fr - di) * _keys(fc - dj)
+                key = (min(max(i + di, 0), rows - 1), min(max(j + dj, 0), cols - 1))
+                support.setdefault(key, []).append(w)
+        support = {key: sum(w) for key, w in support.items() if any(x != 0 for x in w)}
+    else:
+        support = {key: w for key, w in bilinear.items() if w != 0}
+    if invalid == "propagate" and not all(np.isfinite(values[key]) for key in support):
+        return np.nan
+    if invalid == "cover" and not np.isfinite(
+        values[int(np.floor(r + 0.5)), int(np.floor(c + 0.5))]
+    ):
+        return np.nan
+    if method == "cubic" and all(np.isfinite(values[key]) for key in support):
+        return sum(w * values[key] for key, w in support.items())
+    valid = {key: w for key, w in bilinear.items() if np.isfinite(values[key])}
+    norm = sum(valid.values())
+    return sum(w * values[key] for key, w in valid.items()) / norm if norm != 0 else np.nan

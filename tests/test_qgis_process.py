@@ -233,3 +233,47 @@ def test_valid_cover_only_through_qgis_process_matches_the_reference(
     reference = reference_resample(goci2_scene.goci, goci2_scene.landsat, [555, 660], "gauss",
                                    "cover")  # fmt: skip
     assert_within_spec(ours, reference, "gauss")
+
+
+def test_cubic_with_quality_through_qgis_process_matches_the_reference(
+    qgis_process, goci2_scene, tmp_path
+):
+    """METHOD 3 through ``qgis_process``: SPEC §3's interpolator on the user's land-masked
+    data, and the quality raster says what entered each value."""
+    from reference import reference_interpolate
+
+    output, qa = tmp_path / "cubic.tif", tmp_path / "cubic_qa.tif"
+    qgis_process("run", "gociresample:resamplepair", "--", f"GOCI={goci2_scene.goci}",
+                 f"LANDSAT={goci2_scene.landsat}", "METHOD=3", "INVALID=0", "BANDS=660",
+                 "RADIUS=300", f"OUTPUT={output}", f"OUTPUT_QA={qa}", check=True)  # fmt: skip
+    with rasterio.open(output) as dataset, rasterio.open(qa) as quality:
+        ours = dataset.read(1).astype(np.float64)
+        assert dataset.tags()["METHOD"] == "cubic" and "RADIUS_M" not in dataset.tags()
+        count, distance, weight_sum = quality.read().astype(np.float64)
+    pixels = np.random.default_rng(3).choice(ours.size, 20_000, replace=False)
+    reference = reference_interpolate(goci2_scene.goci, goci2_scene.landsat, [660], "cubic",
+                                      "skip", pixels)[0]  # fmt: skip
+    got = ours.ravel()[pixels]
+    assert (np.isnan(got) != np.isnan(reference)).sum() <= 2
+    both = np.isfinite(got) & np.isfinite(reference)
+    assert both.mean() > 0.2
+    np.testing.assert_allclose(got[both], reference[both], rtol=1e-4)
+    valid = np.isfinite(ours)
+    assert ((count[valid] >= 1) & (count[valid] <= 16)).all()
+    assert (count[valid] == 16).mean() > 0.6  # the whole 4 × 4 support, away from the mask
+    assert np.allclose(weight_sum[valid & (count == 16)], 1.0, atol=1e-6)
+    assert (distance[valid] <= 250 * 2**0.5).all()  # the nearest support pixel: in its cell
+    assert (count[~valid] == 0).all() and np.isnan(distance[~valid]).all()
+
+
+def test_batchresample_with_bilinear_names_every_output_after_the_method(
+    qgis_process, batch_root, tmp_path
+):
+    root, good = batch_root
+    qgis_process("run", "gociresample:batchresample", "--", f"INPUT_ROOT={root}",
+                 f"OUTPUT_ROOT={tmp_path}", "METHOD=2", "INVALID=2", check=True)  # fmt: skip
+    outputs = sorted(tmp_path.rglob("*.tif"))
+    assert sorted(p.parent.name for p in outputs) == sorted(good)
+    assert all(p.name.endswith("_BILINEAR.tif") for p in outputs)
+    with rasterio.open(outputs[0]) as dataset:
+        assert dataset.tags()["METHOD"] == "bilinear" and dataset.tags()["INVALID"] == "cover"

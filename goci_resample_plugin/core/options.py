@@ -5,12 +5,18 @@ from dataclasses import asdict, dataclass
 
 from .errors import GociResampleError
 
-METHODS = ("gauss", "nearest")
+METHODS = ("gauss", "nearest", "bilinear", "cubic")
+"""In ``METHOD`` enum order (SPEC §5): 0 Gaussian, 1 Nearest, 2 bilinear, 3 cubic."""
+INTERPOLATORS = ("bilinear", "cubic")
+"""The methods that interpolate in GOCI's index space: RADIUS, SIGMA and NEIGHBOURS play no
+part in them (SPEC §3)."""
+DISTANCE_PARAMETERS = ("radius_m", "sigma_m", "neighbours")
+"""The parameters only the distance methods (Gaussian, Nearest) use."""
 INVALID_POLICIES = ("skip", "propagate", "cover")
 MAX_NEIGHBOURS = 10_000
 """Most NEIGHBOURS accepted: a 5 km RADIUS holds ~1300 GOCI-II pixels; beyond this the search
 arrays alone (tens of bytes per neighbour and target pixel) would exhaust any machine."""
-METHOD_SUFFIX = {"gauss": "GAUSS", "nearest": "NEAREST"}
+METHOD_SUFFIX = {"gauss": "GAUSS", "nearest": "NEAREST", "bilinear": "BILINEAR", "cubic": "CUBIC"}
 
 
 @dataclass(frozen=True)
@@ -18,8 +24,10 @@ class ResampleOptions:
     """How to resample GOCI onto the Landsat grid (SPEC §3).
 
     Attributes:
-        method: "gauss" (Gaussian-weighted mean of the nearest sources) or "nearest".
-        radius_m: radius of influence in metres; only sources strictly closer count.
+        method: "gauss" (Gaussian-weighted mean of the nearest sources), "nearest",
+            "bilinear" or "cubic" (Keys a = −0.5), the last two in GOCI's index space.
+        radius_m: radius of influence in metres; only sources strictly closer count
+            (Gaussian and Nearest only).
         sigma_m: Gaussian width σ in metres, weights exp(-d²/σ²) (Gaussian only).
         neighbours: how many nearest sources the Gaussian weighs (Gaussian only).
         invalid: "skip" (invalid sources take no part), "propagate" (a target pixel whose
@@ -72,12 +80,29 @@ class ResampleOptions:
 
     @property
     def suffix(self):
-        """``GAUSS`` or ``NEAREST``, as in output file names."""
+        """``GAUSS``, ``NEAREST``, ``BILINEAR`` or ``CUBIC``, as in output file names."""
         return METHOD_SUFFIX[self.method]
 
+    @property
+    def interpolates(self):
+        """True for the index-space interpolators (bilinear, cubic)."""
+        return self.method in INTERPOLATORS
+
+    @property
+    def reach_m(self):
+        """How far (metres) from a Landsat pixel a GOCI pixel can count: RADIUS for Gaussian
+        and Nearest, 0 for the interpolators (a GOCI pixel counts where the Landsat pixel lies
+        in its cells)."""
+        return 0.0 if self.interpolates else self.radius_m
+
     def as_dict(self):
-        """The options as a JSON-ready dict (units in the key names)."""
-        return asdict(self) | {"wavelengths": list(self.wavelengths)}
+        """The options that apply to the method as a JSON-ready dict (units in the key names):
+        an interpolator's output does not record, nor depend on, RADIUS, SIGMA or NEIGHBOURS."""
+        applied = asdict(self) | {"wavelengths": list(self.wavelengths)}
+        if self.interpolates:
+            for name in DISTANCE_PARAMETERS:
+                del applied[name]
+        return applied
 
 
 @dataclass(frozen=True)

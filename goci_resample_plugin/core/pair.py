@@ -235,7 +235,7 @@ def _read(goci_path, landsat_path, options, control):
                                   options.shift_north_m)  # fmt: skip
         subset = dataclasses.replace(subset, longitude=lon, latitude=lat)
     grid = read_target_grid(landsat_path)
-    check_overlap(subset, grid, options.radius_m)
+    check_overlap(subset, grid, options.reach_m)
     for warning in parameter_warnings(subset, options):
         control.warning(warning)
     for note in parameter_notes(subset, options):
@@ -269,13 +269,18 @@ def _land_product(files, subset, grid, options, resampler, inputs, seconds, star
     return result
 
 
+def _within(reach_m):
+    """Where GOCI pixels count for a Landsat pixel, in words."""
+    return f"within {reach_m:g} m" if reach_m else "under the Landsat grid"
+
+
 def _say_what_was_written(result, goci_name, options, control):
     """Warn about bands without a value anywhere; log what was written and how long it took."""
     for band in result.bands:
         if not band["valid_pixels"]:
             control.warning(
                 f"Band {band['name']} has no value anywhere on the grid: every GOCI pixel of it "
-                f"within {options.radius_m:g} m is invalid (fill, NaN or outside the footprint) "
+                f"{_within(options.reach_m)} is invalid (fill, NaN or outside the footprint) "
                 f"in {goci_name}. Check that band in the file, or leave it out (BANDS)."
             )
     seconds = result.seconds
@@ -366,7 +371,7 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
                 quality.write(row_start, quality_strip)
     seconds["write"] = raster.seconds + (quality.seconds if quality is not None else 0.0)
     if all(s.count == 0 for s in statistics):
-        raise GociResampleError(no_overlap_message(subset, grid, options.radius_m))
+        raise GociResampleError(no_overlap_message(subset, grid, options.reach_m))
     raster_identity = file_identity(temporary["raster"])
     stretches = [s.percentiles() for s in statistics]
     write_text(temporary["style"], style_qml(subset.wavelengths, stretches), files["style"])

@@ -57,7 +57,9 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         return tr("Folder of scenes: resample every GOCI/Landsat pair")
 
     def tags(self):
-        return tr("goci,landsat,resample,batch,folder,pyresample,gaussian,nearest").split(",")
+        return tr(
+            "goci,landsat,resample,batch,folder,pyresample,gaussian,nearest,bilinear,cubic"
+        ).split(",")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(
@@ -127,8 +129,8 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 "Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat "
                 "*_TOA_RAD_B*.tif and a GOCI *_subset*.nc (a *_subset_footprint.nc wins over "
                 "other _subset files). Each scene gets OUTPUT_ROOT/&lt;scene&gt;/"
-                "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST) with its JSON and "
-                ".qml sidecars, exactly as the one-pair algorithm writes them. "
+                "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST, _BILINEAR, _CUBIC) "
+                "with its JSON and .qml sidecars, exactly as the one-pair algorithm writes them. "
                 "OUTPUT_ROOT/batch_report.csv gets one row per scene folder (scene, status ok / "
                 "skipped / failed / no-pair, message, seconds, output) as each scene finishes. "
                 "A bad scene never stops the others; outputs appear only when complete, so a "

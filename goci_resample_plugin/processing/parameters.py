@@ -98,7 +98,12 @@ def resampling_parameters():
     method = QgsProcessingParameterEnum(
         METHOD,
         tr("Resampling method"),
-        options=[tr("Gaussian-weighted (recommended)"), tr("Nearest neighbour")],
+        options=[
+            tr("Gaussian-weighted (recommended)"),
+            tr("Nearest neighbour"),
+            tr("Bilinear (GOCI index space)"),
+            tr("Cubic (Keys, GOCI index space)"),
+        ],
         defaultValue=0,
     )
     bands = QgsProcessingParameterString(
@@ -109,10 +114,11 @@ def resampling_parameters():
     )
     number, whole = QgsProcessingParameterNumber, QgsProcessingParameterNumber.Type.Integer
     double = QgsProcessingParameterNumber.Type.Double
-    radius = number(RADIUS, tr("Radius of influence (m)"), double, defaults.radius_m,
-                    minValue=0.001)  # fmt: skip
-    sigma = number(SIGMA, tr("Gaussian sigma (m)"), double, defaults.sigma_m, minValue=0.001)
-    neighbours = number(NEIGHBOURS, tr("Neighbours weighed per pixel (Gaussian)"), whole,
+    radius = number(RADIUS, tr("Radius of influence (m; Gaussian and Nearest only)"), double,
+                    defaults.radius_m, minValue=0.001)  # fmt: skip
+    sigma = number(SIGMA, tr("Gaussian sigma (m; Gaussian only)"), double, defaults.sigma_m,
+                   minValue=0.001)  # fmt: skip
+    neighbours = number(NEIGHBOURS, tr("Neighbours weighed per pixel (Gaussian only)"), whole,
                         defaults.neighbours, minValue=1)  # fmt: skip
     invalid = QgsProcessingParameterEnum(
         INVALID,
@@ -162,7 +168,16 @@ def resampling_help():
             "in metres). "
             "Smooth and robust; recommended. <b>Nearest neighbour</b>: the value of the nearest "
             "valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels "
-            "as blocks (250 m for GOCI-II, 500 m for GOCI-I)."
+            "as blocks (250 m for GOCI-II, 500 m for GOCI-I). <b>Bilinear</b> and <b>Cubic</b> "
+            "interpolate in GOCI's own pixel grid, as GDAL's geolocation warper does but with "
+            "the exact position of each Landsat pixel in that grid: bilinear from the 2 × 2 "
+            "GOCI pixels around it, cubic (Keys, a = −0.5, GDAL's 'cubic') from the 4 × 4. "
+            "They keep GOCI's own resolution (Gaussian smooths it to several pixels), give no "
+            "blocks and no value outside the GOCI grid; RADIUS, SIGMA and NEIGHBOURS play no "
+            "part in them. Which to choose: Gaussian for a smooth, robust picture and the "
+            "design note's results; Nearest for GOCI's original values; bilinear for a sharp, "
+            "smooth upsampling (the usual '上采样'); cubic for the sharpest one and "
+            "super-resolution training inputs (the bicubic convention)."
         ),
         BANDS: tr(
             "Wavelengths in nm of the GOCI bands to resample, e.g. "
@@ -172,7 +187,8 @@ def resampling_help():
         ),
         RADIUS: tr(
             "Radius of influence in metres (default 800). Only GOCI pixels closer than this to a "
-            "Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m "
+            "Landsat pixel centre count; pixels with none get no data (NaN). Gaussian and "
+            "Nearest only (bilinear and cubic do not use it). GOCI-I (500 m "
             "pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 "
             "pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach "
             "about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, "
@@ -198,7 +214,11 @@ def resampling_help():
             "<b>Valid cover only</b>: as skip, but no data where the GOCI pixel nearest to the "
             "Landsat pixel is invalid, so the result stops where GOCI's valid data stops (no "
             "ocean radiance painted over a masked coast). Recommended for land- or cloud-masked "
-            "inputs and for training data."
+            "inputs and for training data. Bilinear and cubic: <b>skip</b> = the bilinear "
+            "weights of the valid pixels among the 2 × 2, renormalised (cubic where its whole "
+            "4 × 4 support is valid, bilinear elsewhere); <b>propagate</b> = no data where a "
+            "pixel of the support is invalid; <b>valid cover only</b> = no data where the GOCI "
+            "pixel nearest to the Landsat pixel is invalid, else as skip."
         ),
     }
 

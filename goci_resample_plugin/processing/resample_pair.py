@@ -39,9 +39,9 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
         return tr("One pair: resample GOCI onto the Landsat grid")
 
     def tags(self):
-        return tr("goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour").split(
-            ","
-        )
+        return tr(
+            "goci,landsat,resample,pyresample,gaussian,nearest,bilinear,cubic,netcdf,ocean colour"
+        ).split(",")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.addParameter(
@@ -93,7 +93,8 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 "Resamples every L_TOA_&lt;nm&gt; band of a GOCI subset NetCDF (curvilinear "
                 "latitude/longitude, 250 m GOCI-II or 500 m GOCI) onto the exact grid of a "
                 "Landsat GeoTIFF (size, transform, CRS), with pyresample's Gaussian or "
-                "nearest-neighbour semantics. The "
+                "nearest-neighbour semantics, or bilinear/cubic interpolation in GOCI's own "
+                "pixel grid. The "
                 "result is a float32 GeoTIFF, one band per GOCI band in wavelength order, nodata "
                 "NaN, plus a JSON sidecar (parameters, per-band statistics, timings) and a QGIS "
                 "style (.qml). On the map it shows as a true-colour composite (660/555/490 nm, "
@@ -114,7 +115,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
             OVERWRITE: overwrite_help(),
             OUTPUT: tr(
                 "The GeoTIFF to write. A batch run names it "
-                "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST)."
+                "GOCI_on_Landsat_&lt;goci stem&gt;_GAUSS.tif (or _NEAREST, _BILINEAR, _CUBIC)."
             ),
             OUTPUT_QA: tr(
                 "Optional. A float32 GeoTIFF on the same grid, computed in the same pass: band 1 "
@@ -124,7 +125,12 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                 "exp(-d²/σ²); 0, no data, 0 where there is no value. To pick training patches, "
                 "keep pixels with enough GOCI support, e.g. GOCI_PIXELS = NEIGHBOURS and "
                 "NEAREST_DISTANCE_M below half a GOCI pixel diagonal (~180 m at 250 m); pixels "
-                "near masked edges or the footprint have fewer and farther GOCI pixels."
+                "near masked edges or the footprint have fewer and farther GOCI pixels. "
+                "Bilinear and cubic: band 1 = how many pixels of the 2 × 2 (bilinear) or 4 × 4 "
+                "(cubic) support entered the value (fewer near masked pixels, where the "
+                "bilinear rule of the valid ones is used), band 2 = the distance to the nearest "
+                "of them, band 3 = the sum of their interpolation weights (1 where the whole "
+                "support is valid, less where invalid pixels were left out)."
             ),
             VALID_FRACTION: tr(
                 "Fraction (0–1) of the Landsat grid's pixels that received a value in every band."

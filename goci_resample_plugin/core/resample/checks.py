@@ -11,6 +11,8 @@ from .geometry import EARTH_RADIUS_M, goci_pixel_spacing_m
 def parameter_warnings(subset, options):
     """Return warnings (text) about parameters that will give a poor result for this file."""
     warnings = []
+    if options.interpolates:  # RADIUS and SIGMA play no part
+        return warnings
     spacing = goci_pixel_spacing_m(subset)
     if np.isfinite(spacing) and options.radius_m < spacing / np.sqrt(2):
         warnings.append(
@@ -50,6 +52,8 @@ def parameter_notes(subset, options):
     """Return information (text) on what the parameters do with this file's pixel spacing: how
     far the Gaussian really reaches when NEIGHBOURS fills up before RADIUS (pyresample warns
     about the same) — once per process for the same spacing and parameters."""
+    if options.interpolates:
+        return _unused_parameters(options)
     spacing = goci_pixel_spacing_m(subset)
     if options.method != "gauss" or not np.isfinite(spacing):
         return []
@@ -66,6 +70,23 @@ def parameter_notes(subset, options):
         f"is; to use the whole radius set NEIGHBOURS {int(np.ceil(within))}, or for nearly the "
         f"same result faster set RADIUS about {reach:.0f} m. (Said once per session.)"
     ]
+
+
+def _unused_parameters(options):
+    """The note that RADIUS, SIGMA or NEIGHBOURS set to other than their defaults play no part
+    in an interpolator (once per process)."""
+    defaults = type(options)()
+    changed = [name for name, value in (("RADIUS", options.radius_m != defaults.radius_m),
+                                        ("SIGMA", options.sigma_m != defaults.sigma_m),
+                                        ("NEIGHBOURS", options.neighbours != defaults.neighbours))
+               if value]  # fmt: skip
+    key = ("unused", options.method, tuple(changed))
+    if not changed or key in _TOLD:
+        return []
+    _TOLD.add(key)
+    return [f"{', '.join(changed)} play no part in the {options.method} method (it interpolates "
+            "in GOCI's pixel grid); they are not recorded with the output. (Said once per "
+            "session.)"]  # fmt: skip
 
 
 def check_overlap(subset, grid, radius_m):
@@ -92,8 +113,9 @@ def no_overlap_message(subset, grid, radius_m):
     """The message for a pair whose GOCI pixels give no value anywhere on the grid."""
     s_lon0, s_lon1, s_lat0, s_lat1 = _source_extent(subset)
     t_lon0, t_lon1, t_lat0, t_lat1 = _target_extent(grid)
+    where = f"within {radius_m:g} m of" if radius_m else "on"
     return (
-        f"No valid GOCI pixel within {radius_m:g} m of the Landsat grid: {subset.path.name} and "
+        f"No valid GOCI pixel {where} the Landsat grid: {subset.path.name} and "
         f"{grid.path.name} do not overlap (GOCI lon {s_lon0:.3f}..{s_lon1:.3f}, lat "
         f"{s_lat0:.3f}..{s_lat1:.3f}; Landsat lon {t_lon0:.3f}..{t_lon1:.3f}, lat "
         f"{t_lat0:.3f}..{t_lat1:.3f}). Check that the two files belong to the same scene pair."

@@ -1,9 +1,11 @@
 """The resampler interface, the choice of engine and its fallback.
 
 Every engine implements :class:`Resampler`. The grid engine runs when it can (numba, a regular
-GOCI grid), else the KD-tree engine; whichever runs, the results agree within SPEC §3. When the
-grid engine's spot checks disagree with its KD-tree reference, :func:`resample_with_fallback`
-runs the work again with the engine's own fallback (the reference it already built).
+GOCI grid), else the method's reference engine: the KD-tree engine for Gaussian and Nearest,
+the numpy index-space engine for bilinear and cubic; whichever runs, the results agree within
+SPEC §3. When the grid engine's spot checks disagree with its reference,
+:func:`resample_with_fallback` runs the work again with the engine's own fallback (the reference
+it already built).
 """
 
 import time
@@ -12,6 +14,7 @@ import numpy as np
 
 from ..errors import GociResampleError
 from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
+from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
 
@@ -19,8 +22,9 @@ BLOCK_BUDGET_BYTES = 256 * 2**20
 """Working memory one block of target rows may use; peak RSS stays near this plus the inputs."""
 
 ENGINES = ("auto", "grid", "kdtree")
-"""``auto``: the grid engine when it can run (numba, a regular GOCI grid), else ``kdtree``.
-Whichever runs, the results agree within SPEC §3."""
+"""``auto``: the grid engine when it can run (numba, a regular GOCI grid), else ``kdtree``: the
+method's reference engine (for bilinear and cubic the numpy index-space engine, which starts
+from a KD-tree too). Whichever runs, the results agree within SPEC §3."""
 
 __all__ = ["BLOCK_BUDGET_BYTES", "ENGINES", "Resampler", "engine_memory_bytes", "make_resampler",
            "resample_strips", "resample_with_fallback"]  # fmt: skip
@@ -48,10 +52,16 @@ def make_resampler(subset, grid, options, engine, control):
         except EngineUnavailable as reason:
             if engine == "grid":
                 raise GociResampleError(f"The grid engine cannot run: {reason}.") from None
-            control.info(
-                f"Grid engine not used: {reason}. Using the KD-tree engine (slower, same results)."
-            )
-    return KdTreeResampler(subset, grid, options)
+            reference = reference_engine(options).label
+            control.info(f"Grid engine not used: {reason}. Using the {reference} engine (slower, "
+                         "same results).")  # fmt: skip
+    return reference_engine(options)(subset, grid, options)
+
+
+def reference_engine(options):
+    """The reference engine class of the method: :class:`KdTreeResampler` (Gaussian,
+    Nearest) or :class:`IndexResampler` (bilinear, cubic)."""
+    return IndexResampler if options.interpolates else KdTreeResampler
 
 
 def resample_with_fallback(resampler, work, control):
@@ -65,8 +75,8 @@ def resample_with_fallback(resampler, work, control):
             try:
                 return work(used[-1])
             except EngineMismatch as mismatch:
-                control.info(f"{mismatch}; starting again with the KD-tree engine.")
                 used.append(used[-1].fallback())
+                control.info(f"{mismatch}; starting again with the {used[-1].label} engine.")
     finally:
         for engine in used:
             engine.settle()

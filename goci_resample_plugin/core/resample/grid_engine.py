@@ -12,10 +12,13 @@ engine uses what the tree cannot know: both grids are smooth. Per pair it comput
   from its fractional source index a target pixel can be and still have a source within the
   radius.
 
-The compiled kernel (:mod:`.grid_kernel`, numba) then scans that window per pixel and applies
-exactly the pyresample rules. Each strip is spot-checked against the KD-tree engine; more than
-``ALLOWED_DISAGREEMENTS`` disagreements in a pair raise :class:`EngineMismatch`, and
-:meth:`GridResampler.fallback` is that KD-tree engine.
+The compiled kernel then does the method's work per pixel: for Gaussian and Nearest
+(:mod:`.grid_kernel`) it scans the window of sources around the fractional index and applies
+exactly the pyresample rules; for bilinear and cubic (:mod:`.grid_interpolate`) it refines the
+fractional index by Newton's method and interpolates in GOCI's index space. Each strip is
+spot-checked against the method's reference engine (KD-tree for Gaussian and Nearest, the numpy
+index-space engine for the interpolators); more than ``ALLOWED_DISAGREEMENTS`` disagreements in
+a pair raise :class:`EngineMismatch`, and :meth:`GridResampler.fallback` is that reference.
 """
 
 import concurrent.futures
@@ -39,8 +42,9 @@ from .grid_lattice import (
     lattice_shape,
     smallest_spacing,
     source_index,
-    target_lattice,
+    target_lonlat,
 )
+from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
 
@@ -52,12 +56,15 @@ CENTRE_ERROR = 0.1
 lattice point near the sources was refined (the error is then at most ~1e-2 pixel, see
 ``LATTICE_STEP``)."""
 
+CUBIC_REACH = 2
+"""Index steps from a pixel's fractional index to the farthest pixel of its 4 × 4 support."""
+
 CENTRE_ERROR_UNREFINED = 0.75
 """The bound where some lattice point near the sources kept its nearest source's index (a
 geolocation hole left no local derivative): half a diagonal pixel plus margin."""
 
 CHECKS_PER_STRIP = 32
-"""Target pixels per strip compared with the KD-tree engine."""
+"""Target pixels per strip compared with the reference engine."""
 
 FAR_AWAY_M = 1e12
 """Where the kernel sees sources without geolocation: beyond any radius."""
@@ -87,31 +94,31 @@ class EngineUnavailable(Exception):
 
 
 class EngineMismatch(Exception):
-    """The grid engine disagreed with the KD-tree engine on spot-checked pixels."""
+    """The grid engine disagreed with its reference engine on spot-checked pixels."""
 
 
 class GridResampler(Resampler):
     """Resamples the bands of a ``GociSubset`` onto a ``TargetGrid`` with the grid kernel."""
 
     name = "grid"
+    label = "grid"
 
     def __init__(self, subset, grid, options):
         try:
             with warnings.catch_warnings():  # llvmlite/numba deprecations are not the user's
                 warnings.simplefilter("ignore", DeprecationWarning)
-                from . import grid_kernel
+                self._kernel_module, self._kernel = _kernel(options.interpolates)
         except ImportError as error:
             raise EngineUnavailable(f"numba is not available ({error})") from None
-        self._kernel_module = grid_kernel
-        self._kernel = grid_kernel.resample_strip
-        self.first_use = not _compiled(grid_kernel)
+        self.first_use = not _compiled(self._kernel)
         # In the background while the geometry below is worked out: compiling the kernel (a
-        # first run only) and the spot checks' KD-tree reference. ``settle`` waits for both.
+        # first run only) and the spot checks' reference engine. ``settle`` waits for both.
         background = concurrent.futures.ThreadPoolExecutor(2)
         self._compiling = None
         if self.first_use:
-            self._compiling = background.submit(_compile, grid_kernel, len(subset.bands))
-        self._reference = background.submit(KdTreeResampler, subset, grid, options)
+            self._compiling = background.submit(_compile, self._kernel_module, len(subset.bands))
+        reference = IndexResampler if options.interpolates else KdTreeResampler
+        self._reference = background.submit(reference, subset, grid, options)
         background.shutdown(wait=False)
         try:
             self._set_up(subset, grid, options)
@@ -122,9 +129,10 @@ class GridResampler(Resampler):
     def _set_up(self, subset, grid, options):
         self.grid, self.options = grid, options
         self.band_count = len(subset.bands)
-        lattice = target_lattice(grid, LATTICE_STEP)
-        if not np.isfinite(lattice).all():
+        lonlat = target_lonlat(grid, LATTICE_STEP)
+        if not np.isfinite(lonlat).all():
             raise EngineUnavailable("part of the Landsat grid has no longitude/latitude")
+        lattice = lonlat_to_xyz(lonlat[..., 0], lonlat[..., 1]).reshape(*lonlat.shape[:2], 3)
         rows, cols = subset.shape
         if rows < 2 or cols < 2:
             raise EngineUnavailable(f"the GOCI grid is only {rows} × {cols} pixels")
@@ -134,34 +142,54 @@ class GridResampler(Resampler):
         spacing = smallest_spacing(located_xyz.reshape(rows, cols, 3))
         if not spacing > 0:
             raise EngineUnavailable("the GOCI pixel spacing cannot be measured")
-        centre, refined = source_index(
-            lattice, source_xyz, located, near=options.radius_m + 4 * spacing
-        )
+        reach_m = (CUBIC_REACH + 1) * spacing if options.interpolates else options.radius_m
+        centre, refined = source_index(lattice, source_xyz, located, near=reach_m + 4 * spacing)
         self.centre_error = CENTRE_ERROR if refined else CENTRE_ERROR_UNREFINED
+        values = np.stack([band.values.ravel() for band in subset.bands], axis=1)
+        weights = cubic_weights(LATTICE_STEP)
+        if options.interpolates:
+            values = np.where(located.ravel()[:, np.newaxis], values, np.nan)
+            usable = np.isfinite(values).any(axis=1).reshape(rows, cols)
+            kernel = self._kernel_module
+            self._bundles = (
+                kernel.make_index_geometry(lonlat, weights, centre, grid.width),
+                kernel.make_index_sources(
+                    np.stack([np.where(located, subset.longitude, np.nan),
+                              np.where(located, subset.latitude, np.nan)], axis=2),
+                    values, source_xyz,
+                    grow(usable, CUBIC_REACH + math.ceil(self.centre_error + 0.5)),
+                ),
+                kernel.make_index_rule(options.method, options.invalid),
+            )  # fmt: skip
+        else:
+            self._set_up_window(lattice, weights, centre, values, spacing, located, source_xyz)
+        self.geometry = self._bundles[0]
+        self.disagreements = 0
+
+    def _set_up_window(self, lattice, weights, centre, values, spacing, located, source_xyz):
+        """The window kernel's bundles (Gaussian, Nearest)."""
+        options, (rows, cols) = self.options, located.shape
         self.step_m = 0.95 * spacing
         self.reach = options.radius_m / self.step_m + self.centre_error
         if self.reach > MAX_REACH:
             raise EngineUnavailable(
                 f"RADIUS {options.radius_m:g} m spans more than {MAX_REACH:g} GOCI pixels"
             )
-        values = np.stack([band.values.ravel() for band in subset.bands], axis=1)
         usable = located.copy()
         if options.invalid != "propagate":
             usable &= np.isfinite(values).any(axis=1).reshape(rows, cols)
         kernel = self._kernel_module
-        self.geometry = kernel.make_geometry(lattice, cubic_weights(LATTICE_STEP),
-                                             centre, grid.width, self.reach, self.step_m,
-                                             self.centre_error)  # fmt: skip
-        self.sources = kernel.make_sources(
+        geometry = kernel.make_geometry(lattice, weights, centre, self.grid.width, self.reach,
+                                        self.step_m, self.centre_error)  # fmt: skip
+        sources = kernel.make_sources(
             np.where(located.ravel()[:, np.newaxis], source_xyz, FAR_AWAY_M),
             np.where(usable.ravel(), 0.0, np.inf),
             grow(usable, math.ceil(self.reach + 0.5)),
             values,
         )
-        self.rule, self.table = kernel.make_rule(options.radius_m, options.sigma_m,
-                                                 options.neighbours, options.invalid,
-                                                 options.method == "nearest")  # fmt: skip
-        self.disagreements = 0
+        rule, table = kernel.make_rule(options.radius_m, options.sigma_m, options.neighbours,
+                                       options.invalid, options.method == "nearest")  # fmt: skip
+        self._bundles = (geometry, sources, rule, table)
 
     def bytes_per_target_pixel(self):
         """Working memory (bytes) per target pixel: the float32 output only."""
@@ -176,7 +204,8 @@ class GridResampler(Resampler):
                 + LATTICE_CHUNK_POINTS * SETUP_BYTES_PER_LATTICE_POINT)  # fmt: skip
 
     def fallback(self):
-        """The KD-tree engine this engine built for its spot checks."""
+        """The reference engine this engine built for its spot checks (KD-tree, or the numpy
+        index-space engine for the interpolators)."""
         return self._reference.result()
 
     def resample_rows(self, row_start, row_stop, quality=None):
@@ -188,7 +217,7 @@ class GridResampler(Resampler):
                 the per-pixel quality in the same pass (see :data:`.QUALITY_BANDS`).
 
         Raises:
-            EngineMismatch: spot checks disagree with the KD-tree engine.
+            EngineMismatch: spot checks disagree with the reference engine.
         """
         if self._compiling is not None:
             self._compiling.result()
@@ -199,8 +228,7 @@ class GridResampler(Resampler):
             if quality is None
             else np.ascontiguousarray(quality)
         )
-        arguments = (self.geometry, self.sources, self.rule, self.table, int(row_start), out,
-                     written_quality)  # fmt: skip
+        arguments = (*self._bundles, int(row_start), out, written_quality)
         threads = min(compute_threads(), out.shape[1])
         if threads == 1:
             self._kernel(*arguments, 0, 1)
@@ -251,48 +279,65 @@ class GridResampler(Resampler):
         self.disagreements += int(differ.any(axis=0).sum())
         if self.disagreements > ALLOWED_DISAGREEMENTS:
             raise EngineMismatch(
-                f"the grid engine disagreed with the KD-tree engine on {self.disagreements} "
+                f"the grid engine disagreed with the {self._reference.result().label} engine "
+                f"on {self.disagreements} "
                 f"spot-checked pixels up to row {row_start + out.shape[1]}"
             )
 
 
+def _kernel(interpolates):
+    """(module, compiled entry point) of the kernel a method runs: only that one is compiled."""
+    if interpolates:
+        from . import grid_interpolate
+
+        return grid_interpolate, grid_interpolate.interpolate_strip
+    from . import grid_kernel
+
+    return grid_kernel, grid_kernel.resample_strip
+
+
 def _compile(kernel_module, band_count):
-    """Compile ``kernel`` (numba, which caches it) for the argument types ``resample_rows``
-    passes, by a call on tiny arrays that resamples no row. Run in a thread while the engine
-    sets up: the compiler's optimisation passes release the GIL. A failure here is left to
-    the first real call, which compiles again and raises it where it can be handled."""
+    """Compile the kernel of ``kernel_module`` (numba, which caches it) for the argument types
+    ``resample_rows`` passes, by a call on tiny arrays that resamples no row. Run in a thread
+    while the engine sets up: the compiler's optimisation passes release the GIL. A failure
+    here is left to the first real call, which compiles again and raises it where it can be
+    handled."""
     with contextlib.suppress(Exception):
         _tiny_call(kernel_module, band_count)
 
 
 def _tiny_call(kernel_module, band_count):
-    """Call the kernel on tiny bundles built like the engine's (so of the same types), for no
-    target row."""
-    geometry = kernel_module.make_geometry(
-        np.zeros((4, 4, 3)),
-        cubic_weights(LATTICE_STEP),
-        np.zeros((4, 4, 2)),
-        1,
-        1.0,
-        1.0,
-        CENTRE_ERROR,
-    )
+    """Call the kernel of ``kernel_module`` (:mod:`.grid_kernel` or :mod:`.grid_interpolate`)
+    on tiny bundles built like the engine's (so of the same types), for no target row."""
+    weights = cubic_weights(LATTICE_STEP)
+    out = np.empty((band_count, 0, 1), dtype=np.float32)
+    quality = np.empty((3, 1, 1), dtype=np.float32)
+    if hasattr(kernel_module, "interpolate_strip"):
+        bundles = (
+            kernel_module.make_index_geometry(np.zeros((4, 4, 2)), weights, np.zeros((4, 4, 2)), 1),
+            kernel_module.make_index_sources(np.zeros((2, 2, 2)), np.zeros((4, band_count)),
+                                             np.zeros((4, 3)), np.zeros((2, 2), dtype=np.bool_)),
+            kernel_module.make_index_rule("bilinear", "skip"),
+        )  # fmt: skip
+        kernel_module.interpolate_strip(*bundles, 0, out, quality, 0, 1)
+        return
+    geometry = kernel_module.make_geometry(np.zeros((4, 4, 3)), weights, np.zeros((4, 4, 2)), 1,
+                                           1.0, 1.0, CENTRE_ERROR)  # fmt: skip
     sources = kernel_module.make_sources(np.zeros((4, 3)), np.zeros(4),
                                          np.zeros((2, 2), dtype=np.bool_),
                                          np.zeros((4, band_count)))  # fmt: skip
     rule, table = kernel_module.make_rule(1.0, 1.0, 1, "skip", False)
-    kernel_module.resample_strip(geometry, sources, rule, table, 0,
-                                 np.empty((band_count, 0, 1), dtype=np.float32),
-                                 np.empty((3, 1, 1), dtype=np.float32), 0, 1)  # fmt: skip
+    kernel_module.resample_strip(geometry, sources, rule, table, 0, out, quality, 0, 1)
 
 
-def _compiled(kernel_module):
-    """True when numba has a cached compilation of the kernel where it will look for one
-    (next to it, or under ``NUMBA_CACHE_DIR``); else the engine compiles it in the background
-    (``_compile``): about 4 s with bookworm's numba, once per installation."""
-    cache = kernel_module.resample_strip._cache
+def _compiled(kernel):
+    """True when numba has a cached compilation of ``kernel`` (a compiled entry point) where it
+    will look for one (next to it, or under ``NUMBA_CACHE_DIR``); else the engine compiles it
+    in the background (``_compile``), once per installation."""
+    cache = kernel._cache
     try:
         return (Path(cache._cache_path) / cache._cache_file._index_name).is_file()
     except AttributeError:  # another numba's private layout: its default place
-        folder = Path(kernel_module.__file__).parent / "__pycache__"
-        return any(folder.glob("grid_kernel.resample_strip-*.nbi"))
+        module = kernel.py_func.__module__.rsplit(".", 1)[-1]
+        folder = Path(kernel.py_func.__code__.co_filename).parent / "__pycache__"
+        return any(folder.glob(f"{module}.{kernel.__name__}-*.nbi"))

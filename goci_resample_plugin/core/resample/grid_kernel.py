@@ -128,7 +128,7 @@ def _resample_row(geometry, sources, rule, table, row, strip_row, out, quality):
     # pixel would cost a reference count)
     d2_bits, penalty_bits = window[D2].view(np.int64), window[PENALTY].view(np.int64)
     index = np.empty((3, cap), dtype=np.int64)
-    along, centre_along = _row_lattice(geometry, row)
+    along, centre_along = row_lattice(geometry.lattice, geometry.centre, weights, step, row)
     n_win = 0
     bounds = (0, -1, 0, -1)  # first row, last row, first col, last col of the window
     q = 0
@@ -170,20 +170,19 @@ def _resample_row(geometry, sources, rule, table, row, strip_row, out, quality):
 
 
 @numba.njit(error_model="numpy")
-def _row_lattice(geometry, row):
-    """(LC, 3) positions and (LC, 2) fractional source indices along target row ``row`` at the
-    lattice columns: cubic Lagrange across lattice rows for the positions, linear for the
+def row_lattice(lattice, centre, weights, step, row):
+    """(LC, D) lattice values and (LC, 2) fractional source indices along target row ``row``
+    at the lattice columns, from a (LR, LC, D) ``lattice`` (positions, or lon/lat) and its
+    ``centre`` indices: cubic Lagrange across lattice rows for the values, linear for the
     indices."""
-    lattice, centre, weights = geometry.lattice, geometry.centre, geometry.weights
-    step = geometry.step
     p = row // step
     g = row - p * step
     fr = g / step
-    n_lattice_cols = lattice.shape[1]
-    along = np.empty((n_lattice_cols, 3))
+    n_lattice_cols, depth = lattice.shape[1], lattice.shape[2]
+    along = np.empty((n_lattice_cols, depth))
     centre_along = np.empty((n_lattice_cols, 2))
     for q in range(n_lattice_cols):
-        for d in range(3):
+        for d in range(depth):
             along[q, d] = (
                 weights[g, 0] * lattice[p, q, d]
                 + weights[g, 1] * lattice[p + 1, q, d]
@@ -198,7 +197,7 @@ def _row_lattice(geometry, row):
 @numba.njit(error_model="numpy")
 def _position(along, centre_along, weights, step, q, g):
     """(x, y, z, centre row, centre col) of the pixel at column ``q * step + g`` of the row
-    given by ``_row_lattice``: cubic Lagrange along the row, linear for the indices."""
+    given by ``row_lattice``: cubic Lagrange along the row, linear for the indices."""
     w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
     fc = g / step
     x = w0 * along[q, 0] + w1 * along[q + 1, 0] + w2 * along[q + 2, 0] + w3 * along[q + 3, 0]

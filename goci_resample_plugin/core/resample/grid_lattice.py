@@ -5,8 +5,6 @@ cubic Lagrange weights between lattice points and the smallest GOCI pixel spacin
 
 import numpy as np
 
-from .geometry import lonlat_to_xyz
-
 LATTICE_STEP = 16
 """Target pixels between exactly projected lattice points (480 m at 30 m). Interpolated
 positions then still agree with PROJ to float64 rounding and the fractional source index to
@@ -21,8 +19,8 @@ LATTICE_CHUNK_POINTS = 1 << 20
 SETUP_BYTES_PER_LATTICE_POINT = 250
 """Working memory (bytes) per lattice point while one chunk of the lattice is set up."""
 
-LATTICE_BYTES_PER_POINT = 5 * 8
-"""Bytes kept per lattice point: its 3-D position and its fractional source (row, col)."""
+LATTICE_BYTES_PER_POINT = 7 * 8
+"""Bytes kept per lattice point: its lon/lat, 3-D position and fractional source (row, col)."""
 
 
 def lattice_shape(width, height, step=LATTICE_STEP):
@@ -36,16 +34,16 @@ def _lattice_chunks(lattice_rows, lattice_cols):
     return [slice(start, min(lattice_rows, start + rows)) for start in range(0, lattice_rows, rows)]
 
 
-def target_lattice(grid, step):
-    """(LR, LC, 3) positions of target pixel centres at rows/cols ``(p - 1) * step``,
+def target_lonlat(grid, step):
+    """(LR, LC, 2) lon/lat (degrees) of target pixel centres at rows/cols ``(p - 1) * step``,
     projected chunk by chunk."""
     lattice_rows, lattice_cols = lattice_shape(grid.width, grid.height, step)
     rows = (np.arange(lattice_rows) - 1) * step
     cols = (np.arange(lattice_cols) - 1) * step
-    lattice = np.empty((lattice_rows, lattice_cols, 3))
+    lattice = np.empty((lattice_rows, lattice_cols, 2))
     for chunk in _lattice_chunks(lattice_rows, lattice_cols):
         lon, lat = grid.pixel_lonlat(rows[chunk, np.newaxis], cols[np.newaxis, :])
-        lattice[chunk] = lonlat_to_xyz(lon, lat).reshape(-1, lattice_cols, 3)
+        lattice[chunk, :, 0], lattice[chunk, :, 1] = lon, lat
     return lattice
 
 

@@ -9,6 +9,8 @@ class Resampler:
     """
 
     name = ""
+    label = ""
+    """The engine's name in messages ("KD-tree")."""
     first_use = False
     """True when the engine must first be prepared (compiled) before it resamples."""
 

@@ -50,6 +50,7 @@ class KdTreeResampler(Resampler):
     """
 
     name = ENGINE_NAME
+    label = "KD-tree"
 
     def __init__(self, subset, grid, options):
         self.grid = grid

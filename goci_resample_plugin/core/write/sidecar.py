@@ -39,6 +39,22 @@ def file_identity(path):
             "fingerprint": digest.hexdigest()}  # fmt: skip
 
 
+def _distance_tags(options):
+    """RADIUS_M, SIGMA_M, NEIGHBOURS for the methods they apply to (not the interpolators)."""
+    if options.interpolates:
+        return {}
+    return {"RADIUS_M": options.radius_m, "SIGMA_M": options.sigma_m,
+            "NEIGHBOURS": options.neighbours}  # fmt: skip
+
+
+def _distance_tags(options):
+    """RADIUS_M, SIGMA_M, NEIGHBOURS for the methods they apply to (not the interpolators)."""
+    if options.interpolates:
+        return {}
+    return {"RADIUS_M": options.radius_m, "SIGMA_M": options.sigma_m,
+            "NEIGHBOURS": options.neighbours}  # fmt: skip
+
+
 def raster_tags(subset, grid, options, engine):
     """Dataset metadata of an output: plugin version, engine, method, parameters (the applied
     geolocation shift when there is one), input files."""
@@ -47,9 +63,7 @@ def raster_tags(subset, grid, options, engine):
         OUR_TAG: plugin_version(),
         "ENGINE": engine,
         "METHOD": options.method,
-        "RADIUS_M": options.radius_m,
-        "SIGMA_M": options.sigma_m,
-        "NEIGHBOURS": options.neighbours,
+        **_distance_tags(options),
         "INVALID": options.invalid,
         **(
             {"SHIFT_EAST_M": options.shift_east_m, "SHIFT_NORTH_M": options.shift_north_m}

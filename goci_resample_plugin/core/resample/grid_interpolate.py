@@ -1,0 +1,288 @@
+"""The grid engine's interpolation kernel (numba): bilinear and cubic in GOCI's index space.
+
+Per target pixel: its lon/lat from a lattice of exactly projected points (cubic Lagrange,
+separable, as :mod:`.grid_kernel` does for positions), a start index from the lattice of
+fractional GOCI indices (bilinear, within ~1e-2 pixel), Newton's method on the GOCI
+geolocation's bilinear patches to ``NEWTON_TOLERANCE`` (:func:`.index_space.patch_step`), then
+the band values by the SPEC §3 rules of :mod:`.index_space` — the same formulas, on scalars.
+The common case (every support pixel valid in every band) is one pass over the 2 × 2 or 4 × 4
+support for all bands; a band whose pass meets an invalid pixel takes its policy's rule.
+"""
+
+import math
+from collections import namedtuple
+
+import numba
+import numpy as np
+
+from .geometry import EARTH_RADIUS_M
+from .grid_kernel import row_lattice
+from .index_space import CONVERGED, NEWTON_STEPS, NEWTON_TOLERANCE, keys_weights, patch_step
+
+__all__ = ["interpolate_strip", "make_index_geometry", "make_index_rule", "make_index_sources"]
+
+_keys = numba.njit(keys_weights)
+_patch_step = numba.njit(patch_step)
+
+IndexGeometry = namedtuple("IndexGeometry", "lonlat weights step width centre")
+IndexGeometry.__doc__ = """Where target pixels fall on the GOCI grid.
+
+Attributes:
+    lonlat: (LR, LC, 2) float64 lon/lat (degrees) of target pixel centres at pixel rows and
+        columns ``(p - 1) * step``, ``(q - 1) * step``.
+    weights: (step, 4) cubic Lagrange weights for the fractions ``0, 1/step, ...``.
+    step: lattice spacing in target pixels.
+    width: target columns.
+    centre: (LR, LC, 2) float64 start fractional GOCI (row, col) index at the lattice points.
+"""
+
+IndexSources = namedtuple("IndexSources", "lonlat values xyz near")
+IndexSources.__doc__ = """The GOCI pixels; S = rows × cols.
+
+Attributes:
+    lonlat: (rows, cols, 2) float64 lon/lat (degrees), NaN without geolocation.
+    values: (S, B) float64, NaN = invalid (pixels without geolocation included).
+    xyz: (S, 3) float64 positions (metres), for the quality's distance.
+    near: (rows, cols) bool: a valid pixel lies within the reach of a cubic support (plus the
+        start index's error) of this pixel; a target pixel whose rounded start index
+        (clamped) is False is NaN without Newton.
+"""
+
+IndexRule = namedtuple("IndexRule", "cubic propagate cover")
+
+
+def make_index_geometry(lonlat, weights, centre, width):
+    """The :class:`IndexGeometry` bundle, every field of one type."""
+    return IndexGeometry(np.ascontiguousarray(lonlat, dtype=np.float64),
+                         np.ascontiguousarray(weights, dtype=np.float64), int(weights.shape[0]),
+                         int(width), np.ascontiguousarray(centre, dtype=np.float64))  # fmt: skip
+
+
+def make_index_sources(lonlat, values, xyz, near):
+    """The :class:`IndexSources` bundle, every field of one type."""
+    return IndexSources(np.ascontiguousarray(lonlat, dtype=np.float64),
+                        np.ascontiguousarray(values, dtype=np.float64),
+                        np.ascontiguousarray(xyz, dtype=np.float64),
+                        np.ascontiguousarray(near, dtype=np.bool_))  # fmt: skip
+
+
+def make_index_rule(method, invalid):
+    """The :class:`IndexRule` of ``method`` ("bilinear", "cubic") and ``invalid``."""
+    return IndexRule(method == "cubic", invalid == "propagate", invalid == "cover")
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy")
+def interpolate_strip(geometry, sources, rule, row_start, out, quality, row_offset, row_step):
+    """Interpolate target rows ``row_start : row_start + out.shape[1]`` (those of them selected
+    by ``row_offset`` and ``row_step``) into ``out``.
+
+    Args:
+        geometry, sources, rule: the bundles :class:`IndexGeometry`, :class:`IndexSources`,
+            :class:`IndexRule`.
+        row_start: first target row of the strip.
+        out: (B, rows, width) float32, written.
+        quality: (3, rows, width) float32, written when its rows and columns match ``out``'s
+            (pass a (3, 1, 1) array otherwise): for the first band, the support positions
+            that entered its value, the distance (metres) to the nearest of them and the sum
+            of their weights; 0, NaN, 0 where the band has no value.
+        row_offset, row_step: the strip rows this call writes, ``row_offset::row_step``.
+    """
+    for strip_row in range(row_offset, out.shape[1], row_step):
+        _interpolate_row(geometry, sources, rule, row_start + strip_row, strip_row, out, quality)
+
+
+@numba.njit(error_model="numpy")
+def _interpolate_row(geometry, sources, rule, row, strip_row, out, quality):
+    """Interpolate target row ``row`` into ``out[:, strip_row]`` (and ``quality``)."""
+    with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
+    weights, step = geometry.weights, geometry.step
+    along, centre_along = row_lattice(geometry.lonlat, geometry.centre, weights, step, row)
+    total = np.empty(out.shape[0])
+    q = 0
+    g = -1
+    for col in range(geometry.width):
+        g += 1  # col = q * step + g, without a division per pixel
+        if g == step:
+            g = 0
+            q += 1
+        w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
+        lon = w0 * along[q, 0] + w1 * along[q + 1, 0] + w2 * along[q + 2, 0] + w3 * along[q + 3, 0]
+        lat = w0 * along[q, 1] + w1 * along[q + 1, 1] + w2 * along[q + 2, 1] + w3 * along[q + 3, 1]
+        fc = g / step
+        ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
+        cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
+        r, c = _index(sources, lon, lat, ci, cj)
+        if math.isnan(r):
+            for b in range(out.shape[0]):
+                out[b, strip_row, col] = np.nan
+        else:
+            _pixel_value(sources.values, sources.near.shape, r, c, rule, total)
+            for b in range(out.shape[0]):
+                out[b, strip_row, col] = total[b]
+        if with_quality:
+            _store_quality(sources, rule, lon, lat, r, c, out, quality, strip_row, col)
+
+
+@numba.njit(error_model="numpy")
+def _index(sources, lon, lat, ci, cj):
+    """The fractional GOCI index (r, c) of the point (lon, lat) from the start (ci, cj): NaN
+    when no valid pixel is near the start, Newton does not converge or meets a cell without
+    geolocation, or the index is off the grid."""
+    rows, cols = sources.near.shape
+    if not (math.isfinite(lon) and math.isfinite(ci) and math.isfinite(cj)):
+        return np.nan, np.nan
+    if not sources.near[min(max(int(math.floor(ci + 0.5)), 0), rows - 1),
+                        min(max(int(math.floor(cj + 0.5)), 0), cols - 1)]:  # fmt: skip
+        return np.nan, np.nan
+    lonlat = sources.lonlat
+    r, c = ci, cj
+    moved = np.inf
+    for _ in range(NEWTON_STEPS):
+        i = min(max(int(math.floor(r)), 0), rows - 2)
+        j = min(max(int(math.floor(c)), 0), cols - 2)
+        dr, dc = _patch_step(
+            (lonlat[i, j, 0], lonlat[i, j + 1, 0], lonlat[i + 1, j, 0], lonlat[i + 1, j + 1, 0]),
+            (lonlat[i, j, 1], lonlat[i, j + 1, 1], lonlat[i + 1, j, 1], lonlat[i + 1, j + 1, 1]),
+            r - i, c - j, lon, lat,
+        )  # fmt: skip
+        r += dr
+        c += dc
+        moved = abs(dr) + abs(dc)
+        if not moved >= NEWTON_TOLERANCE:
+            break
+    if not (moved <= CONVERGED and 0.0 <= r <= rows - 1 and 0.0 <= c <= cols - 1):
+        return np.nan, np.nan
+    return r, c
+
+
+@numba.njit(error_model="numpy")
+def _cell(index, size):
+    """(first pixel, fraction) of the cell holding ``index`` on an axis of ``size`` pixels."""
+    first = min(max(int(math.floor(index)), 0), size - 2)
+    return first, index - first
+
+
+@numba.njit(error_model="numpy")
+def _pixel_value(values, shape, r, c, rule, total):
+    """Write every band's value at index (r, c) into ``total`` (B,): one pass over the support
+    for all bands; a band that meets an invalid pixel takes :func:`_band_value`."""
+    rows, cols = shape
+    i, fr = _cell(r, rows)
+    j, fc = _cell(c, cols)
+    total[:] = 0.0
+    if rule.cubic:
+        wr, wc = _keys(fr), _keys(fc)
+        for a in range(4):
+            row = min(max(i + a - 1, 0), rows - 1) * cols
+            for d in range(4):
+                w = wr[a] * wc[d]
+                s = row + min(max(j + d - 1, 0), cols - 1)
+                for b in range(total.size):
+                    total[b] += w * values[s, b]
+    else:
+        s = i * cols + j
+        w00, w01, w10, w11 = (1 - fr) * (1 - fc), (1 - fr) * fc, fr * (1 - fc), fr * fc
+        inverse = 1.0 / (w00 + w01 + w10 + w11)
+        for b in range(total.size):
+            total[b] = inverse * (w00 * values[s, b] + w01 * values[s + 1, b]
+                                  + w10 * values[s + cols, b] + w11 * values[s + cols + 1, b])  # fmt: skip
+    nearest = int(math.floor(r + 0.5)) * cols + int(math.floor(c + 0.5))
+    for b in range(total.size):
+        if math.isnan(total[b]):
+            total[b] = _band_value(values, shape, i, j, fr, fc, b, rule)
+        if rule.cover and math.isnan(values[nearest, b]):
+            total[b] = np.nan
+
+
+@numba.njit(error_model="numpy")
+def _band_value(values, shape, i, j, fr, fc, b, rule):
+    """Band ``b``'s value in the cell (i, j) at fractions (fr, fc) when its support holds an
+    invalid pixel: the cubic value when every support pixel with w ≠ 0 is valid, NaN with
+    ``propagate`` when one is not, else the bilinear ``skip`` value."""
+    full, value = _cubic_band(values, shape, i, j, fr, fc, b) if rule.cubic else (False, 0.0)
+    if full:
+        return value
+    value, norm, tainted = _bilinear_band(values, shape[1], i, j, fr, fc, b)
+    if rule.propagate and (tainted or rule.cubic):
+        return np.nan
+    return value / norm if norm != 0.0 else np.nan
+
+
+@numba.njit(error_model="numpy")
+def _cubic_band(values, shape, i, j, fr, fc, b):
+    """(every support pixel with w ≠ 0 valid, Σ w·v over those) of band ``b``."""
+    rows, cols = shape
+    wr, wc = _keys(fr), _keys(fc)
+    total = 0.0
+    for a in range(4):
+        row = min(max(i + a - 1, 0), rows - 1) * cols
+        for d in range(4):
+            w = wr[a] * wc[d]
+            if w != 0.0:
+                v = values[row + min(max(j + d - 1, 0), cols - 1), b]
+                if math.isnan(v):
+                    return False, 0.0
+                total += w * v
+    return True, total
+
+
+@numba.njit(error_model="numpy")
+def _bilinear_band(values, cols, i, j, fr, fc, b):
+    """(Σ w·v, Σ w over the valid pixels of the 2 × 2 support, an invalid pixel with w ≠ 0
+    among them) of band ``b``."""
+    total = 0.0
+    norm = 0.0
+    tainted = False
+    for di in range(2):
+        wi = fr if di else 1.0 - fr
+        for dj in range(2):
+            w = wi * (fc if dj else 1.0 - fc)
+            v = values[(i + di) * cols + j + dj, b]
+            if math.isnan(v):
+                tainted |= w != 0.0
+            else:
+                total += w * v
+                norm += w
+    return total, norm, tainted
+
+
+@numba.njit(error_model="numpy")
+def _store_quality(sources, rule, lon, lat, r, c, out, quality, strip_row, col):
+    """The first band's quality at (strip_row, col): support positions that entered its value
+    (the 4 × 4 where the cubic value was used, else the valid 2 × 2), the distance (metres)
+    to the nearest of them, the sum of their weights; 0, NaN, 0 where it has no value."""
+    if math.isnan(out[0, strip_row, col]):
+        quality[0, strip_row, col] = 0.0
+        quality[1, strip_row, col] = np.nan
+        quality[2, strip_row, col] = 0.0
+        return
+    rows, cols = sources.near.shape
+    i, fr = _cell(r, rows)
+    j, fc = _cell(c, cols)
+    cos_lat = math.cos(math.radians(lat))
+    point = (EARTH_RADIUS_M * cos_lat * math.cos(math.radians(lon)),
+             EARTH_RADIUS_M * cos_lat * math.sin(math.radians(lon)),
+             EARTH_RADIUS_M * math.sin(math.radians(lat)))  # fmt: skip
+    cubic = rule.cubic and _cubic_band(sources.values, (rows, cols), i, j, fr, fc, 0)[0]
+    wr = _keys(fr) if cubic else (0.0, 1.0 - fr, fr, 0.0)
+    wc = _keys(fc) if cubic else (0.0, 1.0 - fc, fc, 0.0)
+    count, nearest, weight_sum = 0, np.inf, 0.0
+    for a in range(4):
+        row = min(max(i + a - 1, 0), rows - 1) * cols
+        for d in range(4):
+            w = wr[a] * wc[d]
+            s = row + min(max(j + d - 1, 0), cols - 1)
+            if w != 0.0 and not math.isnan(sources.values[s, 0]):
+                count += 1
+                weight_sum += w
+                nearest = min(nearest, _distance2(point, sources.xyz, s))
+    quality[0, strip_row, col] = count
+    quality[1, strip_row, col] = math.sqrt(nearest)
+    quality[2, strip_row, col] = weight_sum
+
+
+@numba.njit(error_model="numpy")
+def _distance2(point, xyz, s):
+    """Squared chord distance (m²) from ``point`` to source ``s``."""
+    dx, dy, dz = point[0] - xyz[s, 0], point[1] - xyz[s, 1], point[2] - xyz[s, 2]
+    return dx * dx + dy * dy + dz * dz
