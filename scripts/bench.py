@@ -7,19 +7,21 @@ Generates (once, cached in ``bench/cache/``) scene pairs of both formats — GOC
 user's data, FORMATS.md) and GOCI-I 500 m — at three sizes, then for each pair runs, each in a
 child process whose wall time and peak RSS (``wait4``) are recorded:
 
-* GDAL's warper with the GOCI geolocation arrays (``gdal.Warp``, ``geoloc``), bilinear and
-  nearest, onto the same grid, writing the same compressed GeoTIFF;
-* the plugin's ``resample_pair`` (grid engine), Gaussian *cold* — an empty numba cache, as on
-  the first run after installing — then Gaussian and Nearest *warm*;
+* GDAL's warper with the GOCI geolocation arrays (``gdal.Warp``, ``geoloc``), bilinear, cubic
+  and nearest, onto the same grid, writing the same compressed GeoTIFF;
+* the plugin's ``resample_pair`` (grid engine), Gaussian, bilinear and cubic *cold* — an empty
+  numba cache, as on the first run after installing — and every method *warm*;
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
-  profile; the time includes QGIS's start-up), cold and warm;
+  profile; the time includes QGIS's start-up), Gaussian cold and every method warm;
 * on the full-size pairs, *write only*: the plugin's own output, already in memory, written
   again by the plugin's writer (same codec, same threads): the floor any run writing this
   format pays, whatever the resampling costs.
 
-Agreement with the SPEC §3 pyresample reference is checked on a 1000 × 1000 crop of each
-full-size output. Prints a table and saves ``bench/results.md`` and ``bench/results.json``.
-This is a benchmark, not a test: nothing here asserts a time.
+Agreement with the SPEC §3 reference (pyresample for Gaussian and Nearest, the closed-form
+index-space reference of ``tests/reference.py`` for bilinear and cubic, on 20 000 of its
+pixels) is checked on a 1000 × 1000 crop of each full-size output. Prints a table and saves
+``bench/results.md`` and ``bench/results.json``. This is a benchmark, not a test: nothing
+here asserts a time.
 """
 
 import argparse
@@ -48,7 +50,10 @@ FORMATS = {
 }
 CACHE = REPO / "bench" / "cache"
 CROP = 1000
-PEER = {"gauss": "bilinear", "nearest": "near"}
+PEER = {"gauss": "bilinear", "nearest": "near", "bilinear": "bilinear", "cubic": "cubic"}
+"""The GDAL method each plugin method is compared with."""
+METHODS = ("gauss", "nearest", "bilinear", "cubic")
+"""The plugin's methods in ``METHOD`` enum order."""
 
 PLUGIN_RUN = """
 import sys, json
@@ -129,7 +134,7 @@ def qgis_process_child(plugins, numba_cache, goci, landsat, output, method):
     with qgis_process_env(plugins, numba_cache) as env:
         command = [QGIS_PROCESS, "--json", "run", "gociresample:resamplepair", "--",
                    f"GOCI={goci}", f"LANDSAT={landsat}",
-                   f"METHOD={0 if method == 'gauss' else 1}", "OVERWRITE=true",
+                   f"METHOD={METHODS.index(method)}", "OVERWRITE=true",
                    f"OUTPUT={output}"]  # fmt: skip
         seconds, rss, _ = measure(command, env)
     sidecar = json.loads(Path(output).with_suffix(".json").read_text(encoding="utf-8"))
@@ -144,12 +149,15 @@ def run(formats, sizes, with_qgis_process):
             landsat, goci = cached_scene(format_name, size_name)
             numba_cache = Path(tempfile.mkdtemp(prefix="numba-cold-"))  # nothing compiled yet
             gdal = {}
-            cases = [("GDAL warp geoloc", "bilinear", "–"), ("GDAL warp geoloc", "near", "–"),
-                     ("plugin", "gauss", "cold"), ("plugin", "gauss", "warm"),
-                     ("plugin", "nearest", "warm")]  # fmt: skip
+            cases = [("GDAL warp geoloc", method, "–") for method in ("bilinear", "cubic", "near")]
+            cases += [
+                ("plugin", method, state)
+                for method in METHODS
+                for state in (("warm",) if method == "nearest" else ("cold", "warm"))
+            ]
             if with_qgis_process and size_name == "full":
-                cases += [("qgis_process", "gauss", "cold"), ("qgis_process", "gauss", "warm"),
-                          ("qgis_process", "nearest", "warm")]  # fmt: skip
+                cases += [("qgis_process", "gauss", "cold")]
+                cases += [("qgis_process", method, "warm") for method in METHODS]
             if size_name == "full":
                 cases += [("write only", "gauss", "–"), ("write only", "nearest", "–")]
             outputs = {}
@@ -213,7 +221,7 @@ def agreement_on_crop(goci, landsat, outputs):
     import numpy as np
     import rasterio
     from rasterio.windows import Window
-    from reference import agreement, reference_resample
+    from reference import agreement, reference_interpolate, reference_resample
 
     crop_path = CACHE / f"crop_{landsat.stem}.tif"
     with rasterio.open(landsat) as dataset:
@@ -230,7 +238,12 @@ def agreement_on_crop(goci, landsat, outputs):
         with rasterio.open(output) as dataset:
             ours = dataset.read(window=window)
             wavelengths = [int(d.rsplit("_", 1)[1]) for d in dataset.descriptions]
-        reference = reference_resample(goci, crop_path, wavelengths, method)
+        if method in ("bilinear", "cubic"):  # the per-pixel reference, on a sample
+            pixels = np.random.default_rng(0).choice(CROP * CROP, 20_000, replace=False)
+            ours = ours.reshape(len(ours), -1)[:, pixels]
+            reference = reference_interpolate(goci, crop_path, wavelengths, method, "skip", pixels)
+        else:
+            reference = reference_resample(goci, crop_path, wavelengths, method)
         relative, mismatch, same = agreement(ours, reference)
         figures[method] = {
             "max_relative": relative,
@@ -269,20 +282,21 @@ def save(rows, agreement):
         "",
         f"Produced by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}). Read → resample "
         "→ write a float32 5-band tiled deflate (level 1, float predictor) GeoTIFF; wall time "
-        "and peak RSS of a child process per run. Ratio: Gaussian vs GDAL bilinear, Nearest vs "
-        "GDAL nearest, same pair and run of the benchmark. *cold* = nothing compiled yet (an "
-        "empty numba cache, as after installing); *warm* = the kernel compiled by an earlier "
-        "run. `qgis_process` rows include QGIS's start-up. The read / resample / write split is "
-        "the plugin's own (the writer compresses in a background thread while the next rows "
-        "are resampled, so the parts overlap). *write only*: the plugin's warm output, already "
-        "in memory, written again the same way — the part of any run that no resampling speed "
-        "removes.",
+        "and peak RSS of a child process per run. Ratio: Gaussian and bilinear vs GDAL "
+        "bilinear, cubic vs GDAL cubic, Nearest vs GDAL nearest, same pair and run of the "
+        "benchmark. *cold* = nothing compiled yet (an empty numba cache, as after "
+        "installing); *warm* = the kernel compiled by an earlier run. `qgis_process` rows "
+        "include QGIS's start-up. The read / resample / write split is the plugin's own (the "
+        "writer compresses in a background thread while the next rows are resampled, so the "
+        "parts overlap). *write only*: the plugin's warm output, already in memory, written "
+        "again the same way — the part of any run that no resampling speed removes.",
         "",
         HEADER,
         *[_line(row) for row in rows],
         "",
-        "Agreement with the SPEC §3 pyresample reference (central 1000 × 1000 crop of each "
-        "full-size output):",
+        "Agreement with the SPEC §3 reference (central 1000 × 1000 crop of each full-size "
+        "output; pyresample for Gaussian and Nearest, the closed-form index-space reference "
+        "on 20 000 pixels for bilinear and cubic):",
         "",
     ]
     for format_label, methods in agreement.items():

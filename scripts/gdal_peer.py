@@ -1,7 +1,8 @@
 """The peer a user would otherwise reach for: GDAL's warper with geolocation arrays.
 
 ``warp_with_geolocation`` warps every ``L_TOA_*`` band of a GOCI subset onto a Landsat grid
-with ``gdal.Warp`` (geolocation arrays from ``navigation_data``), bilinear or nearest, writing
+with ``gdal.Warp`` (geolocation arrays from ``navigation_data``, at pixel centres), bilinear,
+cubic or nearest, writing
 the same tiled, compressed float32 GeoTIFF as the plugin. Used by ``scripts/bench.py``.
 """
 
@@ -39,6 +40,7 @@ def _source_vrt(goci, wavelengths, rows, cols):
         "LINE_OFFSET": "0",
         "PIXEL_STEP": "1",
         "LINE_STEP": "1",
+        "GEOREFERENCING_CONVENTION": "PIXEL_CENTER",  # GOCI's lat/lon are pixel centres
     }
     items = "".join(
         f'<MDI key="{k}">{v}</MDI>'.replace("&", "&amp;") for k, v in geolocation.items()
