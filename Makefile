@@ -61,7 +61,8 @@ docs: setup
 	scripts/screenshots.py && GOCI_DOCS_IMG=$(CURDIR)/docs/img XDG_RUNTIME_DIR=$$profile \
 	QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile $(VENV)/bin/python -m pytest -q \
 	-p no:xdist -p no:cacheprovider tests/test_desktop.py && $(PYTHON) scripts/policies.py \
-	bench/cache/policies docs/img/invalid_policies.png; status=$$?; rm -rf $$profile; exit $$status
+	bench/cache/policies docs/img/invalid_policies.png && $(PYTHON) scripts/methods.py \
+	bench/cache/methods docs/img/methods.png; status=$$?; rm -rf $$profile; exit $$status
 
 package:
 	@$(PYTHON) scripts/package.py zip dist/goci_resample_plugin.zip

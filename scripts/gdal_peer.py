@@ -19,8 +19,9 @@ from goci_resample_plugin.core.write import GEOTIFF_PROFILE
 gdal.UseExceptions()
 
 
-def _source_vrt(goci, wavelengths, rows, cols):
-    """A VRT of the GOCI bands carrying the GEOLOCATION metadata domain."""
+def _source_vrt(goci, wavelengths, rows, cols, pixel_centre):
+    """A VRT of the GOCI bands carrying the GEOLOCATION metadata domain (lat/lon at pixel
+    centres, or GDAL's default convention, the top left corner)."""
     wgs84 = osr.SpatialReference()
     wgs84.ImportFromEPSG(4326)
     bands = "".join(
@@ -40,8 +41,9 @@ def _source_vrt(goci, wavelengths, rows, cols):
         "LINE_OFFSET": "0",
         "PIXEL_STEP": "1",
         "LINE_STEP": "1",
-        "GEOREFERENCING_CONVENTION": "PIXEL_CENTER",  # GOCI's lat/lon are pixel centres
     }
+    if pixel_centre:  # GOCI's lat/lon are pixel centres
+        geolocation["GEOREFERENCING_CONVENTION"] = "PIXEL_CENTER"
     items = "".join(
         f'<MDI key="{k}">{v}</MDI>'.replace("&", "&amp;") for k, v in geolocation.items()
     )
@@ -51,11 +53,12 @@ def _source_vrt(goci, wavelengths, rows, cols):
     )
 
 
-def warp_with_geolocation(goci, landsat, output, method):
-    """Warp the GOCI bands onto the Landsat grid; return {"engine": "gdal", "method": ...}."""
+def warp_with_geolocation(goci, landsat, output, method, pixel_centre=True):
+    """Warp the GOCI bands onto the Landsat grid; return {"engine": "gdal", "method": ...}.
+    ``pixel_centre`` False: GDAL's default convention, as a plain ``gdalwarp -geoloc`` does."""
     wavelengths = available_bands(goci)
     latitude = gdal.Open(f'NETCDF:"{goci}":/navigation_data/latitude')
-    vrt = _source_vrt(goci, wavelengths, latitude.RasterYSize, latitude.RasterXSize)
+    vrt = _source_vrt(goci, wavelengths, latitude.RasterYSize, latitude.RasterXSize, pixel_centre)
     target = gdal.Open(str(landsat))
     x0, dx, _, y0, _, dy = target.GetGeoTransform()
     width, height = target.RasterXSize, target.RasterYSize

@@ -4,11 +4,13 @@ Usage: python3 scripts/methods.py [FOLDER] [PICTURE.png]   (default: bench/cache
 
 On a land-masked GOCI-II 250 m scene and a GOCI-I 500 m scene in the user's format (1500 ×
 1500 Landsat pixels), resamples with the plugin's four methods and GDAL's geolocation warp
-(bilinear, cubic; lat/lon at pixel centres) and compares each with the true radiance at the
+(bilinear, cubic; lat/lon at pixel centres, and bilinear with GDAL's default convention, as
+a plain ``gdalwarp -geoloc`` does) and compares each with the true radiance at the
 Landsat pixel centres (:func:`sample_data.radiance_field`):
 
-* RMSE and bias (relative to the mean true radiance, band 660 nm), over the pixels every
-  method gives a value;
+* RMSE and bias (relative to the mean true radiance, band 660 nm), over the Landsat pixels
+  whose 4 × 4 GOCI neighbourhood is valid (every method then sees the same GOCI data: GDAL
+  does not know the footprint mask, and near masked pixels each method has its own rule);
 * sharpness: the GOCI file's 660 nm band replaced by a straight front (a 50 m wide tanh step
   of 40 % across a tilted line), resampled again; the edge width is the distance over which
   the result rises from 10 % to 90 % of the step across the front (truth: ~110 m).
@@ -29,7 +31,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from gdal_peer import warp_with_geolocation  # noqa: E402
 from netcdf_files import edited_copy  # noqa: E402
-from reference import landsat_lonlat  # noqa: E402
+from reference import landsat_lonlat, read_goci_reference, reference_index  # noqa: E402
 from sample_data import SceneSpec, goci2_spec, radiance_field, write_scene  # noqa: E402
 
 from goci_resample_plugin.core import ResampleOptions, resample_pair  # noqa: E402
@@ -43,6 +45,7 @@ METHODS = {
     "Cubic": ("plugin", "cubic"),
     "GDAL bilinear": ("gdal", "bilinear"),
     "GDAL cubic": ("gdal", "cubic"),
+    "GDAL bilinear, default convention": ("gdal-corner", "bilinear"),
 }
 FRONT_WIDTH_M = 50.0
 FRONT_STEP = 0.4
@@ -54,6 +57,7 @@ def resample_all(goci, landsat, folder):
     import rasterio
 
     images = {}
+    folder.mkdir(parents=True, exist_ok=True)
     for label, (tool, method) in METHODS.items():
         output = folder / f"{label.replace(' ', '_')}.tif"
         if tool == "plugin":
@@ -61,7 +65,7 @@ def resample_all(goci, landsat, folder):
             resample_pair(goci, landsat, output, options, overwrite=True)
             band = 1
         else:
-            warp_with_geolocation(goci, landsat, output, method)
+            warp_with_geolocation(goci, landsat, output, method, tool == "gdal")
             band = _gdal_band(goci)
         with rasterio.open(output) as dataset:
             images[label] = dataset.read(band).astype(np.float64)
@@ -112,15 +116,34 @@ def edge_width(image, truth, distance):
     return float(centres[above_high[0]] - centres[above_low[0]])
 
 
+def interior(goci, landsat):
+    """(rows, cols) bool: Landsat pixels whose 4 × 4 GOCI neighbourhood (around their
+    fractional index) is valid at ``BAND_NM``."""
+    lon, lat, bands = read_goci_reference(goci, [BAND_NM])
+    valid = np.isfinite(bands[BAND_NM]) & np.isfinite(lon) & np.isfinite(lat)
+    r, c, shape = reference_index(goci, landsat)
+    inside = np.isfinite(r) & (r >= 1) & (r <= valid.shape[0] - 2) & (c >= 1)
+    inside &= c <= valid.shape[1] - 2
+    i = np.floor(np.where(inside, r, 1)).astype(int)
+    j = np.floor(np.where(inside, c, 1)).astype(int)
+    for a in range(-1, 3):
+        for b in range(-1, 3):
+            inside &= valid[
+                np.clip(i + a, 0, valid.shape[0] - 1), np.clip(j + b, 0, valid.shape[1] - 1)
+            ]
+    return inside.reshape(shape)
+
+
 def measure(label, spec, folder):
-    """Rows of the table for one scene: {method: (RMSE %, bias %, edge width m)} and the
-    images (for the picture)."""
+    """Rows of the table for one scene: {method: (RMSE %, bias %, edge width m)}, and the
+    (images, truth) of the smooth field and of the front (for the picture)."""
     folder = Path(folder) / label.split()[0]
     scene = write_scene(folder, spec)
     lon, lat = landsat_lonlat(scene.landsat)
     truth = radiance_field(lon, lat, BAND_NM)
     images = resample_all(scene.goci, scene.landsat, folder / "smooth")
     every = np.logical_and.reduce([np.isfinite(image) for image in images.values()])
+    every &= interior(scene.goci, scene.landsat)
     level = truth[every].mean()
     errors = {m: (image - truth)[every] / level for m, image in images.items()}
 
@@ -132,6 +155,7 @@ def measure(label, spec, folder):
         values[keep] = front_field(glon, glat, spec)[keep]
         dataset[name][:] = values
 
+    (folder / "front").mkdir(exist_ok=True)
     fronted = edited_copy(scene.goci, folder / "front" / scene.goci.name, with_front)
     front_images = resample_all(fronted, scene.landsat, folder / "front")
     distance = front_distance(lon, lat, spec.centre_lon, spec.centre_lat)
@@ -140,7 +164,8 @@ def measure(label, spec, folder):
         error = errors[method]
         rows[method] = (100 * np.sqrt(np.mean(error**2)), 100 * np.mean(error),
                         edge_width(image, truth, distance))  # fmt: skip
-    return rows, images, truth
+    front_truth = front_field(lon, lat, spec)
+    return rows, (images, truth), (front_images, front_truth)
 
 
 def main(folder="bench/cache/methods", picture=None):
@@ -163,30 +188,52 @@ def main(folder="bench/cache/methods", picture=None):
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
     if picture:
-        _, images, truth = results["GOCI-II 250 m"]
-        _draw(images, truth, picture)
+        _draw(*results["GOCI-II 250 m"][1:], picture)
 
 
-def _draw(images, truth, picture):
-    """The same coastal crop (500 × 350 Landsat pixels) in each method next to the truth."""
+def _draw(smooth, front, picture):
+    """Two crops in each method next to the truth: the coast (15 × 10.5 km; land and fill
+    pixels in tan) and the front (3 × 2.1 km at the scene centre)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows, cols = slice(500, 850), slice(500, 1000)
-    panels = {"Truth (30 m)": truth, **images}
-    low, high = np.nanpercentile(truth[rows, cols], [2, 98])
-    figure, axes = plt.subplots(2, 4, figsize=(16, 6.4), constrained_layout=True)
-    for axis, (title, image) in zip(axes.ravel(), panels.items()):
-        axis.imshow(image[rows, cols], vmin=low, vmax=high, cmap="Greys_r", interpolation="nearest")
-        axis.set_title(title)
-        axis.set_axis_off()
-    axes.ravel()[-1].set_axis_off()
-    figure.suptitle(
-        f"GOCI-II 250 m at {BAND_NM} nm onto Landsat 30 m: one coastal crop (15 × 10.5 km)"
+    shown = ("Gaussian", "Nearest", "Bilinear", "Cubic", "GDAL bilinear, default convention")
+    crops = [
+        (smooth, (slice(500, 850), slice(500, 1000))),
+        (front, (slice(SIZE // 2 - 35, SIZE // 2 + 35), slice(SIZE // 2 - 50, SIZE // 2 + 50))),
+    ]
+    colours = matplotlib.colormaps["Greys_r"].copy()
+    colours.set_bad("#c8b88a")
+    figure, axes = plt.subplots(2, 1 + len(shown), figsize=(18, 5.6), constrained_layout=True)
+    for row, ((images, truth), window) in enumerate(crops):
+        low, high = np.nanpercentile(truth[window], [2, 98])
+        panels = {"Truth (30 m)": truth} | {m: images[m] for m in shown}
+        for axis, (title, image) in zip(axes[row], panels.items()):
+            axis.imshow(image[window], vmin=low, vmax=high, cmap=colours, interpolation="nearest")
+            axis.set_title(title if row == 0 else "", fontsize=11)
+            axis.set_axis_off()
+    axes[0, 0].text(
+        -0.05,
+        0.5,
+        "coast, 15 km",
+        transform=axes[0, 0].transAxes,
+        rotation=90,
+        va="center",
+        ha="right",
     )
-    figure.savefig(picture, dpi=80)
+    axes[1, 0].text(
+        -0.05,
+        0.5,
+        "front, 3 km",
+        transform=axes[1, 0].transAxes,
+        rotation=90,
+        va="center",
+        ha="right",
+    )
+    figure.suptitle(f"GOCI-II 250 m at {BAND_NM} nm onto Landsat 30 m (tan: no value)")
+    figure.savefig(picture, dpi=72)
 
 
 if __name__ == "__main__":
