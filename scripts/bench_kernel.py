@@ -86,7 +86,7 @@ def ns_per_pixel(subset, grid, method, rows):
 def newton_index_error(subset, grid, samples=20_000):
     """(max, 99.9th percentile) of |kernel − exact| fractional GOCI index (pixels) of the
     interpolators over random target pixels on the GOCI grid: the kernel's whole chain (lon/lat
-    from the lattice, start from the lattice, Newton) against Newton to 1e-9 pixel from the
+    from the lattice, start from the lattice, Newton) against Newton to 1e-12 pixel from the
     exactly projected lon/lat."""
     import numpy as np
 
@@ -109,12 +109,12 @@ def newton_index_error(subset, grid, samples=20_000):
         q, g = divmod(int(col), step)
         lon, lat = weights[g] @ along[q : q + 4]  # the kernel's cubic Lagrange along the row
         ci, cj = (1 - g / step) * centre[q + 1] + g / step * centre[q + 2]
-        kernel[n] = _index(sources, lon, lat, ci, cj)
+        kernel[n] = _index(sources.lonlat, sources.near, lon, lat, ci, cj)
     lon, lat = grid.pixel_lonlat(rows, cols)
     located = subset.geolocation_valid
     exact = fractional_index(np.where(located, subset.longitude, np.nan),
                              np.where(located, subset.latitude, np.nan), lon, lat,
-                             kernel[:, 0], kernel[:, 1])  # fmt: skip
+                             kernel[:, 0], kernel[:, 1], tolerance=1e-12)  # fmt: skip
     inside = on_grid(*exact, subset.shape) & np.isfinite(kernel).all(axis=1)
     error = np.abs(kernel - np.stack(exact, axis=1))[inside].max(axis=1)
     return float(error.max()), float(np.quantile(error, 0.999))

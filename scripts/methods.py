@@ -214,24 +214,9 @@ def _draw(smooth, front, picture):
             axis.imshow(image[window], vmin=low, vmax=high, cmap=colours, interpolation="nearest")
             axis.set_title(title if row == 0 else "", fontsize=11)
             axis.set_axis_off()
-    axes[0, 0].text(
-        -0.05,
-        0.5,
-        "coast, 15 km",
-        transform=axes[0, 0].transAxes,
-        rotation=90,
-        va="center",
-        ha="right",
-    )
-    axes[1, 0].text(
-        -0.05,
-        0.5,
-        "front, 3 km",
-        transform=axes[1, 0].transAxes,
-        rotation=90,
-        va="center",
-        ha="right",
-    )
+    for axis, label in zip(axes[:, 0], ("coast, 15 km", "front, 3 km")):
+        axis.text(-0.05, 0.5, label, transform=axis.transAxes, rotation=90, va="center",
+                  ha="right")  # fmt: skip
     figure.suptitle(f"GOCI-II 250 m at {BAND_NM} nm onto Landsat 30 m (tan: no value)")
     figure.savefig(picture, dpi=72)
 

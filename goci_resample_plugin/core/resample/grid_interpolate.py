@@ -17,7 +17,7 @@ import numpy as np
 
 from .geometry import EARTH_RADIUS_M
 from .grid_kernel import row_lattice
-from .index_space import CONVERGED, NEWTON_STEPS, NEWTON_TOLERANCE, keys_weights, patch_step
+from .index_space import NEWTON_STEPS, NEWTON_TOLERANCE, keys_weights, patch_step
 
 __all__ = ["interpolate_strip", "make_index_geometry", "make_index_rule", "make_index_sources"]
 
@@ -97,60 +97,82 @@ def _interpolate_row(geometry, sources, rule, row, strip_row, out, quality):
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
     weights, step = geometry.weights, geometry.step
     along, centre_along = row_lattice(geometry.lonlat, geometry.centre, weights, step, row)
+    # the bundles' arrays taken out once a row: a field read per pixel costs reference counts
+    lonlat, values, near, xyz = sources.lonlat, sources.values, sources.near, sources.xyz
     total = np.empty(out.shape[0])
-    q = 0
-    g = -1
-    for col in range(geometry.width):
-        g += 1  # col = q * step + g, without a division per pixel
-        if g == step:
-            g = 0
-            q += 1
-        w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
-        lon = w0 * along[q, 0] + w1 * along[q + 1, 0] + w2 * along[q + 2, 0] + w3 * along[q + 3, 0]
-        lat = w0 * along[q, 1] + w1 * along[q + 1, 1] + w2 * along[q + 2, 1] + w3 * along[q + 3, 1]
-        fc = g / step
-        ci = (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0]
-        cj = (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1]
-        r, c = _index(sources, lon, lat, ci, cj)
-        if math.isnan(r):
-            for b in range(out.shape[0]):
-                out[b, strip_row, col] = np.nan
-        else:
-            _pixel_value(sources.values, sources.near.shape, r, c, rule, total)
-            for b in range(out.shape[0]):
-                out[b, strip_row, col] = total[b]
-        if with_quality:
-            _store_quality(sources, rule, lon, lat, r, c, out, quality, strip_row, col)
+    for q in range((geometry.width + step - 1) // step):  # lattice column q, then its pixels
+        for col in range(q * step, min(geometry.width, (q + 1) * step)):
+            lon, lat, ci, cj = _lonlat_position(
+                along, centre_along, weights, step, q, col - q * step
+            )
+            r, c = _index(lonlat, near, lon, lat, ci, cj)
+            if math.isnan(r):
+                for b in range(out.shape[0]):
+                    out[b, strip_row, col] = np.nan
+            else:
+                _pixel_value(values, near.shape, r, c, rule, total)
+                for b in range(out.shape[0]):
+                    out[b, strip_row, col] = total[b]
+            if with_quality:
+                _store_quality(values, xyz, near.shape, rule, (lon, lat, r, c), out, quality,
+                               strip_row, col)  # fmt: skip
 
 
 @numba.njit(error_model="numpy")
-def _index(sources, lon, lat, ci, cj):
-    """The fractional GOCI index (r, c) of the point (lon, lat) from the start (ci, cj): NaN
-    when no valid pixel is near the start, Newton does not converge or meets a cell without
-    geolocation, or the index is off the grid."""
-    rows, cols = sources.near.shape
+def _lonlat_position(along, centre_along, weights, step, q, g):
+    """(lon, lat, start row, start col) of the pixel at column ``q * step + g`` of the row
+    given by ``row_lattice``: cubic Lagrange along the row, linear for the start index."""
+    w0, w1, w2, w3 = weights[g, 0], weights[g, 1], weights[g, 2], weights[g, 3]
+    lon = w0 * along[q, 0] + w1 * along[q + 1, 0] + w2 * along[q + 2, 0] + w3 * along[q + 3, 0]
+    lat = w0 * along[q, 1] + w1 * along[q + 1, 1] + w2 * along[q + 2, 1] + w3 * along[q + 3, 1]
+    fc = g / step
+    return (lon, lat, (1.0 - fc) * centre_along[q + 1, 0] + fc * centre_along[q + 2, 0],
+            (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1])  # fmt: skip
+
+
+@numba.njit(error_model="numpy")
+def _index(lonlat, near, lon, lat, ci, cj):
+    """The fractional GOCI index (r, c) of the point (lon, lat), by Newton from the lattice's
+    start (ci, cj) (independent of the previous pixel, so pixels overlap in the CPU): NaN when
+    no valid pixel is near the start, Newton does not converge or meets a cell without
+    geolocation, or the index is off the grid (``lonlat``, ``near`` as in
+    :class:`IndexSources`)."""
+    rows, cols = near.shape
     if not (math.isfinite(lon) and math.isfinite(ci) and math.isfinite(cj)):
         return np.nan, np.nan
-    if not sources.near[min(max(int(math.floor(ci + 0.5)), 0), rows - 1),
+    if not near[min(max(int(math.floor(ci + 0.5)), 0), rows - 1),
                         min(max(int(math.floor(cj + 0.5)), 0), cols - 1)]:  # fmt: skip
         return np.nan, np.nan
-    lonlat = sources.lonlat
-    r, c = ci, cj
-    moved = np.inf
+    return _newton(lonlat, lon, lat, ci, cj)
+
+
+@numba.njit(error_model="numpy")
+def _newton(lonlat, lon, lat, r, c):
+    """Newton from (r, c) on the bilinear patches of the (rows, cols, 2) ``lonlat`` until a
+    step smaller than ``NEWTON_TOLERANCE`` stays in its cell: the index on the grid, else
+    (NaN, NaN)."""
+    rows, cols = lonlat.shape[0], lonlat.shape[1]
+    converged = False
     for _ in range(NEWTON_STEPS):
-        i = min(max(int(math.floor(r)), 0), rows - 2)
-        j = min(max(int(math.floor(c)), 0), cols - 2)
+        i, fr = _cell(r, rows)
+        j, fc = _cell(c, cols)
         dr, dc = _patch_step(
             (lonlat[i, j, 0], lonlat[i, j + 1, 0], lonlat[i + 1, j, 0], lonlat[i + 1, j + 1, 0]),
             (lonlat[i, j, 1], lonlat[i, j + 1, 1], lonlat[i + 1, j, 1], lonlat[i + 1, j + 1, 1]),
-            r - i, c - j, lon, lat,
+            fr, fc, lon, lat,
         )  # fmt: skip
+        if math.isnan(dr) or math.isnan(dc):  # a corner without geolocation
+            break
         r += dr
         c += dc
-        moved = abs(dr) + abs(dc)
-        if not moved >= NEWTON_TOLERANCE:
+        if (
+            abs(dr) + abs(dc) < NEWTON_TOLERANCE
+            and _cell(r, rows)[0] == i
+            and _cell(c, cols)[0] == j
+        ):
+            converged = True
             break
-    if not (moved <= CONVERGED and 0.0 <= r <= rows - 1 and 0.0 <= c <= cols - 1):
+    if not (converged and 0.0 <= r <= rows - 1 and 0.0 <= c <= cols - 1):
         return np.nan, np.nan
     return r, c
 
@@ -165,33 +187,41 @@ def _cell(index, size):
 @numba.njit(error_model="numpy")
 def _pixel_value(values, shape, r, c, rule, total):
     """Write every band's value at index (r, c) into ``total`` (B,): one pass over the support
-    for all bands; a band that meets an invalid pixel takes :func:`_band_value`."""
+    per band, in registers (the bilinear weights sum to 1, Keys' too); a band that meets an
+    invalid pixel (its sum is NaN) takes :func:`_band_value`."""
     rows, cols = shape
     i, fr = _cell(r, rows)
     j, fc = _cell(c, cols)
-    total[:] = 0.0
     if rule.cubic:
         wr, wc = _keys(fr), _keys(fc)
-        for a in range(4):
-            row = min(max(i + a - 1, 0), rows - 1) * cols
-            for d in range(4):
-                w = wr[a] * wc[d]
-                s = row + min(max(j + d - 1, 0), cols - 1)
-                for b in range(total.size):
-                    total[b] += w * values[s, b]
+        up, down = max(i - 1, 0) * cols, min(i + 2, rows - 1) * cols
+        col_index = (max(j - 1, 0), j, j + 1, min(j + 2, cols - 1))
+        for b in range(total.size):
+            total[b] = (wr[0] * _row_sum(values, up, col_index, wc, b)
+                        + wr[1] * _row_sum(values, i * cols, col_index, wc, b)
+                        + wr[2] * _row_sum(values, (i + 1) * cols, col_index, wc, b)
+                        + wr[3] * _row_sum(values, down, col_index, wc, b))  # fmt: skip
     else:
         s = i * cols + j
         w00, w01, w10, w11 = (1 - fr) * (1 - fc), (1 - fr) * fc, fr * (1 - fc), fr * fc
-        inverse = 1.0 / (w00 + w01 + w10 + w11)
         for b in range(total.size):
-            total[b] = inverse * (w00 * values[s, b] + w01 * values[s + 1, b]
-                                  + w10 * values[s + cols, b] + w11 * values[s + cols + 1, b])  # fmt: skip
-    nearest = int(math.floor(r + 0.5)) * cols + int(math.floor(c + 0.5))
+            total[b] = (w00 * values[s, b] + w01 * values[s + 1, b]
+                        + w10 * values[s + cols, b] + w11 * values[s + cols + 1, b])  # fmt: skip
     for b in range(total.size):
         if math.isnan(total[b]):
             total[b] = _band_value(values, shape, i, j, fr, fc, b, rule)
-        if rule.cover and math.isnan(values[nearest, b]):
-            total[b] = np.nan
+    if rule.cover:
+        nearest = int(math.floor(r + 0.5)) * cols + int(math.floor(c + 0.5))
+        for b in range(total.size):
+            if math.isnan(values[nearest, b]):
+                total[b] = np.nan
+
+
+@numba.njit(error_model="numpy")
+def _row_sum(values, row, col_index, wc, b):
+    """Σ wc[d] · values[row + col_index[d], b] over the 4 columns of a cubic support row."""
+    return (wc[0] * values[row + col_index[0], b] + wc[1] * values[row + col_index[1], b]
+            + wc[2] * values[row + col_index[2], b] + wc[3] * values[row + col_index[3], b])  # fmt: skip
 
 
 @numba.njit(error_model="numpy")
@@ -247,23 +277,26 @@ def _bilinear_band(values, cols, i, j, fr, fc, b):
 
 
 @numba.njit(error_model="numpy")
-def _store_quality(sources, rule, lon, lat, r, c, out, quality, strip_row, col):
+def _store_quality(values, xyz, shape, rule, point, out, quality, strip_row, col):
     """The first band's quality at (strip_row, col): support positions that entered its value
     (the 4 × 4 where the cubic value was used, else the valid 2 × 2), the distance (metres)
-    to the nearest of them, the sum of their weights; 0, NaN, 0 where it has no value."""
+    to the nearest of them, the sum of their weights; 0, NaN, 0 where it has no value.
+    ``point`` = (lon, lat, r, c) of the pixel; ``values``, ``xyz`` as in :class:`IndexSources`
+    on a GOCI grid of ``shape``."""
     if math.isnan(out[0, strip_row, col]):
         quality[0, strip_row, col] = 0.0
         quality[1, strip_row, col] = np.nan
         quality[2, strip_row, col] = 0.0
         return
-    rows, cols = sources.near.shape
+    lon, lat, r, c = point
+    rows, cols = shape
     i, fr = _cell(r, rows)
     j, fc = _cell(c, cols)
     cos_lat = math.cos(math.radians(lat))
-    point = (EARTH_RADIUS_M * cos_lat * math.cos(math.radians(lon)),
-             EARTH_RADIUS_M * cos_lat * math.sin(math.radians(lon)),
-             EARTH_RADIUS_M * math.sin(math.radians(lat)))  # fmt: skip
-    cubic = rule.cubic and _cubic_band(sources.values, (rows, cols), i, j, fr, fc, 0)[0]
+    position = (EARTH_RADIUS_M * cos_lat * math.cos(math.radians(lon)),
+                EARTH_RADIUS_M * cos_lat * math.sin(math.radians(lon)),
+                EARTH_RADIUS_M * math.sin(math.radians(lat)))  # fmt: skip
+    cubic = rule.cubic and _cubic_band(values, shape, i, j, fr, fc, 0)[0]
     wr = _keys(fr) if cubic else (0.0, 1.0 - fr, fr, 0.0)
     wc = _keys(fc) if cubic else (0.0, 1.0 - fc, fc, 0.0)
     count, nearest, weight_sum = 0, np.inf, 0.0
@@ -272,10 +305,10 @@ def _store_quality(sources, rule, lon, lat, r, c, out, quality, strip_row, col):
         for d in range(4):
             w = wr[a] * wc[d]
             s = row + min(max(j + d - 1, 0), cols - 1)
-            if w != 0.0 and not math.isnan(sources.values[s, 0]):
+            if w != 0.0 and not math.isnan(values[s, 0]):
                 count += 1
                 weight_sum += w
-                nearest = min(nearest, _distance2(point, sources.xyz, s))
+                nearest = min(nearest, _distance2(position, xyz, s))
     quality[0, strip_row, col] = count
     quality[1, strip_row, col] = math.sqrt(nearest)
     quality[2, strip_row, col] = weight_sum
