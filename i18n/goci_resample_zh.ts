@@ -9,112 +9,102 @@
         <translation>重采样</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="60"/>
-        <source>goci,landsat,resample,batch,folder,pyresample,gaussian,nearest</source>
-        <translation>goci,landsat,resample,重采样,batch,批处理,folder,文件夹,pyresample,gaussian,高斯,nearest,最近邻</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="63"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="65"/>
         <source>Input root (one sub-folder per scene)</source>
         <translation>输入根目录（每景一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="74"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="76"/>
         <source>Also write one .npy file per band</source>
         <translation>同时为每个波段写出一个 .npy 文件</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="89"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="91"/>
         <source>Scenes processed at once (worker processes)</source>
         <translation>同时处理的景数（工作进程数）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="97"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="99"/>
         <source>Compare each result with its Landsat scene</source>
         <translation>将每个结果与对应的 Landsat 景进行比较</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="102"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="104"/>
         <source>Load each result with its Landsat layer (one group per scene)</source>
         <translation>加载每个结果及其 Landsat 图层（每景一个图层组）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="111"/>
         <source>Output root</source>
         <translation>输出根目录</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="115"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="117"/>
         <source>Batch report (CSV)</source>
         <translation>批处理报告（CSV）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
         <source>Scenes resampled</source>
         <translation>已重采样的景数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
         <source>Scenes skipped (output already complete)</source>
         <translation>跳过的景数（输出已完整）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
         <source>Scenes failed</source>
         <translation>失败的景数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
         <source>Folders without a GOCI/Landsat pair</source>
         <translation>缺少 GOCI/Landsat 影像对的文件夹数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="126"/>
-        <source>Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat *_TOA_RAD_B*.tif and a GOCI *_subset*.nc (a *_subset_footprint.nc wins over other _subset files). Each scene gets OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST) with its JSON and .qml sidecars, exactly as the one-pair algorithm writes them. OUTPUT_ROOT/batch_report.csv gets one row per scene folder (scene, status ok / skipped / failed / no-pair, message, seconds, output) as each scene finishes. A bad scene never stops the others; outputs appear only when complete, so a run that was cancelled or killed resumes where it stopped when run again.</source>
-        <translation>对 INPUT_ROOT 下的每一对景影像进行重采样：每个子文件夹包含一个 Landsat *_TOA_RAD_B*.tif 和一个 GOCI *_subset*.nc（*_subset_footprint.nc 优先于其他 _subset 文件）。每景生成 OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST）及其 JSON 和 .qml 附属文件，与单对算法的输出完全相同。每景处理完成后，即在 OUTPUT_ROOT/batch_report.csv 中为该景文件夹写入一行（列：scene、status（ok / skipped / failed / no-pair）、message、seconds、output）。某一景出错不会影响其他景；输出仅在完整写出后才会出现，因此被取消或被强行终止的运行，再次运行时会从中断处继续。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="138"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="140"/>
         <source>The folder with one sub-folder per Landsat scene.</source>
         <translation>包含各景子文件夹的文件夹，每个子文件夹对应一景 Landsat 影像。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="146"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="148"/>
         <source>Also write each band as &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy (float32, NaN = no data) for numpy users.</source>
         <translation>同时将每个波段写为 &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy（float32，NaN = 无数据），供 numpy 用户使用。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="170"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="172"/>
         <source>Off (default). On: each result is also compared with its Landsat file as the Compare algorithm does (&amp;lt;output stem&amp;gt;_comparison.csv and .html next to it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, shift_confidence) and the block-scale R² and bias per GOCI band.</source>
         <translation>关闭（默认）。开启：每个结果还会按“比较”算法的方式与其 Landsat 文件进行比较（在结果旁生成 &amp;lt;output stem&amp;gt;_comparison.csv 和 .html），并在 batch_report.csv 中写入偏移量（shift_east_m、shift_north_m、shift_confidence）以及每个 GOCI 波段在块尺度上的 R² 和偏差。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="176"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="178"/>
         <source>Off (default). On: when the run ends, each result and its Landsat layer load into a layer group named after the scene, the result styled as a true-colour composite, for an overlap check. Ignored where there is no project (qgis_process).</source>
         <translation>关闭（默认）。开启：运行结束后，每个结果及其 Landsat 图层会加载到以该景命名的图层组中，结果以真彩色合成显示，便于检查二者是否重合。没有工程时（qgis_process）忽略此项。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="182"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="184"/>
         <source>Where the outputs and batch_report.csv go (created if needed).</source>
         <translation>输出文件和 batch_report.csv 的存放位置（必要时自动创建）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="183"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="185"/>
         <source>The path of batch_report.csv.</source>
         <translation>batch_report.csv 的路径。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="191"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="193"/>
         <source>INPUT_ROOT: choose the folder of scene folders.</source>
         <translation>INPUT_ROOT：请选择包含各景子文件夹的文件夹。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="214"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="216"/>
         <source>{count} scene(s) failed; see {report}.</source>
         <translation>{count} 景处理失败；详见 {report}。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="233"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="235"/>
         <source>LOAD_OUTPUTS ignored: there is no project to load into.</source>
         <translation>已忽略 LOAD_OUTPUTS：没有可供加载图层的工程。</translation>
     </message>
@@ -229,69 +219,49 @@
         <translation>最近邻</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="104"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="102"/>
         <source>GOCI bands in nm, comma-separated (empty = every L_TOA_* band)</source>
         <translation>GOCI 波段（nm，逗号分隔；留空 = 所有 L_TOA_* 波段）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="112"/>
-        <source>Radius of influence (m)</source>
-        <translation>影响半径（m）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="114"/>
-        <source>Gaussian sigma (m)</source>
-        <translation>高斯 sigma（m）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="115"/>
-        <source>Neighbours weighed per pixel (Gaussian)</source>
-        <translation>每个像元参与加权的邻近像元数（高斯）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
         <source>Invalid GOCI pixels</source>
         <translation>GOCI 无效像元</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
         <source>Skip them (use valid neighbours only)</source>
         <translation>跳过（仅使用有效的邻近像元）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
         <source>Propagate them (NaN where one is weighted)</source>
         <translation>传播（若有无效像元参与加权则为 NaN）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="167"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="174"/>
         <source>Wavelengths in nm of the GOCI bands to resample, e.g. &lt;code&gt;443,490,555,660,865&lt;/code&gt;. Empty (default) = every L_TOA_&amp;lt;nm&amp;gt; band in the file, in wavelength order. A band that is not in the file is an error that lists the bands present.</source>
         <translation>要重采样的 GOCI 波段的波长（nm），例如 &lt;code&gt;443,490,555,660,865&lt;/code&gt;。留空（默认）= 文件中的所有 L_TOA_&amp;lt;nm&amp;gt; 波段，按波长排序。指定文件中不存在的波段会报错，并列出文件中已有的波段。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="183"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="191"/>
         <source>Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is smoother. Gaussian method only.</source>
         <translation>高斯权重的宽度，单位为米（默认 320，约为 0.4 × RADIUS）。值越大结果越平滑。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="187"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="195"/>
         <source>How many nearest GOCI pixels the Gaussian weighs per Landsat pixel (default 16). Gaussian method only.</source>
         <translation>高斯方法对每个 Landsat 像元加权的最近 GOCI 像元个数（默认 16）。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="233"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="245"/>
         <source>{name}: choose a raster file.</source>
         <translation>{name}：请选择一个栅格文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="236"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="248"/>
         <source>{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF.</source>
         <translation>{parameter} 图层 {name}（{source}）不是栅格文件。请选择 GeoTIFF 文件。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="42"/>
-        <source>goci,landsat,resample,pyresample,gaussian,nearest,netcdf,ocean colour</source>
-        <translation>goci,landsat,resample,重采样,pyresample,gaussian,高斯,nearest,最近邻,netcdf,ocean colour,水色,海洋水色</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/resample_pair.py" line="47"/>
@@ -319,57 +289,52 @@
         <translation>所有波段均有值的 Landsat 网格像元比例</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="104"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="105"/>
         <source>The GOCI subset NetCDF clipped to the Landsat footprint (navigation_data/latitude, longitude; geophysical_data/L_TOA_&amp;lt;nm&amp;gt;; mask/inside_mask or inside_footprint).</source>
         <translation>裁剪到 Landsat 覆盖范围的 GOCI 子集 NetCDF（navigation_data/latitude、longitude；geophysical_data/L_TOA_&amp;lt;nm&amp;gt;；mask/inside_mask 或 inside_footprint）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="110"/>
         <source>The Landsat TOA radiance GeoTIFF of the same scene; its grid is the output grid.</source>
         <translation>同一景的 Landsat 大气层顶辐亮度 GeoTIFF；其网格即为输出网格。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="115"/>
-        <source>The GeoTIFF to write. A batch run names it GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST).</source>
-        <translation>要写出的 GeoTIFF。批处理运行时将其命名为 GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST）。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="129"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="135"/>
         <source>Fraction (0–1) of the Landsat grid's pixels that received a value in every band.</source>
         <translation>Landsat 网格中所有波段都获得了值的像元所占比例（0–1）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="156"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="158"/>
         <source>How many scenes run at once, each in its own process (default 1 = in QGIS&apos;s own process). Each worker needs up to about 1 GB for a full Landsat scene; more workers than CPU cores does not help. Results are identical.</source>
         <translation>同时运行的景数，每景在各自的进程中运行（默认 1 = 在 QGIS 自身的进程中运行）。处理一整景 Landsat 时，每个工作进程最多需要约 1 GB 内存；工作进程数超过 CPU 核数并无益处。结果完全相同。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="81"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="83"/>
         <source>Also write the per-pixel quality raster (&lt;output stem&gt;_QA.tif)</source>
         <translation>同时写出逐像元质量栅格（&lt;output stem&gt;_QA.tif）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="93"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="95"/>
         <source>dask.distributed scheduler address (run scenes on a cluster)</source>
         <translation>dask.distributed 调度器地址（在集群上运行各景）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="141"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="143"/>
         <source> The batch report gets register_east_m, register_north_m, register_confidence and register_residual_m.</source>
         <translation> 批处理报告中会增加 register_east_m、register_north_m、register_confidence 和 register_residual_m 列。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="150"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="152"/>
         <source>Also write &amp;lt;output stem&amp;gt;_QA.tif next to each output: per pixel the number of GOCI pixels that entered the first band&apos;s value, the distance to the nearest of them (m) and the sum of their weights (see the one-pair algorithm&apos;s OUTPUT_QA), computed in the same pass.</source>
         <translation>同时在每个输出旁写出 &amp;lt;output stem&amp;gt;_QA.tif：逐像元记录参与计算第一个波段值的 GOCI 像元个数、到其中最近者的距离（m）以及它们的权重之和（参见单对算法的 OUTPUT_QA），在同一遍计算中得出。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="161"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="163"/>
         <source>Optional, advanced. The address of a running dask.distributed scheduler (tcp://host:8786): scenes then run as tasks on its workers instead of here (WORKERS is ignored). OUTPUT_ROOT and the input folders must be the same paths on every worker (a shared file system), and the workers&apos; Python must import goci_resample_plugin (install it there, or upload the plugin ZIP with client.upload_file). A lost worker&apos;s scene runs again on another; cancel reaches every worker. Needs python3-distributed (only when used).</source>
         <translation>可选，高级选项。正在运行的 dask.distributed 调度器的地址（tcp://host:8786）：各景将作为任务在该调度器的工作进程上运行，而不在本机运行（此时忽略 WORKERS）。OUTPUT_ROOT 和输入文件夹在每个工作进程上必须是相同的路径（共享文件系统），并且工作进程的 Python 必须能够导入 goci_resample_plugin（在工作进程所在环境中安装，或用 client.upload_file 上传插件 ZIP 包）。某个工作进程丢失时，其上的景会在另一个工作进程上重新运行；取消操作会传达到所有工作进程。需要 python3-distributed（仅在使用此项时）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="210"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="212"/>
         <source>Cancelled: {left} scene(s) not run, finished ones kept, nothing partial left. Run again to resume; see {report}.</source>
         <translation>已取消：{left} 景未运行，已完成的结果予以保留，不会留下不完整的文件。再次运行即可从中断处继续；详见 {report}。</translation>
     </message>
@@ -429,24 +394,9 @@
         <translation>关闭（默认）。开启：先对最接近 660 nm 的 GOCI 波段进行重采样，测量 GOCI 影像内容相对 Landsat 波段的偏移（分块相关并进行亚像元拟合；在 250 m 和 500 m 数据上精度约为 20 m 以内；至少需要 20 × 20 km 的重叠区域），然后将 GOCI 地理定位按该偏移反向移回，再对所有波段重采样，并测量残余偏移。以下情况不应用该偏移（此时输出不做平移，日志中会说明原因）：置信度低于 0.9；偏移超过 3 个 GOCI 像元（这些文件很可能并不匹配）；或偏移小于 30 m（已在估计精度范围内对齐）。需要额外进行一次单波段重采样和两次比较。所应用的偏移会记录在日志、附属文件（参数 shift_east_m/shift_north_m，即校正量）和 GeoTIFF 元数据中。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
         <source>Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)</source>
         <translation>仅有效覆盖区（跳过无效像元；最近的 GOCI 像元无效处为 NaN）</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="159"/>
-        <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels as blocks (250 m for GOCI-II, 500 m for GOCI-I).</source>
-        <translation>&lt;b&gt;高斯&lt;/b&gt;（默认）：每个 Landsat 像元取 RADIUS 范围内 NEIGHBOURS 个最近的有效 GOCI 像元的加权平均值，权重为 exp(-d²/SIGMA²)（d = 距离，单位为米）。结果平滑、稳健；推荐使用。&lt;b&gt;最近邻&lt;/b&gt;：取 RADIUS 范围内最近的有效 GOCI 像元的值；速度最快，保留原始值，GOCI 像元会显示为方块（GOCI-II 为 250 m，GOCI-I 为 500 m）。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="173"/>
-        <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). GOCI-I (500 m pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, an effective resolution of several GOCI-II pixels), or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log warns), too large over-smooths.</source>
-        <translation>影响半径，单位为米（默认 800）。只有与 Landsat 像元中心的距离小于该值的 GOCI 像元才参与计算；范围内没有 GOCI 像元的像元为无数据（NaN）。GOCI-I（500 m 像元）：800 m 较为稳健（影响范围内约 8 个像元）。GOCI-II（250 m）：800 m 内约有 32 个像元，而 NEIGHBOURS 16 只保留最近的 16 个，因此权重实际只延伸到约 560 m（日志会提示）；可保持 800 m 与 SIGMA 320 m（默认值：结果平滑，有效分辨率为数个 GOCI-II 像元），或使用 RADIUS 500–600 m / SIGMA 200 m 以获得更锐利的结果。取值过小会留下空洞（日志会警告），过大则会过度平滑。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="191"/>
-        <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used, so values reach up to RADIUS past every masked edge (footprint, land mask, clouds). &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample&apos;s masked-array behaviour): a gap of about RADIUS around every single fill pixel. &lt;b&gt;Valid cover only&lt;/b&gt;: as skip, but no data where the GOCI pixel nearest to the Landsat pixel is invalid, so the result stops where GOCI&apos;s valid data stops (no ocean radiance painted over a masked coast). Recommended for land- or cloud-masked inputs and for training data.</source>
-        <translation>以下 GOCI 像元视为无效：填充值（_FillValue、missing_value）、超出 valid_min/valid_max 范围、NaN 或位于覆盖范围掩膜之外。&lt;b&gt;跳过&lt;/b&gt;（默认）：无效像元不参与计算，改用最近的有效像元，因此数值会越过每条掩膜边缘（覆盖范围、陆地掩膜、云）最多延伸 RADIUS 的距离。&lt;b&gt;传播&lt;/b&gt;：若某 Landsat 像元参与加权的邻近像元中含有无效 GOCI 像元，则该像元为无数据（即 pyresample 掩膜数组的行为）：每个孤立的填充像元周围都会出现约 RADIUS 大小的空缺。&lt;b&gt;仅有效覆盖区&lt;/b&gt;：与跳过相同，但在距 Landsat 像元最近的 GOCI 像元无效处设为无数据，因此结果在 GOCI 有效数据终止处终止（不会把海洋辐亮度涂抹到被掩膜的海岸上）。推荐用于经陆地或云掩膜的输入数据以及训练数据。</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/resample_pair.py" line="71"/>
@@ -469,22 +419,12 @@
         <translation>REGISTER 校正的 GOCI 偏移（m，{}）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="92"/>
-        <source>Resamples every L_TOA_&amp;lt;nm&amp;gt; band of a GOCI subset NetCDF (curvilinear latitude/longitude, 250 m GOCI-II or 500 m GOCI) onto the exact grid of a Landsat GeoTIFF (size, transform, CRS), with pyresample&apos;s Gaussian or nearest-neighbour semantics. The result is a float32 GeoTIFF, one band per GOCI band in wavelength order, nodata NaN, plus a JSON sidecar (parameters, per-band statistics, timings) and a QGIS style (.qml). On the map it shows as a true-colour composite (660/555/490 nm, the wavelengths of Landsat B4/B3/B2) for an overlap check against the Landsat layer. Memory stays bounded whatever the scene size.</source>
-        <translation>将 GOCI 子集 NetCDF（曲线网格纬度/经度，250 m 的 GOCI-II 或 500 m 的 GOCI）的每个 L_TOA_&amp;lt;nm&amp;gt; 波段重采样到 Landsat GeoTIFF 的精确网格上（尺寸、仿射变换、坐标系），采用与 pyresample 相同的高斯或最近邻语义。结果为 float32 GeoTIFF，每个 GOCI 波段对应一个波段并按波长排序，无数据值为 NaN，另附一个 JSON 附属文件（参数、逐波段统计、耗时）和一个 QGIS 样式文件（.qml）。在地图上以真彩色合成（660/555/490 nm，即 Landsat B4/B3/B2 的波长）显示，便于与 Landsat 图层检查重合情况。无论景的大小如何，内存占用都有上限。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="119"/>
-        <source>Optional. A float32 GeoTIFF on the same grid, computed in the same pass: band 1 GOCI_PIXELS = how many GOCI pixels entered the first band's value (at most NEIGHBOURS; 1 for Nearest), band 2 NEAREST_DISTANCE_M = distance to the nearest of them in metres, band 3 WEIGHT_SUM = the sum of their Gaussian weights exp(-d²/σ²); 0, no data, 0 where there is no value. To pick training patches, keep pixels with enough GOCI support, e.g. GOCI_PIXELS = NEIGHBOURS and NEAREST_DISTANCE_M below half a GOCI pixel diagonal (~180 m at 250 m); pixels near masked edges or the footprint have fewer and farther GOCI pixels.</source>
-        <translation>可选。位于同一网格、在同一遍计算中生成的 float32 GeoTIFF：波段 1 GOCI_PIXELS = 参与计算第一个波段值的 GOCI 像元个数（最多 NEIGHBOURS 个；最近邻方法为 1），波段 2 NEAREST_DISTANCE_M = 到其中最近者的距离（米），波段 3 WEIGHT_SUM = 它们的高斯权重 exp(-d²/σ²) 之和；无值处三个波段分别为 0、无数据、0。挑选训练样本块时，可保留 GOCI 支撑足够的像元，例如 GOCI_PIXELS = NEIGHBOURS 且 NEAREST_DISTANCE_M 小于 GOCI 像元对角线的一半（250 m 像元时约 180 m）；靠近掩膜边缘或覆盖范围边缘的像元，参与的 GOCI 像元更少、距离更远。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="132"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="138"/>
         <source>With REGISTER: how many metres east GOCI&apos;s content sat from Landsat&apos;s, the offset corrected (0 when none was applied or REGISTER is off).</source>
         <translation>启用 REGISTER 时：GOCI 影像内容相对 Landsat 向东偏移的米数，即已校正的偏移量（未应用偏移或 REGISTER 关闭时为 0）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="136"/>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="142"/>
         <source>As SHIFT_EAST_M, northwards.</source>
         <translation>同 SHIFT_EAST_M，方向为向北。</translation>
     </message>
@@ -502,6 +442,76 @@
         <location filename="../goci_resample_plugin/processing/resample_pair.py" line="39"/>
         <source>One pair: resample GOCI onto the Landsat grid</source>
         <translation>单景：将 GOCI 重采样到 Landsat 网格</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="60"/>
+        <source>goci,landsat,resample,batch,folder,pyresample,gaussian,nearest,bilinear,cubic</source>
+        <translation>goci,landsat,重采样,批处理,文件夹,pyresample,高斯,最近邻,双线性,三次</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="128"/>
+        <source>Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat *_TOA_RAD_B*.tif and a GOCI *_subset*.nc (a *_subset_footprint.nc wins over other _subset files). Each scene gets OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST, _BILINEAR, _CUBIC) with its JSON and .qml sidecars, exactly as the one-pair algorithm writes them. OUTPUT_ROOT/batch_report.csv gets one row per scene folder (scene, status ok / skipped / failed / no-pair, message, seconds, output) as each scene finishes. A bad scene never stops the others; outputs appear only when complete, so a run that was cancelled or killed resumes where it stopped when run again.</source>
+        <translation>重采样 INPUT_ROOT 下的每一对场景：每个子文件夹包含一个 Landsat *_TOA_RAD_B*.tif 和一个 GOCI *_subset*.nc（*_subset_footprint.nc 优先于其他 _subset 文件）。每个场景得到 OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST、_BILINEAR、_CUBIC）及其 JSON 和 .qml 附属文件，与单景算法写出的完全相同。OUTPUT_ROOT/batch_report.csv 在每个场景完成时为每个场景文件夹写一行（场景、状态 ok / skipped / failed / no-pair、信息、秒数、输出）。一个坏场景不会中断其他场景；输出只在完整时才出现，因此被取消或中断的运行再次运行时会从停下的地方继续。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <source>Bilinear (GOCI index space)</source>
+        <translation>双线性（GOCI 像元坐标空间）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <source>Cubic (Keys, GOCI index space)</source>
+        <translation>三次卷积（Keys，GOCI 像元坐标空间）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="110"/>
+        <source>Radius of influence (m; Gaussian and Nearest only)</source>
+        <translation>影响半径（米；仅用于高斯和最近邻）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="112"/>
+        <source>Gaussian sigma (m; Gaussian only)</source>
+        <translation>高斯 sigma（米；仅用于高斯）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="114"/>
+        <source>Neighbours weighed per pixel (Gaussian only)</source>
+        <translation>每个像元加权的邻近像元数（仅用于高斯）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="157"/>
+        <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels as blocks (250 m for GOCI-II, 500 m for GOCI-I). &lt;b&gt;Bilinear&lt;/b&gt; and &lt;b&gt;Cubic&lt;/b&gt; interpolate in GOCI's own pixel grid, as GDAL's geolocation warper does but with the exact position of each Landsat pixel in that grid: bilinear from the 2 × 2 GOCI pixels around it, cubic (Keys, a = −0.5, GDAL's 'cubic') from the 4 × 4. They keep GOCI's own resolution (Gaussian smooths it to several pixels), give no blocks and no value outside the GOCI grid; RADIUS, SIGMA and NEIGHBOURS play no part in them. Which to choose: Gaussian for a smooth, robust picture and the design note's results; Nearest for GOCI's original values; bilinear for a sharp, smooth upsampling (the usual '上采样'); cubic for the sharpest one and super-resolution training inputs (the bicubic convention).</source>
+        <translation>&lt;b&gt;高斯&lt;/b&gt;（默认）：每个 Landsat 像元取 RADIUS 内最近的 NEIGHBOURS 个有效 GOCI 像元的加权平均，权重为 exp(-d²/SIGMA²)（d 为以米计的距离）。平滑且稳健；推荐。&lt;b&gt;最近邻&lt;/b&gt;：RADIUS 内最近的有效 GOCI 像元的值；最快，保留原始值，GOCI 像元显示为方块（GOCI-II 为 250 米，GOCI-I 为 500 米）。&lt;b&gt;双线性&lt;/b&gt;和&lt;b&gt;三次卷积&lt;/b&gt;在 GOCI 自身的像元网格中插值，与 GDAL 的地理定位重投影相同，但每个 Landsat 像元在该网格中的位置是精确求得的：双线性使用其周围 2 × 2 个 GOCI 像元，三次卷积（Keys，a = −0.5，即 GDAL 的 'cubic'）使用 4 × 4 个。它们保持 GOCI 自身的分辨率（高斯会平滑到数个像元），没有方块，在 GOCI 网格之外不给值；RADIUS、SIGMA 和 NEIGHBOURS 对它们不起作用。如何选择：要平滑稳健的图像和设计说明中的结果用高斯；要 GOCI 原始值用最近邻；要清晰平滑的上采样用双线性；要最清晰的结果和超分辨率训练输入（双三次惯例）用三次卷积。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="180"/>
+        <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). Gaussian and Nearest only (bilinear and cubic do not use it). GOCI-I (500 m pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, an effective resolution of several GOCI-II pixels), or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log warns), too large over-smooths.</source>
+        <translation>影响半径，单位米（默认 800）。只有与 Landsat 像元中心距离小于该值的 GOCI 像元才参与；没有这样的像元时为无数据（NaN）。仅用于高斯和最近邻（双线性和三次卷积不使用）。GOCI-I（500 米像元）：800 米很稳健（约 8 个像元在范围内）。GOCI-II（250 米）：800 米内约有 32 个像元，NEIGHBOURS 16 只保留最近的，因此权重实际约达 560 米（日志会说明）；可保持 800 米与 SIGMA 320 米（默认值：平滑，有效分辨率为数个 GOCI-II 像元），或用 RADIUS 500–600 米 / SIGMA 200 米得到更清晰的结果。太小会留下空洞（日志会警告），太大则过度平滑。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="199"/>
+        <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used, so values reach up to RADIUS past every masked edge (footprint, land mask, clouds). &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample's masked-array behaviour): a gap of about RADIUS around every single fill pixel. &lt;b&gt;Valid cover only&lt;/b&gt;: as skip, but no data where the GOCI pixel nearest to the Landsat pixel is invalid, so the result stops where GOCI's valid data stops (no ocean radiance painted over a masked coast). Recommended for land- or cloud-masked inputs and for training data. Bilinear and cubic: &lt;b&gt;skip&lt;/b&gt; = the bilinear weights of the valid pixels among the 2 × 2, renormalised (cubic where its whole 4 × 4 support is valid, bilinear elsewhere); &lt;b&gt;propagate&lt;/b&gt; = no data where a pixel of the support is invalid; &lt;b&gt;valid cover only&lt;/b&gt; = no data where the GOCI pixel nearest to the Landsat pixel is invalid, else as skip.</source>
+        <translation>填充值（_FillValue、missing_value）、超出 valid_min/valid_max、NaN 或位于足迹掩膜之外的 GOCI 像元为无效像元。&lt;b&gt;跳过&lt;/b&gt;（默认）：它们不参与；使用最近的有效像元，因此数值会越过每个掩膜边缘（足迹、陆地掩膜、云）延伸至 RADIUS。&lt;b&gt;传播&lt;/b&gt;：若某 Landsat 像元的加权邻近像元中有无效 GOCI 像元，则该像元为无数据（pyresample 掩膜数组的行为）：每个填充像元周围会留下约 RADIUS 的空缺。&lt;b&gt;仅有效覆盖&lt;/b&gt;：同跳过，但当离 Landsat 像元最近的 GOCI 像元无效时为无数据，因此结果在 GOCI 有效数据结束处停止（不会把海洋辐亮度涂到被掩膜的海岸上）。推荐用于经陆地或云掩膜的输入以及训练数据。双线性和三次卷积：&lt;b&gt;跳过&lt;/b&gt; = 对 2 × 2 中有效像元的双线性权重重新归一化（4 × 4 支撑全部有效时用三次卷积，否则用双线性）；&lt;b&gt;传播&lt;/b&gt; = 支撑中有无效像元时为无数据；&lt;b&gt;仅有效覆盖&lt;/b&gt; = 离 Landsat 像元最近的 GOCI 像元无效时为无数据，否则同跳过。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="42"/>
+        <source>goci,landsat,resample,pyresample,gaussian,nearest,bilinear,cubic,netcdf,ocean colour</source>
+        <translation>goci,landsat,重采样,pyresample,高斯,最近邻,双线性,三次,netcdf,水色</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="92"/>
+        <source>Resamples every L_TOA_&amp;lt;nm&amp;gt; band of a GOCI subset NetCDF (curvilinear latitude/longitude, 250 m GOCI-II or 500 m GOCI) onto the exact grid of a Landsat GeoTIFF (size, transform, CRS), with pyresample&apos;s Gaussian or nearest-neighbour semantics, or bilinear/cubic interpolation in GOCI&apos;s own pixel grid. The result is a float32 GeoTIFF, one band per GOCI band in wavelength order, nodata NaN, plus a JSON sidecar (parameters, per-band statistics, timings) and a QGIS style (.qml). On the map it shows as a true-colour composite (660/555/490 nm, the wavelengths of Landsat B4/B3/B2) for an overlap check against the Landsat layer. Memory stays bounded whatever the scene size.</source>
+        <translation>将 GOCI 子集 NetCDF（曲线经纬度，250 米 GOCI-II 或 500 米 GOCI）的每个 L_TOA_&amp;lt;nm&amp;gt; 波段重采样到 Landsat GeoTIFF 的精确网格（尺寸、变换、坐标系），采用 pyresample 的高斯或最近邻语义，或在 GOCI 自身像元网格中进行双线性/三次卷积插值。结果为 float32 GeoTIFF，每个 GOCI 波段按波长顺序一个波段，无数据为 NaN，并附 JSON 附属文件（参数、逐波段统计、耗时）和 QGIS 样式（.qml）。在地图上显示为真彩色合成（660/555/490 nm，即 Landsat B4/B3/B2 的波长），便于与 Landsat 图层进行叠加检查。无论场景多大，内存占用都有上限。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="116"/>
+        <source>The GeoTIFF to write. A batch run names it GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST, _BILINEAR, _CUBIC).</source>
+        <translation>要写出的 GeoTIFF。批处理将其命名为 GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST、_BILINEAR、_CUBIC）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/resample_pair.py" line="120"/>
+        <source>Optional. A float32 GeoTIFF on the same grid, computed in the same pass: band 1 GOCI_PIXELS = how many GOCI pixels entered the first band's value (at most NEIGHBOURS; 1 for Nearest), band 2 NEAREST_DISTANCE_M = distance to the nearest of them in metres, band 3 WEIGHT_SUM = the sum of their Gaussian weights exp(-d²/σ²); 0, no data, 0 where there is no value. To pick training patches, keep pixels with enough GOCI support, e.g. GOCI_PIXELS = NEIGHBOURS and NEAREST_DISTANCE_M below half a GOCI pixel diagonal (~180 m at 250 m); pixels near masked edges or the footprint have fewer and farther GOCI pixels. Bilinear and cubic: band 1 = how many pixels of the 2 × 2 (bilinear) or 4 × 4 (cubic) support entered the value (fewer near masked pixels, where the bilinear rule of the valid ones is used), band 2 = the distance to the nearest of them, band 3 = the sum of their interpolation weights (1 where the whole support is valid, less where invalid pixels were left out).</source>
+        <translation>可选。同一网格上的 float32 GeoTIFF，在同一遍计算中得到：波段 1 GOCI_PIXELS = 参与第一个波段取值的 GOCI 像元数（最多 NEIGHBOURS；最近邻为 1），波段 2 NEAREST_DISTANCE_M = 到其中最近者的距离（米），波段 3 WEIGHT_SUM = 它们的高斯权重 exp(-d²/σ²) 之和；没有值的地方为 0、无数据、0。挑选训练图块时，保留 GOCI 支撑足够的像元，例如 GOCI_PIXELS = NEIGHBOURS 且 NEAREST_DISTANCE_M 小于半个 GOCI 像元对角线（250 米时约 180 米）；掩膜边缘或足迹附近的像元 GOCI 像元更少、更远。双线性和三次卷积：波段 1 = 进入取值的 2 × 2（双线性）或 4 × 4（三次卷积）支撑像元数（掩膜像元附近更少，此时使用有效像元的双线性规则），波段 2 = 到其中最近者的距离，波段 3 = 它们的插值权重之和（支撑全部有效时为 1，剔除了无效像元时更小）。</translation>
     </message>
 </context>
 </TS>

@@ -95,17 +95,10 @@ def resampling_parameters():
     """Return new definitions of METHOD, BANDS and the advanced RADIUS, SIGMA, NEIGHBOURS,
     INVALID, with the design note's defaults (800 m, 320 m, 16 neighbours)."""
     defaults = ResampleOptions()
-    method = QgsProcessingParameterEnum(
-        METHOD,
-        tr("Resampling method"),
-        options=[
-            tr("Gaussian-weighted (recommended)"),
-            tr("Nearest neighbour"),
-            tr("Bilinear (GOCI index space)"),
-            tr("Cubic (Keys, GOCI index space)"),
-        ],
-        defaultValue=0,
-    )
+    method = _choice(METHOD, tr("Resampling method"),
+                     [tr("Gaussian-weighted (recommended)"), tr("Nearest neighbour"),
+                      tr("Bilinear (GOCI index space)"),
+                      tr("Cubic (Keys, GOCI index space)")])  # fmt: skip
     bands = QgsProcessingParameterString(
         BANDS,
         tr("GOCI bands in nm, comma-separated (empty = every L_TOA_* band)"),
@@ -120,17 +113,16 @@ def resampling_parameters():
                    minValue=0.001)  # fmt: skip
     neighbours = number(NEIGHBOURS, tr("Neighbours weighed per pixel (Gaussian only)"), whole,
                         defaults.neighbours, minValue=1)  # fmt: skip
-    invalid = QgsProcessingParameterEnum(
-        INVALID,
-        tr("Invalid GOCI pixels"),
-        options=[
-            tr("Skip them (use valid neighbours only)"),
-            tr("Propagate them (NaN where one is weighted)"),
-            tr("Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)"),
-        ],
-        defaultValue=0,
-    )
+    invalid = _choice(INVALID, tr("Invalid GOCI pixels"),
+                      [tr("Skip them (use valid neighbours only)"),
+                       tr("Propagate them (NaN where one is weighted)"),
+                       tr("Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)")])  # noqa: E501  # fmt: skip
     return [method, bands, *map(advanced, (radius, sigma, neighbours, invalid))]
+
+
+def _choice(name, label, options):
+    """An enum parameter whose first option is the default."""
+    return QgsProcessingParameterEnum(name, label, options=options, defaultValue=0)
 
 
 def resample_options(algorithm, parameters, context):
