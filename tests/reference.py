@@ -178,10 +178,11 @@ def reference_interpolate(goci_path, landsat_path, wavelengths, method, invalid=
     return np.stack(out)
 
 
-def reference_index(goci_path, landsat_path, pixels=None):
+def reference_index(goci_path, landsat_path, pixels=None, margin=0.0):
     """(r, c, shape): the fractional GOCI index of every Landsat pixel centre (or of the flat
-    indices ``pixels``), NaN off the grid, by the closed-form inverse of the bilinear lon/lat
-    patch (see :func:`reference_interpolate`); ``shape`` is the shape to give r and c."""
+    indices ``pixels``), NaN off the grid (by more than ``margin`` pixels, the edge cells'
+    patches extended), by the closed-form inverse of the bilinear lon/lat patch (see
+    :func:`reference_interpolate`); ``shape`` is the shape to give r and c."""
     from scipy.spatial import cKDTree
 
     lon, lat, _ = read_goci_reference(goci_path, [])
@@ -203,10 +204,14 @@ def reference_index(goci_path, landsat_path, pixels=None):
             i, j = ni + di, nj + dj
             ok = (i >= 0) & (i <= rows - 2) & (j >= 0) & (j <= cols - 2) & np.isnan(r)
             s, t = _inverse_bilinear(lon, lat, i[ok], j[ok], t_lon[ok], t_lat[ok])
-            inside = (s >= -1e-9) & (s <= 1 + 1e-9) & (t >= -1e-9) & (t <= 1 + 1e-9)
+            low_s = np.where(i[ok] == 0, -margin, 0.0) - 1e-9
+            high_s = np.where(i[ok] == rows - 2, 1 + margin, 1.0) + 1e-9
+            low_t = np.where(j[ok] == 0, -margin, 0.0) - 1e-9
+            high_t = np.where(j[ok] == cols - 2, 1 + margin, 1.0) + 1e-9
+            inside = (s >= low_s) & (s <= high_s) & (t >= low_t) & (t <= high_t)
             where = np.flatnonzero(ok)[inside]
-            r[where] = i[ok][inside] + np.clip(s[inside], 0, 1)
-            c[where] = j[ok][inside] + np.clip(t[inside], 0, 1)
+            r[where] = i[ok][inside] + np.clip(s[inside], low_s[inside], high_s[inside])
+            c[where] = j[ok][inside] + np.clip(t[inside], low_t[inside], high_t[inside])
     return r, c, shape
 
 
@@ -271,3 +276,43 @@ def _interpolate_one(values, r, c, method, invalid):
     valid = {key: w for key, w in bilinear.items() if np.isfinite(values[key])}
     norm = sum(valid.values())
     return sum(w * values[key] for key, w in valid.items()) / norm if norm != 0 else np.nan
+
+
+def reference_footprints(goci_path, landsat_path):
+    """SPEC §8 evaluated directly: ``(pixels (rows, cols), count (B, rows, cols), mean, std)``
+    from the closed-form fractional index of every Landsat pixel centre (rounded; the grid
+    extended half a pixel), grouped by GOCI pixel with a sort, each group's mean and std
+    (ddof 0) by numpy; a GOCI pixel reached from the Landsat grid's outer rows or columns is
+    flagged in the fourth result ``edge`` (rows, cols)."""
+    lon, _, _ = read_goci_reference(goci_path, [])
+    rows, cols = lon.shape
+    r, c, shape = reference_index(goci_path, landsat_path, margin=0.5)
+    r, c = r.reshape(shape), c.reshape(shape)
+    inside = (r >= -0.5) & (r < rows - 0.5) & (c >= -0.5) & (c < cols - 0.5)
+    flat = np.where(inside, np.floor(r + 0.5) * cols + np.floor(c + 0.5), -1).astype(np.int64)
+    with rasterio.open(landsat_path) as dataset:
+        landsat, nodata = dataset.read().astype(np.float64), dataset.nodata
+    pixels = np.zeros(rows * cols, dtype=np.int64)
+    np.add.at(pixels, flat[inside], 1)
+    border = np.zeros(shape, dtype=bool)
+    border[[0, -1]] = True
+    border[:, [0, -1]] = True
+    edge = np.zeros(rows * cols, dtype=bool)
+    edge[flat[inside & border]] = True
+    count = np.zeros((len(landsat), rows * cols), dtype=np.int64)
+    mean = np.full((len(landsat), rows * cols), np.nan)
+    std = np.full((len(landsat), rows * cols), np.nan)
+    for b, band in enumerate(landsat):
+        valid = inside & np.isfinite(band) & (band != nodata)
+        order = np.argsort(flat[valid], kind="stable")
+        keys, values = flat[valid][order], band[valid][order]
+        groups, starts = np.unique(keys, return_index=True)
+        for key, group in zip(groups, np.split(values, starts[1:])):
+            count[b, key], mean[b, key], std[b, key] = group.size, group.mean(), group.std()
+    return (
+        pixels.reshape(rows, cols),
+        count.reshape(-1, rows, cols),
+        mean.reshape(-1, rows, cols),
+        std.reshape(-1, rows, cols),
+        edge.reshape(rows, cols),
+    )

@@ -128,3 +128,44 @@ class ProductRequest:
     register: bool = False
     compare: bool = False
     in_batch: bool = False
+
+
+@dataclass(frozen=True)
+class MatchupOptions:
+    """How Landsat is aggregated onto GOCI's pixels and the match-ups screened (SPEC §8).
+
+    Attributes:
+        band_pairs: ``((GOCI nm, Landsat band number), ...)``; empty pairs each GOCI band with
+            the Landsat band nearest in wavelength (within 40 nm), as ``comparelandsat`` does.
+        box: the screening box, ``box`` × ``box`` GOCI pixels centred on the match-up (odd).
+        max_cv: largest coefficient of variation (std / mean, ddof 0) of the box's Landsat
+            means and of its GOCI values.
+        min_coverage: smallest fraction of a box pixel's footprint with valid Landsat data.
+        shift_east_m, shift_north_m: move the GOCI geolocation by this many metres east and
+            north first (the correction REGISTER applies).
+    """
+
+    band_pairs: tuple = ()
+    box: int = 3
+    max_cv: float = 0.15
+    min_coverage: float = 0.9
+    shift_east_m: float = 0.0
+    shift_north_m: float = 0.0
+
+    def __post_init__(self):
+        if int(self.box) != self.box or self.box < 1 or self.box % 2 == 0:
+            raise GociResampleError(
+                f"BOX must be an odd whole number ≥ 1 (3, 5, ...), not {self.box}."
+            )
+        if not self.max_cv > 0:
+            raise GociResampleError(f"MAX_CV must be a positive fraction, not {self.max_cv}.")
+        if not 0 < self.min_coverage <= 1:
+            raise GociResampleError(
+                f"MIN_COVERAGE must be a fraction above 0 and at most 1, not {self.min_coverage}."
+            )
+        if not (math.isfinite(self.shift_east_m) and math.isfinite(self.shift_north_m)):
+            raise GociResampleError("A geolocation shift must be a finite number of metres.")
+
+    def as_dict(self):
+        """The options as a JSON-ready dict."""
+        return asdict(self) | {"band_pairs": [list(pair) for pair in self.band_pairs]}

@@ -27,16 +27,18 @@ class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
     MARK = "goci_resample/loaded"
     """Custom property of the layers the plugin loads (never set on a layer of the user's)."""
 
-    def __init__(self, qml=None, group=None, on_top=True):
+    def __init__(self, qml=None, group=None, on_top=True, renderer=None):
         super().__init__()
         self.qml = str(qml) if qml else None
         self.group = group
         self.on_top = on_top
+        self.renderer = renderer
 
     @classmethod
-    def create(cls, qml=None, group=None, on_top=True):
-        """Return a post-processor that lives until it has been used."""
-        instance = cls(qml, group, on_top)
+    def create(cls, qml=None, group=None, on_top=True, renderer=None):
+        """Return a post-processor that lives until it has been used; ``renderer``: a callable
+        giving the layer's renderer (instead of a ``qml``)."""
+        instance = cls(qml, group, on_top, renderer)
         cls._pending.add(instance)
         return instance
 
@@ -45,6 +47,8 @@ class LayerPlacement(QgsProcessingLayerPostProcessorInterface):
             message, ok = layer.loadNamedStyle(self.qml)
             if not ok:
                 feedback.reportError(f"Could not apply the style {self.qml}: {message}")
+        if self.renderer:
+            layer.setRenderer(self.renderer())
         layer.setCustomProperty(self.MARK, True)
         if self.group and context.project() is not None:
             _move_into_group(context.project(), layer, self.group, self.on_top)
@@ -87,6 +91,60 @@ def load_styled(context, output_id, name, qml, group=None):
     details.name = name
     details.setPostProcessor(LayerPlacement.create(qml, group))
     return True
+
+
+RATIO_CLASSES = (
+    (0.0, 0.9),
+    (0.9, 0.97),
+    (0.97, 0.99),
+    (0.99, 1.01),
+    (1.01, 1.03),
+    (1.03, 1.1),
+    (1.1, 1e9),
+)
+"""GOCI/Landsat ratio classes of the match-up points (a diverging ramp around 1)."""
+
+
+def load_points(context, output_id, name, red_nm, group=None):
+    """If Processing will load the match-up points ``output_id``, name them and colour them by
+    the GOCI/Landsat ratio of the ``red_nm`` band pair (blue below 1, red above), passing
+    match-ups large, the others small; put them on top of ``group``."""
+    if not context.willLoadLayerOnCompletion(output_id):
+        return False
+    details = context.layerToLoadOnCompletionDetails(output_id)
+    details.name = name
+    details.setPostProcessor(
+        LayerPlacement.create(group=group, renderer=lambda: _ratio_renderer(red_nm))
+    )
+    return True
+
+
+def _ratio_renderer(red_nm):
+    """Graduated renderer on ``ratio_<red_nm>``; size 3.2 mm where ``passes_<red_nm>``, 1.2."""
+    from qgis.core import (
+        QgsGradientColorRamp,
+        QgsGraduatedSymbolRenderer,
+        QgsProperty,
+        QgsRendererRange,
+        QgsSymbol,
+        QgsSymbolLayer,
+        QgsWkbTypes,
+    )
+    from qgis.PyQt.QtGui import QColor
+
+    ramp = QgsGradientColorRamp(QColor("#2166ac"), QColor("#b2182b"))
+    ramp.setStops([])
+    ranges = []
+    for position, (low, high) in enumerate(RATIO_CLASSES):
+        symbol = QgsSymbol.defaultSymbol(QgsWkbTypes.GeometryType.PointGeometry)
+        symbol.setColor(ramp.color(position / (len(RATIO_CLASSES) - 1)))
+        symbol.symbolLayer(0).setDataDefinedProperty(
+            QgsSymbolLayer.Property.PropertySize,
+            QgsProperty.fromExpression(f'CASE WHEN "passes_{red_nm}" THEN 3.2 ELSE 1.2 END'),
+        )
+        label = f"{low:g} – {high:g}" if high < 1e8 else f"≥ {low:g}"
+        ranges.append(QgsRendererRange(low, high, symbol, label))
+    return QgsGraduatedSymbolRenderer(f"ratio_{red_nm}", ranges)
 
 
 def result_name(method_suffix, scene):

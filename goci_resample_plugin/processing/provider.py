@@ -6,6 +6,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..core.provenance import plugin_file
 from .batch_resample import BatchResampleAlgorithm
 from .compare_landsat import CompareLandsatAlgorithm
+from .matchups import MatchupsAlgorithm
 from .resample_pair import ResamplePairAlgorithm
 
 
@@ -34,3 +35,4 @@ class GociResampleProvider(QgsProcessingProvider):
         self.addAlgorithm(ResamplePairAlgorithm())
         self.addAlgorithm(BatchResampleAlgorithm())
         self.addAlgorithm(CompareLandsatAlgorithm())
+        self.addAlgorithm(MatchupsAlgorithm())

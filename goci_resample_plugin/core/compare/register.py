@@ -109,28 +109,13 @@ def make_product(goci_path, landsat_path, output_path, options, request, control
     # refused before the probe, as resample_product would refuse them after it (a style the
     # user saved over ours is judged there, once it is known the output is not reused)
     check_planned_files(goci_path, landsat_path, output_path, options, request, trust_owner=True)
-    wavelengths = list(options.wavelengths or available_bands(goci_path))
-    red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
-    grid = read_target_grid(landsat_path)
-    found, spacing = _offset(goci_path, landsat_path, grid, options, red, control.part(0, 0.3),
-                             engine)  # fmt: skip
-    reason = _refusal(found, spacing)
-    corrected = options
-    if reason:
-        control.warning(f"REGISTER: offset not applied: {reason}. The output is not shifted.")
-    elif math.hypot(found.east_m, found.north_m) < ALIGNED_M:
-        reason = f"already aligned to within {ALIGNED_M:g} m (the estimate's accuracy)"
-        control.info(f"REGISTER: GOCI sits {_where(found)} of Landsat: {reason}; not shifted.")
-    else:
-        corrected = dataclasses.replace(
-            options,
-            shift_east_m=options.shift_east_m - found.east_m,
-            shift_north_m=options.shift_north_m - found.north_m,
-        )
+    registration, red = measure_correction(goci_path, landsat_path, options,
+                                           control.part(0, 0.3), engine)  # fmt: skip
+    corrected = corrected_options(options, registration)
     result = resample_product(goci_path, landsat_path, output_path, corrected, request,
                               control.part(0.3, 0.95), engine)  # fmt: skip
-    registration = Registration(found, not reason, reason)
-    if not reason:
+    found = registration.found
+    if registration.applied:
         pairs = [(red, _landsat_band(found))]
         left = compare_rasters(result.output, landsat_path, pairs).shift  # true east/north
         registration.residual = _measured(left)
@@ -143,6 +128,37 @@ def make_product(goci_path, landsat_path, output_path, options, request, control
     _record(result.sidecar, registration)
     control.progress(1.0)
     return result, registration
+
+
+def measure_correction(goci_path, landsat_path, options, control, engine="auto"):
+    """Measure GOCI's offset against ``landsat_path`` and decide whether to correct it, saying
+    so on ``control``: ``(Registration without its residual, the GOCI band measured, nm)``.
+
+    ``options``: anything with ``wavelengths`` and the shift already applied (a
+    ``ResampleOptions``; other options are measured with the defaults)."""
+    if not isinstance(options, ResampleOptions):
+        options = ResampleOptions(shift_east_m=options.shift_east_m,
+                                  shift_north_m=options.shift_north_m)  # fmt: skip
+    wavelengths = list(options.wavelengths or available_bands(goci_path))
+    red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
+    grid = read_target_grid(landsat_path)
+    found, spacing = _offset(goci_path, landsat_path, grid, options, red, control, engine)
+    reason = _refusal(found, spacing)
+    if reason:
+        control.warning(f"REGISTER: offset not applied: {reason}. The output is not shifted.")
+    elif math.hypot(found.east_m, found.north_m) < ALIGNED_M:
+        reason = f"already aligned to within {ALIGNED_M:g} m (the estimate's accuracy)"
+        control.info(f"REGISTER: GOCI sits {_where(found)} of Landsat: {reason}; not shifted.")
+    return Registration(found, not reason, reason), red
+
+
+def corrected_options(options, registration):
+    """``options`` with the geolocation shift moved back by the offset REGISTER applies."""
+    return dataclasses.replace(
+        options,
+        shift_east_m=options.shift_east_m - registration.east_m,
+        shift_north_m=options.shift_north_m - registration.north_m,
+    )
 
 
 def _record(sidecar, registration):

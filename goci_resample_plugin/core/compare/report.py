@@ -79,15 +79,23 @@ def _cell(value):
 
 
 def _scatter_png(pair, block):
-    """Base64 PNG: 2-D histogram of block means (log colour scale with its bar), and thin,
-    translucent 1:1 and orthogonal-fit lines that leave the dense diagonal visible."""
+    """Base64 PNG of a band pair's block means (:func:`density_png`)."""
+    landsat, goci = pair.block_means
+    both = np.isfinite(landsat) & np.isfinite(goci)
+    return density_png(landsat[both], goci[both], pair.blocks,
+                       f"Landsat B{pair.landsat_band} ({block} × {block} block mean)",
+                       f"GOCI {pair.goci_name}", f"{pair.goci_name} vs B{pair.landsat_band}",
+                       f"{block} × {block} blocks per cell")  # fmt: skip
+
+
+def density_png(x, y, stats, x_label, y_label, title, counted):
+    """Base64 PNG: 2-D histogram of (x, y) (log colour scale with its bar, ``counted`` what a
+    cell counts), and thin, translucent 1:1 and orthogonal-fit (``stats``) lines that leave
+    the dense diagonal visible."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import LogNorm
     from matplotlib.figure import Figure
 
-    landsat, goci = pair.block_means
-    both = np.isfinite(landsat) & np.isfinite(goci)
-    x, y = landsat[both], goci[both]
     figure = Figure(figsize=(5.0, 4.0), dpi=96)
     FigureCanvasAgg(figure)
     axis = figure.add_subplot()
@@ -96,19 +104,17 @@ def _scatter_png(pair, block):
         high = float(max(x.max(), y.max()))
         *_, image = axis.hist2d(x, y, bins=60, range=[[low, high], [low, high]], cmin=1,
                                 cmap="viridis", norm=LogNorm())  # fmt: skip
-        figure.colorbar(image, ax=axis, label=f"{block} × {block} blocks per cell")
+        figure.colorbar(image, ax=axis, label=counted)
         line = np.array([low, high])
         axis.plot(line, line, color="black", linewidth=0.7, linestyle=(0, (4, 3)), alpha=0.6,
                   label="1:1")  # fmt: skip
-        stats = pair.blocks
         axis.plot(line, stats.slope * line + stats.intercept, color="tab:red", linewidth=0.7,
                   linestyle=(0, (1, 2)), alpha=0.8,
                   label=f"fit y = {stats.slope:.3f} x {stats.intercept:+.2f}")  # fmt: skip
         axis.legend(loc="upper left", fontsize=8)
-        axis.set_title(f"{pair.goci_name} vs B{pair.landsat_band}: R² {stats.r2:.4f}, "
-                       f"N {stats.count}", fontsize=9)  # fmt: skip
-    axis.set_xlabel(f"Landsat B{pair.landsat_band} ({block} × {block} block mean)")
-    axis.set_ylabel(f"GOCI {pair.goci_name}")
+    axis.set_title(f"{title}: R² {stats.r2:.4f}, N {stats.count}", fontsize=9)
+    axis.set_xlabel(x_label)
+    axis.set_ylabel(y_label)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -118,12 +118,10 @@ def compare_rasters(resampled, landsat, band_pairs=None, block=16, control=None)
     with rasterio.open(resampled) as ours, rasterio.open(landsat) as theirs:
         _check_same_grid(ours, theirs, resampled, landsat)
         goci_bands = _goci_bands(ours, resampled)
-        landsat_wavelengths = _landsat_wavelengths(theirs)
-        pairs = _choose_pairs(
-            band_pairs, goci_bands, landsat_wavelengths, theirs.count, resampled, landsat
-        )
+        landsat_nm = landsat_wavelengths(theirs)
+        pairs = choose_pairs(band_pairs, goci_bands, landsat_nm, theirs.count, resampled, landsat)
         comparisons = [
-            _compare_band(ours, theirs, goci_bands[nm], nm, band, landsat_wavelengths, block,
+            _compare_band(ours, theirs, goci_bands[nm], nm, band, landsat_nm, block,
                           control.part(i / len(pairs), (i + 1) / len(pairs)), resampled, landsat)
             for i, (nm, band) in enumerate(pairs)
         ]  # fmt: skip
@@ -158,7 +156,7 @@ def _goci_bands(dataset, path):
     return bands
 
 
-def _landsat_wavelengths(dataset):
+def landsat_wavelengths(dataset):
     """{band number: wavelength nm} from WAVELENGTH_NM tags, else the OLI band order."""
     wavelengths = {}
     for number in range(1, dataset.count + 1):
@@ -170,7 +168,7 @@ def _landsat_wavelengths(dataset):
     return wavelengths
 
 
-def _choose_pairs(band_pairs, goci_bands, landsat_wavelengths, band_count, resampled, landsat):
+def choose_pairs(band_pairs, goci_bands, landsat_wavelengths, band_count, resampled, landsat):
     if band_pairs:
         for nm, band in band_pairs:
             if nm not in goci_bands:
@@ -196,9 +194,12 @@ def _choose_pairs(band_pairs, goci_bands, landsat_wavelengths, band_count, resam
     return pairs
 
 
-def _statistics(moments):
-    """``PairStatistics`` from the moments of (x = Landsat, y = GOCI, d = y − x)."""
+def pair_statistics(moments):
+    """``PairStatistics`` from the moments of (x = Landsat, y = GOCI, d = y − x); count 0 and
+    NaN elsewhere when there are none."""
     n = moments.count
+    if n == 0:
+        return PairStatistics(0, *([float("nan")] * 7))
     mean_x, mean_y, bias = moments.mean
     (vxx, vxy, _), (_, vyy, _), (_, _, vdd) = moments.covariance()
     rmse = math.sqrt(vdd + bias * bias)
@@ -252,6 +253,6 @@ def _compare_band(ours, theirs, goci_band, nm, landsat_band, wavelengths, block,
             "pixel valid in both: the resampled GOCI band is empty where Landsat has data. "
             "Check that the pair belongs together and that BAND_PAIRS is right."
         )
-    block_stats = _statistics(blocks) if blocks.count else PairStatistics(0, *([float("nan")] * 7))
     return BandPairComparison(number, name, nm, landsat_band, wavelengths.get(landsat_band, 0),
-                              _statistics(pixels), block_stats, (means[0], means[1]))  # fmt: skip
+                              pair_statistics(pixels), pair_statistics(blocks),
+                              (means[0], means[1]))  # fmt: skip

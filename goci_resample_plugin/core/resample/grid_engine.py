@@ -164,6 +164,7 @@ class GridResampler(Resampler):
         else:
             self._set_up_window(lattice, weights, centre, values, spacing, located, source_xyz)
         self.geometry = self._bundles[0]
+        self._located, self._located_near = located, None
         self.disagreements = 0
 
     def _set_up_window(self, lattice, weights, centre, values, spacing, located, source_xyz):
@@ -242,6 +243,34 @@ class GridResampler(Resampler):
         self._spot_check(row_start, out)
         return out
 
+    def assign_rows(self, row_start, row_stop):
+        """(rows, width) int64: the GOCI pixel (flat index) each target pixel of the rows
+        belongs to for the match-ups (:func:`.grid_interpolate.assign_strip`), −1 for none;
+        spot-checked against the reference engine."""
+        if self._compiling is not None:
+            self._compiling.result()
+        if self._located_near is None:
+            self._located_near = grow(
+                self._located, CUBIC_REACH + math.ceil(self.centre_error + 0.5)
+            )
+        near = self._located_near
+        out = np.empty((row_stop - row_start, self.grid.width), dtype=np.int64)
+        lonlat = self._bundles[1].lonlat
+        threads = min(compute_threads(), out.shape[0])
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            assign = self._kernel_module.assign_strip
+            calls = [pool.submit(assign, self.geometry, lonlat, near, int(row_start), out, t,
+                                 threads) for t in range(threads)]  # fmt: skip
+            for call in calls:
+                call.result()
+        random = np.random.default_rng(row_start)
+        rows = random.integers(0, out.shape[0], CHECKS_PER_STRIP)
+        cols = random.integers(0, out.shape[1], CHECKS_PER_STRIP)
+        reference = self._reference.result()
+        expected = reference.assign(*self.grid.pixel_lonlat(rows + row_start, cols))
+        self._count_disagreements(int((out[rows, cols] != expected).sum()), row_start + len(out))
+        return out
+
     def prepare(self, control):
         """Wait for the first run's compile, reporting progress (by the time it usually takes,
         ``COMPILE_SECONDS``) and honouring cancel every ``PREPARE_POLL_SECONDS``.
@@ -276,12 +305,16 @@ class GridResampler(Resampler):
         with np.errstate(invalid="ignore", divide="ignore"):
             relative = np.abs(got - expected) / np.abs(expected)
         differ = (np.isnan(got) != np.isnan(expected)) | (relative > 1e-5)
-        self.disagreements += int(differ.any(axis=0).sum())
+        self._count_disagreements(int(differ.any(axis=0).sum()), row_start + out.shape[1])
+
+    def _count_disagreements(self, found, up_to_row):
+        """Add ``found`` spot-check disagreements; raise :class:`EngineMismatch` past
+        ``ALLOWED_DISAGREEMENTS``."""
+        self.disagreements += found
         if self.disagreements > ALLOWED_DISAGREEMENTS:
             raise EngineMismatch(
                 f"the grid engine disagreed with the {self._reference.result().label} engine "
-                f"on {self.disagreements} "
-                f"spot-checked pixels up to row {row_start + out.shape[1]}"
+                f"on {self.disagreements} spot-checked pixels up to row {up_to_row}"
             )
 
 

@@ -19,7 +19,13 @@ from .geometry import EARTH_RADIUS_M
 from .grid_kernel import row_lattice
 from .index_space import NEWTON_STEPS, NEWTON_TOLERANCE, keys_weights, patch_step
 
-__all__ = ["interpolate_strip", "make_index_geometry", "make_index_rule", "make_index_sources"]
+__all__ = [
+    "assign_strip",
+    "interpolate_strip",
+    "make_index_geometry",
+    "make_index_rule",
+    "make_index_sources",
+]
 
 _keys = numba.njit(keys_weights)
 _patch_step = numba.njit(patch_step)
@@ -87,35 +93,67 @@ def interpolate_strip(geometry, sources, rule, row_start, out, quality, row_offs
             of their weights; 0, NaN, 0 where the band has no value.
         row_offset, row_step: the strip rows this call writes, ``row_offset::row_step``.
     """
+    point = np.empty((4, geometry.width))
     for strip_row in range(row_offset, out.shape[1], row_step):
-        _interpolate_row(geometry, sources, rule, row_start + strip_row, strip_row, out, quality)
+        _interpolate_row(geometry, sources, rule, row_start + strip_row, strip_row, out, quality,
+                         point)  # fmt: skip
 
 
 @numba.njit(error_model="numpy")
-def _interpolate_row(geometry, sources, rule, row, strip_row, out, quality):
-    """Interpolate target row ``row`` into ``out[:, strip_row]`` (and ``quality``)."""
+def _interpolate_row(geometry, sources, rule, row, strip_row, out, quality, point):
+    """Interpolate target row ``row`` into ``out[:, strip_row]`` (and ``quality``);
+    ``point``: a (4, width) float64 work array."""
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
-    weights, step = geometry.weights, geometry.step
-    along, centre_along = row_lattice(geometry.lonlat, geometry.centre, weights, step, row)
     # the bundles' arrays taken out once a row: a field read per pixel costs reference counts
     lonlat, values, near, xyz = sources.lonlat, sources.values, sources.near, sources.xyz
+    _row_index(geometry, lonlat, near, row, 0.0, point)
     total = np.empty(out.shape[0])
+    for col in range(geometry.width):
+        r, c = point[2, col], point[3, col]
+        if math.isnan(r):
+            for b in range(out.shape[0]):
+                out[b, strip_row, col] = np.nan
+        else:
+            _pixel_value(values, near.shape, r, c, rule, total)
+            for b in range(out.shape[0]):
+                out[b, strip_row, col] = total[b]
+        if with_quality:
+            pixel = (point[0, col], point[1, col], r, c)
+            _store_quality(values, xyz, near.shape, rule, pixel, out, quality, strip_row, col)
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy")
+def assign_strip(geometry, lonlat, near, row_start, out, row_offset, row_step):
+    """The GOCI pixel each target pixel of rows ``row_start : row_start + out.shape[0]``
+    (those selected by ``row_offset``, ``row_step``) belongs to (SPEC §8): the rounded
+    fractional index, the grid extended half a pixel past its edge (−0.5 ≤ r < rows − 0.5),
+    as a flat index row × cols + col into ``out`` ((rows, width) int64); −1 for none.
+    ``lonlat``, ``near`` as in :class:`IndexSources` (``near`` from the located pixels)."""
+    point = np.empty((4, geometry.width))
+    rows, cols = near.shape
+    for strip_row in range(row_offset, out.shape[0], row_step):
+        _row_index(geometry, lonlat, near, row_start + strip_row, 0.5, point)
+        for col in range(geometry.width):
+            r, c = point[2, col], point[3, col]
+            if r < rows - 0.5 and c < cols - 0.5:  # False for NaN
+                out[strip_row, col] = int(math.floor(r + 0.5)) * cols + int(math.floor(c + 0.5))
+            else:
+                out[strip_row, col] = -1
+
+
+@numba.njit(error_model="numpy")
+def _row_index(geometry, lonlat, near, row, margin, point):
+    """Fill ``point`` ((4, width) float64) with the lon, lat and fractional GOCI index r, c of
+    every pixel of target row ``row`` (r, c NaN more than ``margin`` pixels off the grid)."""
+    weights, step = geometry.weights, geometry.step
+    along, centre_along = row_lattice(geometry.lonlat, geometry.centre, weights, step, row)
     for q in range((geometry.width + step - 1) // step):  # lattice column q, then its pixels
         for col in range(q * step, min(geometry.width, (q + 1) * step)):
             lon, lat, ci, cj = _lonlat_position(
                 along, centre_along, weights, step, q, col - q * step
             )
-            r, c = _index(lonlat, near, lon, lat, ci, cj)
-            if math.isnan(r):
-                for b in range(out.shape[0]):
-                    out[b, strip_row, col] = np.nan
-            else:
-                _pixel_value(values, near.shape, r, c, rule, total)
-                for b in range(out.shape[0]):
-                    out[b, strip_row, col] = total[b]
-            if with_quality:
-                _store_quality(values, xyz, near.shape, rule, (lon, lat, r, c), out, quality,
-                               strip_row, col)  # fmt: skip
+            point[0, col], point[1, col] = lon, lat
+            point[2, col], point[3, col] = _index(lonlat, near, lon, lat, ci, cj, margin)
 
 
 @numba.njit(error_model="numpy")
@@ -131,26 +169,26 @@ def _lonlat_position(along, centre_along, weights, step, q, g):
 
 
 @numba.njit(error_model="numpy")
-def _index(lonlat, near, lon, lat, ci, cj):
+def _index(lonlat, near, lon, lat, ci, cj, margin):
     """The fractional GOCI index (r, c) of the point (lon, lat), by Newton from the lattice's
     start (ci, cj) (independent of the previous pixel, so pixels overlap in the CPU): NaN when
     no valid pixel is near the start, Newton does not converge or meets a cell without
-    geolocation, or the index is off the grid (``lonlat``, ``near`` as in
-    :class:`IndexSources`)."""
+    geolocation, or the index is more than ``margin`` pixels off the grid (``lonlat``,
+    ``near`` as in :class:`IndexSources`)."""
     rows, cols = near.shape
     if not (math.isfinite(lon) and math.isfinite(ci) and math.isfinite(cj)):
         return np.nan, np.nan
     if not near[min(max(int(math.floor(ci + 0.5)), 0), rows - 1),
                         min(max(int(math.floor(cj + 0.5)), 0), cols - 1)]:  # fmt: skip
         return np.nan, np.nan
-    return _newton(lonlat, lon, lat, ci, cj)
+    return _newton(lonlat, lon, lat, ci, cj, margin)
 
 
 @numba.njit(error_model="numpy")
-def _newton(lonlat, lon, lat, r, c):
-    """Newton from (r, c) on the bilinear patches of the (rows, cols, 2) ``lonlat`` until a
-    step smaller than ``NEWTON_TOLERANCE`` stays in its cell: the index on the grid, else
-    (NaN, NaN)."""
+def _newton(lonlat, lon, lat, r, c, margin):
+    """Newton from (r, c) on the bilinear patches of the (rows, cols, 2) ``lonlat`` (the edge
+    cells' extended past the edge) until a step smaller than ``NEWTON_TOLERANCE`` stays in its
+    cell: the index when on the grid or within ``margin`` pixels of it, else (NaN, NaN)."""
     rows, cols = lonlat.shape[0], lonlat.shape[1]
     converged = False
     for _ in range(NEWTON_STEPS):
@@ -172,7 +210,7 @@ def _newton(lonlat, lon, lat, r, c):
         ):
             converged = True
             break
-    if not (converged and 0.0 <= r <= rows - 1 and 0.0 <= c <= cols - 1):
+    if not (converged and -margin <= r <= rows - 1 + margin and -margin <= c <= cols - 1 + margin):
         return np.nan, np.nan
     return r, c
 

@@ -10,7 +10,7 @@ fallback), as the KD-tree engine is for Gaussian and Nearest.
 import numpy as np
 
 from .geometry import lonlat_to_xyz
-from .index_space import fractional_index, interpolate, on_grid
+from .index_space import footprint_of, fractional_index, interpolate, on_grid
 from .interface import Resampler
 
 RETRY_STARTS = ((-0.25, -0.25), (-0.25, 0.25), (0.25, -0.25), (0.25, 0.25))
@@ -94,6 +94,25 @@ class IndexResampler(Resampler):
                 found, quality[:, points] = found
             out[:, points] = found
         return (out, quality) if with_quality else out
+
+    def assign_rows(self, row_start, row_stop):
+        """(rows, width) int64: the GOCI pixel (flat index) each target pixel of the rows
+        belongs to (:func:`.index_space.footprint_of`), −1 for none."""
+        lon, lat = self.grid.pixel_centres_lonlat(row_start, row_stop)
+        return self.assign(lon, lat).reshape(row_stop - row_start, -1)
+
+    def assign(self, lon, lat):
+        """(n,) int64: :meth:`assign_rows` at any target points (lon, lat in degrees)."""
+        lon = np.asarray(lon, dtype=np.float64).ravel()
+        lat = np.asarray(lat, dtype=np.float64).ravel()
+        flat = np.full(lon.size, -1, dtype=np.int64)
+        with np.errstate(invalid="ignore"):
+            points = np.flatnonzero((np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0))
+        if points.size and self.tree is not None:
+            _, nearest = self.tree.query(lonlat_to_xyz(lon[points], lat[points]), k=1)
+            i, j = np.divmod(self.located[nearest.ravel()], self.shape[1])
+            flat[points] = footprint_of(*self._index(lon[points], lat[points], i, j), self.shape)
+        return flat
 
     def _index(self, lon, lat, i, j):
         """(r, c) fractional GOCI index of points (n,) from the nearest pixel centres (i, j),

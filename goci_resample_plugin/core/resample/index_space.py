@@ -139,6 +139,18 @@ def on_grid(r, c, shape):
         return (r >= 0) & (r <= shape[0] - 1) & (c >= 0) & (c <= shape[1] - 1)
 
 
+def footprint_of(r, c, shape):
+    """(n,) int64 flat index (row × cols + col) of the GOCI pixel whose footprint holds each
+    fractional index (SPEC §8: the rounded index, the grid extended half a pixel past its
+    edge, −0.5 ≤ r < rows − 0.5); −1 for none."""
+    with np.errstate(invalid="ignore"):
+        inside = (r >= -0.5) & (r < shape[0] - 0.5) & (c >= -0.5) & (c < shape[1] - 0.5)
+    flat = np.full(np.shape(r), -1, dtype=np.int64)
+    flat[inside] = (np.floor(r[inside] + 0.5).astype(np.int64) * shape[1]
+                    + np.floor(c[inside] + 0.5).astype(np.int64))  # fmt: skip
+    return flat
+
+
 def support(r, c, shape, cubic):
     """Return (flat source indices (K, n) int64, weights (K, n) float64) of the points'
     support: K = 4 (bilinear, ``BILINEAR_SUPPORT`` order) or 16 (cubic, row offset −1..2

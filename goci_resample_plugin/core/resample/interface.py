@@ -20,6 +20,12 @@ class Resampler:
         quality (:data:`.QUALITY_BANDS`) from the same pass."""
         raise NotImplementedError
 
+    def assign_rows(self, row_start, row_stop):
+        """(rows, width) int64: the GOCI pixel (flat index row × cols + col) each target pixel
+        of the rows belongs to for the match-ups (SPEC §8), −1 for none (the index-space
+        engines only)."""
+        raise NotImplementedError(f"the {self.name} engine does not assign footprints")
+
     def bytes_per_target_pixel(self):
         """Working memory (bytes) per target pixel of a block of rows."""
         raise NotImplementedError

@@ -22,7 +22,7 @@ QML_MARK = f"<!-- {GENERATOR} "
 HTML_MARK = f'<meta name="generator" content="{GENERATOR}">'
 """The exact generator tag of our HTML reports (a page merely mentioning us has none)."""
 
-MARKED_SUFFIXES = (*RASTER_SUFFIXES, ".json", ".qml", ".html", ".csv")
+MARKED_SUFFIXES = (*RASTER_SUFFIXES, ".json", ".qml", ".html", ".csv", ".nc", ".gpkg")
 """Files that carry a mark of their own: ours only with it, whoever owns the raster."""
 
 _TEXT_SNIFF_BYTES = 4096
@@ -34,12 +34,18 @@ def is_ours(path, csv_header=None):
     GeoTIFF: carries ``OUR_TAG``. JSON: ``"generator": "goci-resample"`` (or, from version
     0.1.0, a ``versions.goci_resample`` entry). QML: a line starting with ``QML_MARK``; HTML:
     ``HTML_MARK``, both near the top. CSV: its first line starts with ``csv_header`` (a report
-    of an older version had fewer columns). Anything else, or anything unreadable: not ours.
+    of an older version had fewer columns). NetCDF: the global attribute ``generator``;
+    GeoPackage: the dataset metadata item ``OUR_TAG``. Anything else, or anything unreadable:
+    not ours.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in RASTER_SUFFIXES:
         return _raster_is_ours(path)
+    if suffix == ".nc":
+        return _netcdf_is_ours(path)
+    if suffix == ".gpkg":
+        return _geopackage_is_ours(path)
     if suffix == ".json":
         return _json_is_ours(path)
     try:
@@ -137,6 +143,26 @@ def _raster_is_ours(path):
             return OUR_TAG in dataset.tags()
     except (rasterio.errors.RasterioError, OSError, ValueError):
         return False
+
+
+def _netcdf_is_ours(path):
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path) as dataset:
+            return getattr(dataset, "generator", "") == GENERATOR
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _geopackage_is_ours(path):
+    from osgeo import gdal
+
+    try:
+        dataset = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    except RuntimeError:
+        return False
+    return dataset is not None and dataset.GetMetadataItem(OUR_TAG) is not None
 
 
 def _json_is_ours(path):

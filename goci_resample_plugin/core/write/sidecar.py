@@ -47,14 +47,6 @@ def _distance_tags(options):
             "NEIGHBOURS": options.neighbours}  # fmt: skip
 
 
-def _distance_tags(options):
-    """RADIUS_M, SIGMA_M, NEIGHBOURS for the methods they apply to (not the interpolators)."""
-    if options.interpolates:
-        return {}
-    return {"RADIUS_M": options.radius_m, "SIGMA_M": options.sigma_m,
-            "NEIGHBOURS": options.neighbours}  # fmt: skip
-
-
 def raster_tags(subset, grid, options, engine):
     """Dataset metadata of an output: plugin version, engine, method, parameters (the applied
     geolocation shift when there is one), input files."""

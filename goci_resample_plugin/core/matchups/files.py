@@ -1,0 +1,178 @@
+"""The match-up product's files (SPEC §8): the NetCDF on the GOCI grid, the GeoPackage of
+points, the statistics CSV and the HTML report. Each is written to the temporary path it is
+given (the caller lands them atomically) and carries the plugin's mark."""
+
+import csv
+import html
+import io
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..compare.report import TABLE_COLUMNS, density_png
+from ..provenance import plugin_version
+from ..write.atomic import write_text
+from ..write.ownership import GENERATOR, HTML_MARK, OUR_TAG
+from .screen import REASONS
+
+POINTS_LAYER = "matchups"
+"""The GeoPackage layer name."""
+
+
+def write_netcdf(path, subset, footprints, landsat_bands, screenings, attributes):
+    """NetCDF4 on the GOCI subset's grid: ``navigation_data/latitude, longitude`` as read,
+    ``landsat_data/L_TOA_B<k>`` (mean, float32, NaN where count is 0, attribute
+    ``wavelength`` nm), ``L_TOA_B<k>_std``, ``count_B<k>``, ``pixels`` and
+    ``matchups/passes_<GOCI nm>`` (uint8).
+
+    Args:
+        path: the file to write.
+        subset: the ``GociSubset`` (its geolocation as read, before any REGISTER shift).
+        footprints: :class:`~.footprints.Footprints`.
+        landsat_bands: [(band number, wavelength nm)] in the order of ``footprints``.
+        screenings: {GOCI nm: :class:`~.screen.Screening`}.
+        attributes: global attributes (inputs, parameters); the mark is added.
+    """
+    import netCDF4
+
+    compression = {"zlib": True, "complevel": 4, "shuffle": True}
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as dataset:
+        dataset.setncatts({"generator": GENERATOR, OUR_TAG: plugin_version(), **attributes})
+        for name, size in zip(("y", "x"), subset.shape):
+            dataset.createDimension(name, size)
+        navigation = dataset.createGroup("navigation_data")
+        for name, values, units in (("latitude", subset.latitude, "degrees_north"),
+                                    ("longitude", subset.longitude, "degrees_east")):  # fmt: skip
+            variable = navigation.createVariable(name, "f4", ("y", "x"), fill_value=np.nan,
+                                                 **compression)  # fmt: skip
+            variable.units = units
+            variable[:] = values
+        landsat = dataset.createGroup("landsat_data")
+        pixels = landsat.createVariable("pixels", "i4", ("y", "x"), **compression)
+        pixels.long_name = "Landsat pixels whose centre lies in the GOCI pixel's footprint"
+        pixels[:] = footprints.pixels
+        for position, (band, wavelength) in enumerate(landsat_bands):
+            for suffix, data, kind, meaning in (
+                ("", footprints.mean[position], "f4", "mean of the valid Landsat pixels"),
+                ("_std", footprints.std[position], "f4", "population std of them"),
+            ):
+                variable = landsat.createVariable(f"L_TOA_B{band}{suffix}", kind, ("y", "x"),
+                                                  fill_value=np.nan, **compression)  # fmt: skip
+                variable.long_name = f"Landsat band {band}: {meaning}"
+                variable.wavelength = np.float32(wavelength)
+                variable[:] = data
+            count = landsat.createVariable(f"count_B{band}", "i4", ("y", "x"), **compression)
+            count.long_name = f"valid Landsat band {band} pixels in the footprint"
+            count[:] = footprints.count[position]
+        matchups = dataset.createGroup("matchups")
+        for nm, screening in screenings.items():
+            passes = matchups.createVariable(f"passes_{nm}", "u1", ("y", "x"), **compression)
+            passes.long_name = f"1 = the match-up of GOCI {nm} nm passes the screening"
+            passes[:] = screening.passes.astype(np.uint8)
+
+
+def write_points(path, columns):
+    """The GeoPackage layer ``POINTS_LAYER`` (EPSG:4326 points at ``lon``/``lat``) with one
+    feature per row of ``columns`` ({name: (n,) array}, ints, floats or bools), written by
+    GDAL's OGR (from a CSV it reads in C++: a few seconds for a million points)."""
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    folder = Path(tempfile.mkdtemp(prefix=".goci-points-", dir=Path(path).parent))
+    try:
+        source = folder / "points.csv"
+        names = list(columns)
+        types = [_csvt_type(columns[name]) for name in names]
+        table = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
+        formats = ["%d" if t in ("Integer", "Integer(Boolean)") else "%.9g" for t in types]
+        text = io.StringIO()
+        np.savetxt(text, table, fmt=formats, delimiter=",")
+        # NaN (no value) as an empty field: OGR reads it as null
+        body = re.sub(r"(?<![^,\n])nan(?![^,\n])", "", text.getvalue())
+        source.write_text(",".join(names) + "\n" + body, encoding="utf-8")
+        (folder / "points.csvt").write_text(",".join(types), encoding="utf-8")
+        made = folder / "points.gpkg"
+        options = gdal.VectorTranslateOptions(
+            format="GPKG", layerName=POINTS_LAYER, dstSRS="EPSG:4326", srcSRS="EPSG:4326",
+            geometryType="POINT", layerCreationOptions=["SPATIAL_INDEX=YES"],
+        )  # fmt: skip
+        csv_points = gdal.OpenEx(str(source), gdal.OF_VECTOR, open_options=[
+            "X_POSSIBLE_NAMES=lon", "Y_POSSIBLE_NAMES=lat", "KEEP_GEOM_COLUMNS=NO"])  # fmt: skip
+        dataset = gdal.VectorTranslate(str(made), csv_points, options=options)
+        csv_points = None
+        dataset.SetMetadataItem(OUR_TAG, plugin_version())
+        dataset = None
+        os.replace(made, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _csvt_type(values):
+    """The OGR CSV type of a column."""
+    values = np.asarray(values)
+    if values.dtype == bool:
+        return "Integer(Boolean)"
+    return "Integer" if np.issubdtype(values.dtype, np.integer) else "Real"
+
+
+def write_table(path, rows, shown_as):
+    """The statistics CSV (columns ``TABLE_COLUMNS``, ``scale`` = ``goci``) and the counts
+    screened out (``n_candidates``, ``failed_<reason>``)."""
+    text = io.StringIO()
+    columns = [*TABLE_COLUMNS, "n_candidates", *(f"failed_{r}" for r in REASONS)]
+    writer = csv.DictWriter(text, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+    write_text(path, text.getvalue(), shown_as)
+
+
+def write_report(path, title, lines, rows, plots, shown_as):
+    """A self-contained HTML report: ``lines`` (already HTML) above the statistics ``rows``
+    and one density plot per band pair (``plots``: [(caption, x, y, PairStatistics)])."""
+    columns = [*TABLE_COLUMNS, "n_candidates", *(f"failed_{r}" for r in REASONS)]
+    header = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(row.get(c, ''))}</td>" for c in columns) + "</tr>"
+        for row in rows
+    )
+    figures = "\n".join(
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,'
+        f'{_plot(caption, x, y, stats)}"></figure>'
+        for caption, x, y, stats in plots
+    )
+    paragraphs = "\n".join(f"<p>{line}</p>" for line in lines)
+    text = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+{HTML_MARK}
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; color: #222; max-width: 1150px; }}
+table {{ border-collapse: collapse; font-size: 0.75em; }}
+.table {{ overflow-x: auto; }}
+td, th {{ border: 1px solid #bbb; padding: 0.2em 0.4em; text-align: right; }}
+figure {{ display: inline-block; margin: 0.5em; }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+{paragraphs}
+<h2>Statistics over the match-ups that pass (x = Landsat footprint mean, y = GOCI)</h2>
+<div class="table"><table><tr>{header}</tr>{body}</table></div>
+<h2>Density plots</h2>
+{figures}
+</body></html>
+"""
+    write_text(path, text, shown_as)
+
+
+def _cell(value):
+    return f"{value:.4g}" if isinstance(value, float) else html.escape(str(value))
+
+
+def _plot(caption, x, y, stats):
+    """Base64 PNG of one band pair's passing match-ups."""
+    return density_png(x, y, stats, "Landsat (mean over the GOCI pixel)", "GOCI", caption,
+                       "match-ups per cell")  # fmt: skip

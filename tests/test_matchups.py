@@ -1,0 +1,222 @@
+"""Match-ups at GOCI scale (SPEC §8) against a direct evaluation (``reference_footprints``:
+closed-form fractional index, numpy per GOCI pixel) and fields with known answers."""
+
+import json
+
+import netCDF4
+import numpy as np
+import pytest
+import rasterio
+from netcdf_files import edited_copy
+from reference import landsat_lonlat, reference_footprints
+
+from goci_resample_plugin.core import GociResampleError, RunControl
+from goci_resample_plugin.core.matchups import match_pair
+from goci_resample_plugin.core.options import MatchupOptions
+
+
+def _read(nc):
+    """(pixels, count, mean, std) of a match-up NetCDF, bands stacked in band order."""
+    with netCDF4.Dataset(nc) as dataset:
+        group = dataset["landsat_data"]
+        bands = sorted(int(n[len("count_B") :]) for n in group.variables if n.startswith("count_B"))
+
+        def stack(name):
+            return np.stack([np.ma.filled(group[name.format(b)][:], np.nan) for b in bands])
+
+        return (np.asarray(group["pixels"][:]), stack("count_B{}"), stack("L_TOA_B{}"),
+                stack("L_TOA_B{}_std"))  # fmt: skip
+
+
+def _assert_footprints_match(nc, goci, landsat):
+    """SPEC §8's agreement: pixels and count identical on ≥ 99 % of GOCI pixels, means within
+    1e-5 relative (float32 storage) where the counts agree."""
+    pixels, count, mean, std = _read(nc)
+    ref_pixels, ref_count, ref_mean, ref_std, _ = reference_footprints(goci, landsat)
+    reached = (pixels > 0) | (ref_pixels > 0)
+    assert reached.sum() > 500
+    assert (pixels == ref_pixels)[reached].mean() >= 0.99
+    same = (count == ref_count) & (count > 0)
+    assert (count == ref_count)[:, reached].mean() >= 0.99
+    np.testing.assert_allclose(mean[same], ref_mean[same], rtol=1e-5)
+    np.testing.assert_allclose(std[same], ref_std[same], rtol=1e-3, atol=1e-4)
+    return pixels, count, mean, std
+
+
+@pytest.mark.parametrize("fixture", ["scene", "goci1_scene", "goci2_scene"])
+def test_footprints_match_the_direct_evaluation(fixture, request, tmp_path):
+    """GOCI-II (and land-masked, 12 bands) and GOCI-I: the NetCDF's pixels, counts, means
+    and stds are SPEC §8's."""
+    pair = request.getfixturevalue(fixture)
+    result = match_pair(pair.goci, pair.landsat, tmp_path / "m.nc")
+    _assert_footprints_match(result.files["netcdf"], pair.goci, pair.landsat)
+    assert result.passing > 100
+
+
+def _landsat_copy(scene, tmp_path, values):
+    """A copy of ``scene``'s Landsat file with new band values (same grid and nodata)."""
+    path = tmp_path / f"{scene.landsat.stem.split('_TOA')[0]}_TOA_RAD_B1-2-3-4-5.tif"
+    with rasterio.open(scene.landsat) as dataset:
+        profile = dataset.profile
+        data = values(dataset.read().astype(np.float64), dataset.nodata)
+    with rasterio.open(path, "w", **profile) as copy:
+        copy.write(data.astype(profile["dtype"]))
+    return path
+
+
+def test_a_landsat_field_constant_over_each_footprint_comes_back_with_std_0(scene, tmp_path):
+    """Landsat = a value per GOCI pixel (assigned as the reference assigns): the means are
+    those values and the stds 0, except where a Landsat centre lies within rounding of a
+    footprint boundary."""
+    from reference import reference_index
+
+    r, c, shape = reference_index(scene.goci, scene.landsat, margin=0.5)
+    with netCDF4.Dataset(scene.goci) as dataset:
+        rows, cols = dataset["navigation_data/latitude"].shape
+    key = np.floor(r + 0.5) * cols + np.floor(c + 0.5)
+    value = 10.0 + (np.nan_to_num(key, nan=0.0) % 97)  # a different constant per footprint
+
+    def constant(data, nodata):
+        inside = data[0] != nodata
+        out = np.where(inside, value.reshape(shape), nodata)
+        return np.stack([out] * len(data))
+
+    landsat = _landsat_copy(scene, tmp_path, constant)
+    result = match_pair(scene.goci, landsat, tmp_path / "m.nc")
+    _, count, mean, std = _read(result.files["netcdf"])
+    valid = count[0] > 0
+    flat = np.arange(rows * cols).reshape(rows, cols)
+    expected = 10.0 + flat % 97
+    assert (std[0][valid] < 1e-4).mean() >= 0.99
+    assert (np.abs(mean[0] - expected)[valid] < 1e-4).mean() >= 0.99
+
+
+def test_the_nodata_border_lowers_coverage_and_the_grid_edge_zeroes_it(
+    scene, goci1_scene, tmp_path
+):
+    """Footprints across the tilted scene's nodata border are partly covered; with data up to
+    the Landsat grid's edge (a GOCI-I subset reaches past it), the GOCI pixels reached from its
+    outer rows and columns (their footprints may leave the grid) never pass, while those
+    inside do."""
+    from osgeo import ogr
+
+    result = match_pair(scene.goci, scene.landsat, tmp_path / "m.nc")
+    pixels, count, _, _ = _read(result.files["netcdf"])
+    coverage = np.where(pixels > 0, count[3] / np.maximum(pixels, 1), 0.0)
+    assert ((coverage > 0.05) & (coverage < 0.95)).sum() > 20
+
+    def filled(data, nodata):
+        return np.where(data == nodata, np.nanmedian(np.where(data == nodata, np.nan, data)), data)
+
+    landsat = _landsat_copy(goci1_scene, tmp_path, filled)
+    result = match_pair(goci1_scene.goci, landsat, tmp_path / "full.nc")
+    *_, edge = reference_footprints(goci1_scene.goci, landsat)
+    source = ogr.Open(str(result.files["points"]))  # the layer lives only as long as it
+    passes = {(f["row"], f["col"]): f["passes_660"] for f in source.GetLayer(0)}
+    at_edge = [passes[key] for key in zip(*np.nonzero(edge)) if key in passes]
+    inside = [value for key, value in passes.items() if not edge[key]]
+    assert len(at_edge) > 20 and not any(at_edge)
+    assert np.mean(inside) > 0.3  # GOCI fill pixels and the footprint mask fail some boxes
+
+
+def test_a_coastline_in_landsat_fails_the_cv_test_and_open_water_passes(scene, tmp_path):
+    """Landsat three times brighter west of a line (land): boxes across the line fail the
+    Landsat CV test, boxes well away from it pass."""
+    lon, _ = landsat_lonlat(scene.landsat)
+    coast = np.median(lon)
+
+    def brighter_land(data, nodata):
+        land = (lon < coast) & (data[0] != nodata)
+        return np.where(land[np.newaxis], data * 3.0, data)
+
+    landsat = _landsat_copy(scene, tmp_path, brighter_land)
+    result = match_pair(scene.goci, landsat, tmp_path / "m.nc")
+    red = next(p for p in result.pairs if p["goci_nm"] == 660)
+    assert red["failed"]["landsat_cv"] > 20
+    from osgeo import ogr
+
+    source = ogr.Open(str(result.files["points"]))  # the layer lives only as long as it
+    layer = source.GetLayer(0)
+    near, far = [], []
+    spacing = 250 / (111_320 * np.cos(np.deg2rad(31.7)))  # one GOCI-II pixel, degrees lon
+    for feature in layer:
+        distance = abs(feature.GetGeometryRef().GetX() - coast) / spacing
+        if feature["cv_landsat_660"] is None:
+            continue
+        (near if distance < 1.0 else far if distance > 3 else []).append(feature["cv_landsat_660"])
+    assert min(near) > 0.15 and np.median(far) < 0.15
+
+
+def test_a_known_gain_and_offset_is_recovered(scene, tmp_path):
+    """GOCI = 1.07 × truth + 2 (Landsat = truth): the orthogonal fit over the match-ups gives
+    that gain and offset."""
+
+    def calibrated(dataset):
+        name = "geophysical_data/L_TOA_660"
+        values = dataset[name][:]
+        keep = np.isfinite(values) & (values != dataset[name].getncattr("_FillValue"))
+        values[keep] = 1.07 * values[keep] + 2.0
+        dataset[name][:] = values
+
+    goci = edited_copy(scene.goci, tmp_path / scene.goci.name, calibrated)
+    result = match_pair(goci, scene.landsat, tmp_path / "m.nc")
+    stats = next(p for p in result.pairs if p["goci_nm"] == 660)["statistics"]
+    assert stats["slope"] == pytest.approx(1.07, abs=0.01)
+    assert stats["intercept"] == pytest.approx(2.0, abs=0.6)
+    assert stats["r2"] > 0.99
+
+
+def test_statistics_equal_numpy_on_the_passing_match_ups(scene, tmp_path):
+    """SPEC §7 at GOCI scale: the table's numbers are numpy float64's on the passing pixels."""
+    result = match_pair(scene.goci, scene.landsat, tmp_path / "m.nc")
+    with netCDF4.Dataset(result.files["netcdf"]) as dataset:
+        passes = np.asarray(dataset["matchups/passes_660"][:]).astype(bool)
+        landsat = np.ma.filled(dataset["landsat_data/L_TOA_B4"][:], np.nan).astype(np.float64)
+    from reference import read_goci_reference
+
+    _, _, bands = read_goci_reference(scene.goci, [660])
+    x, y = landsat[passes], bands[660][passes]
+    stats = next(p for p in result.pairs if p["goci_nm"] == 660)["statistics"]
+    assert stats["count"] == passes.sum() > 100
+    # the table holds the float64 means, the NetCDF float32 ones: compare at float32 precision
+    assert stats["mean_landsat"] == pytest.approx(x.mean(), rel=1e-6)
+    assert stats["mean_goci"] == pytest.approx(y.mean(), rel=1e-9)
+    assert stats["bias"] == pytest.approx((y - x).mean(), rel=1e-4)
+    assert stats["r2"] == pytest.approx(np.corrcoef(x, y)[0, 1] ** 2, rel=1e-6)
+    rows = result.files["table"].read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("goci_band,goci_wavelength_nm") and len(rows) == 6
+
+
+def test_the_product_is_reused_redone_and_never_replaces_a_file_not_ours(scene, tmp_path):
+    output = tmp_path / "Landsat_on_GOCI_x.nc"
+    first = match_pair(scene.goci, scene.landsat, output)
+    again = match_pair(scene.goci, scene.landsat, output)
+    assert again.reused and again.passing == first.passing
+    lines = []
+    other = match_pair(scene.goci, scene.landsat, output, MatchupOptions(max_cv=0.05),
+                       RunControl(log=lambda level, text: lines.append(text)))  # fmt: skip
+    assert not other.reused and other.passing <= first.passing
+    sidecar = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sidecar["parameters"]["max_cv"] == 0.05
+    theirs = tmp_path / "theirs" / "Landsat_on_GOCI_x.nc"
+    theirs.parent.mkdir()
+    (theirs.parent / "Landsat_on_GOCI_x.html").write_text("<html>my notes</html>")
+    with pytest.raises(GociResampleError, match="not written by goci-resample"):
+        match_pair(scene.goci, scene.landsat, theirs)
+    assert (theirs.parent / "Landsat_on_GOCI_x.html").read_text() == "<html>my notes</html>"
+    assert not theirs.exists()
+
+
+def test_cancel_leaves_nothing(scene, tmp_path):
+    from goci_resample_plugin.core import ResampleCancelled
+
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(ResampleCancelled):
+        match_pair(scene.goci, scene.landsat, tmp_path / "m.nc",
+                   control=RunControl(cancelled=cancelled))  # fmt: skip
+    assert [p.name for p in tmp_path.iterdir()] == []
