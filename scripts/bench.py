@@ -156,8 +156,11 @@ def run(formats, sizes, with_qgis_process):
                 for state in (("warm",) if method == "nearest" else ("cold", "warm"))
             ]
             if with_qgis_process and size_name == "full":  # each kernel compiles on its own
-                cases += [("qgis_process", method, state) for method in METHODS
-                          for state in (("warm",) if method == "nearest" else ("cold", "warm"))]
+                cases += [
+                    ("qgis_process", method, state)
+                    for method in METHODS
+                    for state in (("warm",) if method == "nearest" else ("cold", "warm"))
+                ]
             if size_name == "full":
                 cases += [("write only", "gauss", "–"), ("write only", "nearest", "–")]
             outputs = {}
