@@ -50,8 +50,15 @@ FORMATS = {
 }
 CACHE = REPO / "bench" / "cache"
 CROP = 1000
-PEER = {"gauss": "bilinear", "nearest": "near", "bilinear": "bilinear", "cubic": "cubic"}
-"""The GDAL method each plugin method is compared with."""
+PEER = {
+    "gauss": "bilinear",
+    "nearest": "near",
+    "bilinear": "bilinear",
+    "cubic": "cubic",
+    "matchups": "brute force",
+}
+"""The peer each plugin method is compared with: GDAL's method, or for the match-ups the
+brute-force aggregation of ``scripts/matchup_peer.py``."""
 METHODS = ("gauss", "nearest", "bilinear", "cubic")
 """The plugin's methods in ``METHOD`` enum order."""
 
@@ -79,6 +86,21 @@ with GeoTiffWriter({output!r}, Path({output!r}), profile) as writer:
     for row in range(0, data.shape[1], STRIP_ROWS):
         writer.write(row, data[:, row:row + STRIP_ROWS])
 print(json.dumps({{"engine": "writer", "seconds": {{"write": time.perf_counter() - started}}}}))
+"""
+
+MATCHUP_RUN = """
+import sys, json
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core.matchups import match_pair
+result = match_pair({goci!r}, {landsat!r}, {output!r}, overwrite=True, engine="grid")
+print(json.dumps({{"engine": "grid", "seconds": result.seconds}}))
+"""
+
+PEER_MATCHUP_RUN = """
+import sys, json
+sys.path.insert(0, {scripts!r})
+from matchup_peer import aggregate
+print(json.dumps(aggregate({goci!r}, {landsat!r})))
 """
 
 GDAL_RUN = """
@@ -131,12 +153,20 @@ def python_child(code, numba_cache=None):
 
 
 def qgis_process_child(plugins, numba_cache, goci, landsat, output, method):
+    if method == "matchups":
+        arguments = ["gociresample:matchups", "--", f"OUTPUT={Path(output).with_suffix('.nc')}",
+                     f"OUTPUT_POINTS={Path(output).with_suffix('.gpkg')}",
+                     f"OUTPUT_TABLE={Path(output).with_suffix('.csv')}",
+                     f"OUTPUT_REPORT={Path(output).with_suffix('.html')}"]  # fmt: skip
+    else:
+        arguments = ["gociresample:resamplepair", "--", f"METHOD={METHODS.index(method)}",
+                     f"OUTPUT={output}"]  # fmt: skip
     with qgis_process_env(plugins, numba_cache) as env:
-        command = [QGIS_PROCESS, "--json", "run", "gociresample:resamplepair", "--",
-                   f"GOCI={goci}", f"LANDSAT={landsat}",
-                   f"METHOD={METHODS.index(method)}", "OVERWRITE=true",
-                   f"OUTPUT={output}"]  # fmt: skip
+        command = [QGIS_PROCESS, "--json", "run", *arguments, f"GOCI={goci}",
+                   f"LANDSAT={landsat}", "OVERWRITE=true"]  # fmt: skip
         seconds, rss, _ = measure(command, env)
+    if method == "matchups":
+        return seconds, rss, {"engine": "grid", "seconds": {}}
     sidecar = json.loads(Path(output).with_suffix(".json").read_text(encoding="utf-8"))
     return seconds, rss, {"engine": sidecar["engine"], "seconds": sidecar["seconds"]}
 
@@ -162,7 +192,11 @@ def run(formats, sizes, with_qgis_process):
                     for state in (("warm",) if method == "nearest" else ("cold", "warm"))
                 ]
             if size_name == "full":
-                cases += [("write only", "gauss", "–"), ("write only", "nearest", "–")]
+                cases += [("write only", "gauss", "–"), ("write only", "nearest", "–"),
+                          ("brute force", "matchups", "–"), ("plugin", "matchups", "cold"),
+                          ("plugin", "matchups", "warm")]  # fmt: skip
+                if with_qgis_process:
+                    cases += [("qgis_process", "matchups", "warm")]
             outputs = {}
             for tool, method, state in cases:
                 output = CACHE / f"out_{format_name}_{size_name}_{tool[:6]}_{method}.tif"
@@ -172,6 +206,11 @@ def run(formats, sizes, with_qgis_process):
                                            output=str(output), method=method)  # fmt: skip
                     seconds, rss, answer = python_child(code)
                     gdal[method] = seconds
+                elif tool == "brute force":
+                    code = PEER_MATCHUP_RUN.format(scripts=str(REPO / "scripts"), goci=str(goci),
+                                                   landsat=str(landsat))  # fmt: skip
+                    seconds, rss, answer = python_child(code)
+                    gdal[tool] = seconds
                 elif tool == "write only":  # the time of the write alone, not of the read
                     code = WRITE_RUN.format(repo=str(REPO), source=str(outputs[method]),
                                             output=str(output))  # fmt: skip
@@ -182,18 +221,27 @@ def run(formats, sizes, with_qgis_process):
                         shutil.rmtree(numba_cache)
                         numba_cache.mkdir()
                     if tool == "plugin":
-                        code = PLUGIN_RUN.format(repo=str(REPO), goci=str(goci),
-                                                 landsat=str(landsat), output=str(output),
-                                                 method=method)  # fmt: skip
+                        matchups = method == "matchups"
+                        code = (MATCHUP_RUN if matchups else PLUGIN_RUN).format(
+                            repo=str(REPO), goci=str(goci), landsat=str(landsat),
+                            output=str(output.with_suffix(".nc") if matchups else output),
+                            method=method)  # fmt: skip
                         seconds, rss, answer = python_child(code, numba_cache)
                     else:
                         seconds, rss, answer = qgis_process_child(
                             plugins, numba_cache, goci, landsat, output, method
                         )
-                    if size_name == "full" and state == "warm" and tool == "plugin":
+                    if (
+                        size_name == "full"
+                        and state == "warm"
+                        and tool == "plugin"
+                        and method != "matchups"
+                    ):
                         outputs[method] = output
                 width, height = SIZES[size_name]
-                peer = None if tool.startswith("GDAL") else gdal.get(PEER[method])
+                peer = (
+                    None if tool in ("GDAL warp geoloc", "brute force") else gdal.get(PEER[method])
+                )
                 row = {
                     "format": FORMATS[format_name][0],
                     "size": f"{width} × {height}",
@@ -259,7 +307,7 @@ def agreement_on_crop(goci, landsat, outputs):
 
 
 HEADER = (
-    "| format | target | tool | method | run | wall s | peak RSS MiB | ratio to GDAL | "
+    "| format | target | tool | method | run | wall s | peak RSS MiB | ratio to peer | "
     "read / resample / write s |\n|---|---|---|---|---|---|---|---|---|"
 )
 
@@ -285,14 +333,17 @@ def save(rows, agreement):
         "",
         f"Produced by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}). Read → resample "
         "→ write a float32 5-band tiled deflate (level 1, float predictor) GeoTIFF; wall time "
-        "and peak RSS of a child process per run. Ratio: Gaussian and bilinear vs GDAL "
-        "bilinear, cubic vs GDAL cubic, Nearest vs GDAL nearest, same pair and run of the "
-        "benchmark. *cold* = nothing compiled yet (an empty numba cache, as after "
-        "installing); *warm* = the kernel compiled by an earlier run. `qgis_process` rows "
-        "include QGIS's start-up. The read / resample / write split is the plugin's own (the "
-        "writer compresses in a background thread while the next rows are resampled, so the "
-        "parts overlap). *write only*: the plugin's warm output, already in memory, written "
-        "again the same way — the part of any run that no resampling speed removes.",
+        "and peak RSS of a child process per run. Ratio to the peer: Gaussian and bilinear vs "
+        "GDAL bilinear, cubic vs GDAL cubic, Nearest vs GDAL nearest, the match-ups "
+        "(`gociresample:matchups`: NetCDF, GeoPackage, CSV and HTML) vs the brute-force "
+        "aggregation a script would do (`scripts/matchup_peer.py`: KD-tree nearest GOCI "
+        "pixel and `np.bincount`, no files), same pair and run of the benchmark. *cold* = "
+        "nothing compiled yet (an empty numba cache, as after installing); *warm* = the "
+        "kernel compiled by an earlier run. `qgis_process` rows include QGIS's start-up. The "
+        "read / resample / write split is the plugin's own (the writer compresses in a "
+        "background thread while the next rows are resampled, so the parts overlap). *write "
+        "only*: the plugin's warm output, already in memory, written again the same way — the "
+        "part of any run that no resampling speed removes.",
         "",
         HEADER,
         *[_line(row) for row in rows],

@@ -38,7 +38,7 @@ sys.path.insert(0, {repo!r})
 from goci_resample_plugin.core.resample import {module} as kernel
 from goci_resample_plugin.core.resample.grid_engine import _tiny_call
 started = time.perf_counter()
-_tiny_call(kernel, 5)
+_tiny_call(getattr(kernel, {entry!r}), 5)
 print(time.perf_counter() - started)
 """
 
@@ -55,12 +55,13 @@ def scene():
     return json.loads(marker.read_text())
 
 
-def compile_seconds(module):
-    """The compile time of the kernel in ``module`` (``grid_kernel``: Gaussian and Nearest,
-    ``grid_interpolate``: bilinear and cubic) in a fresh process with an empty numba cache."""
+def compile_seconds(module, entry):
+    """The compile time of the kernel ``entry`` of ``module`` (``grid_kernel``
+    ``resample_strip``: Gaussian and Nearest, ``grid_interpolate`` ``interpolate_strip``:
+    bilinear and cubic) in a fresh process with an empty numba cache."""
     with tempfile.TemporaryDirectory() as cache:
         env = os.environ | {"NUMBA_CACHE_DIR": cache}
-        script = COMPILE.format(repo=str(REPO), module=module)
+        script = COMPILE.format(repo=str(REPO), module=module, entry=entry)
         completed = subprocess.run([sys.executable, "-c", script],
                                    env=env, capture_output=True, text=True, check=True)  # fmt: skip
     return float(completed.stdout.split()[-1])
@@ -162,8 +163,8 @@ def main(argv=None):
 
     goci, landsat = scene()
     subset, grid = read_goci_subset(goci, ()), read_target_grid(landsat)
-    compiled = [compile_seconds("grid_kernel") for _ in range(2)]
-    compiled_index = [compile_seconds("grid_interpolate") for _ in range(2)]
+    compiled = [compile_seconds("grid_kernel", "resample_strip") for _ in range(2)]
+    compiled_index = [compile_seconds("grid_interpolate", "interpolate_strip") for _ in range(2)]
     speed = {m: ns_per_pixel(subset, grid, m, args.rows)
              for m in ("gauss", "nearest", "bilinear", "cubic")}  # fmt: skip
     worst, tail = index_error(subset, grid)

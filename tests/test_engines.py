@@ -104,7 +104,7 @@ def test_the_background_compile_is_the_variant_the_engine_runs(scene, tmp_path):
     from goci_resample_plugin.core.resample import grid_kernel
     from goci_resample_plugin.core.resample.grid_engine import _tiny_call
 
-    _tiny_call(grid_kernel, 5)
+    _tiny_call(grid_kernel.resample_strip, 5)
     result, _, _ = _run(scene, tmp_path / "o.tif", "grid", invalid="cover")
     assert result.engine == "grid"
     assert len(grid_kernel.resample_strip.signatures) == 1

@@ -15,11 +15,12 @@ ROOMS = {
     "write": 2,
     "pair": 3,
     "compare": 4,  # REGISTER resamples (pair) around a comparison
-    "batch": 5,
+    "matchups": 5,  # the statistics and REGISTER of compare, at GOCI scale
+    "batch": 6,
 }
 """Each room may import rooms of a lower rank and itself; read → resample → write → pair,
-then compare (which also resamples, for REGISTER) and batch above. resample and write never
-import each other."""
+then compare (which also resamples, for REGISTER), matchups and batch above. resample and
+write never import each other."""
 
 MAX_LINES = 400
 

@@ -18,6 +18,7 @@ def test_zip_installed_in_a_fresh_profile_lists_every_algorithm(qgis_process):
         "gociresample:resamplepair",
         "gociresample:batchresample",
         "gociresample:comparelandsat",
+        "gociresample:matchups",
     }
 
 

@@ -26,6 +26,12 @@ def band_name(wavelength_nm):
     return f"{BAND_PREFIX}{wavelength_nm}"
 
 
+def landsat_band_name(band):
+    """Return the name of a Landsat band's variable in the match-up NetCDF: ``4`` →
+    ``L_TOA_B4`` (SPEC §8)."""
+    return f"{BAND_PREFIX}B{band}"
+
+
 def band_wavelength(name):
     """Return the wavelength (nm) of a GOCI band name ``L_TOA_<nm>``, or None for other names."""
     match = _BAND_NAME.match(name or "")

@@ -6,13 +6,13 @@ import csv
 import html
 import io
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..bands import landsat_band_name
 from ..compare.report import TABLE_COLUMNS, density_png
 from ..provenance import plugin_version
 from ..write.atomic import write_text
@@ -60,8 +60,9 @@ def write_netcdf(path, subset, footprints, landsat_bands, screenings, attributes
                 ("", footprints.mean[position], "f4", "mean of the valid Landsat pixels"),
                 ("_std", footprints.std[position], "f4", "population std of them"),
             ):
-                variable = landsat.createVariable(f"L_TOA_B{band}{suffix}", kind, ("y", "x"),
-                                                  fill_value=np.nan, **compression)  # fmt: skip
+                name = f"{landsat_band_name(band)}{suffix}"
+                variable = landsat.createVariable(name, kind, ("y", "x"), fill_value=np.nan,
+                                                  **compression)  # fmt: skip
                 variable.long_name = f"Landsat band {band}: {meaning}"
                 variable.wavelength = np.float32(wavelength)
                 variable[:] = data
@@ -89,11 +90,10 @@ def write_points(path, columns):
         types = [_csvt_type(columns[name]) for name in names]
         table = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
         formats = ["%d" if t in ("Integer", "Integer(Boolean)") else "%.9g" for t in types]
-        text = io.StringIO()
-        np.savetxt(text, table, fmt=formats, delimiter=",")
-        # NaN (no value) as an empty field: OGR reads it as null
-        body = re.sub(r"(?<![^,\n])nan(?![^,\n])", "", text.getvalue())
-        source.write_text(",".join(names) + "\n" + body, encoding="utf-8")
+        with source.open("w", encoding="utf-8") as handle:  # "nan" is read as null
+            handle.write(",".join(names) + "\n")
+            np.savetxt(handle, table, fmt=formats, delimiter=",")
+        del table
         (folder / "points.csvt").write_text(",".join(types), encoding="utf-8")
         made = folder / "points.gpkg"
         options = gdal.VectorTranslateOptions(
@@ -102,7 +102,11 @@ def write_points(path, columns):
         )  # fmt: skip
         csv_points = gdal.OpenEx(str(source), gdal.OF_VECTOR, open_options=[
             "X_POSSIBLE_NAMES=lon", "Y_POSSIBLE_NAMES=lat", "KEEP_GEOM_COLUMNS=NO"])  # fmt: skip
-        dataset = gdal.VectorTranslate(str(made), csv_points, options=options)
+        gdal.PushErrorHandler("CPLQuietErrorHandler")  # "invalid value" for each "nan"
+        try:
+            dataset = gdal.VectorTranslate(str(made), csv_points, options=options)
+        finally:
+            gdal.PopErrorHandler()
         csv_points = None
         dataset.SetMetadataItem(OUR_TAG, plugin_version())
         dataset = None

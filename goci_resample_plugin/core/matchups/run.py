@@ -7,6 +7,7 @@ complete and records its inputs and parameters, so an up-to-date product is reus
 redone, and a file at one of those names that is not ours is left alone.
 """
 
+import concurrent.futures
 import dataclasses
 import html
 import json
@@ -40,6 +41,7 @@ from ..write import (
     remove_stale_temporaries,
 )
 from ..write.atomic import write_text_atomic
+from ..write.geotiff import GDAL_CACHE_MB
 from ..write.ownership import GENERATOR
 from .files import write_netcdf, write_points, write_report, write_table
 from .footprints import FootprintSums
@@ -179,17 +181,15 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
         shifted = dataclasses.replace(subset, longitude=lon, latitude=lat)
     check_overlap(shifted, grid, 0.0)
     index_options = ResampleOptions(method="bilinear", wavelengths=subset.wavelengths)
-    resampler = make_resampler(shifted, grid, index_options, engine, control)
+    resampler = make_resampler(shifted, grid, index_options, engine, control, assign=True)
 
     def aggregate(engine):
         sums = FootprintSums(subset.shape, band_count, nodata, (grid.height, grid.width))
-        with rasterio.open(landsat_path) as dataset:
-            for row in range(0, grid.height, STRIP_ROWS):
-                control.stop_if_cancelled()
-                stop = min(grid.height, row + STRIP_ROWS)
-                window = rasterio.windows.Window(0, row, grid.width, stop - row)
-                sums.add(row, engine.assign_rows(row, stop), dataset.read(window=window))
-                control.progress(0.9 * stop / grid.height)
+        for row, strip in _landsat_strips(landsat_path, grid):
+            control.stop_if_cancelled()
+            stop = row + strip.shape[1]
+            sums.add(row, engine.assign_rows(row, stop), strip)
+            control.progress(0.9 * stop / grid.height)
         return sums.footprints()
 
     footprints = resample_with_fallback(resampler, aggregate, control)
@@ -240,6 +240,28 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     _write_sidecar(files, before, options, register, result)
     control.progress(1.0)
     return result
+
+
+def _landsat_strips(landsat_path, grid):
+    """Yield ``(first row, (bands, rows, width) values)`` of the Landsat raster strip by strip,
+    the next strip read in a thread while the caller works on this one (GDAL's block cache
+    bounded, ``GDAL_CACHE_MB``: its default of 5 % of the RAM grew past 1 GB)."""
+    import rasterio
+
+    rows = range(0, grid.height, STRIP_ROWS)
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), rasterio.open(landsat_path) as dataset, \
+            concurrent.futures.ThreadPoolExecutor(1) as reader:  # fmt: skip
+
+        def read(row):
+            height = min(STRIP_ROWS, grid.height - row)
+            return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
+
+        pending = reader.submit(read, rows[0])
+        for position, row in enumerate(rows):
+            strip = pending.result()
+            if position + 1 < len(rows):
+                pending = reader.submit(read, rows[position + 1])
+            yield row, strip
 
 
 def _point_columns(subset, footprints, pairs, goci_bands, screenings):

@@ -30,7 +30,7 @@ __all__ = ["BLOCK_BUDGET_BYTES", "ENGINES", "Resampler", "engine_memory_bytes", 
            "resample_strips", "resample_with_fallback"]  # fmt: skip
 
 
-def make_resampler(subset, grid, options, engine, control):
+def make_resampler(subset, grid, options, engine, control, assign=False):
     """Return the :class:`Resampler` for the pair.
 
     Raises:
@@ -41,7 +41,7 @@ def make_resampler(subset, grid, options, engine, control):
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if engine != "kdtree":
         try:
-            resampler = GridResampler(subset, grid, options)
+            resampler = GridResampler(subset, grid, options, assign=assign)
             if resampler.first_use:
                 control.info(
                     "Preparing the fast engine: the first run after installation compiles it "

@@ -103,11 +103,13 @@ class GridResampler(Resampler):
     name = "grid"
     label = "grid"
 
-    def __init__(self, subset, grid, options):
+    def __init__(self, subset, grid, options, assign=False):
+        """``assign``: the engine assigns match-up footprints (``assign_rows``, an
+        interpolator's ``options``) and compiles only that kernel."""
         try:
             with warnings.catch_warnings():  # llvmlite/numba deprecations are not the user's
                 warnings.simplefilter("ignore", DeprecationWarning)
-                self._kernel_module, self._kernel = _kernel(options.interpolates)
+                self._kernel_module, self._kernel = _kernel(options.interpolates, assign)
         except ImportError as error:
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self.first_use = not _compiled(self._kernel)
@@ -116,7 +118,7 @@ class GridResampler(Resampler):
         background = concurrent.futures.ThreadPoolExecutor(2)
         self._compiling = None
         if self.first_use:
-            self._compiling = background.submit(_compile, self._kernel_module, len(subset.bands))
+            self._compiling = background.submit(_compile, self._kernel, len(subset.bands))
         reference = IndexResampler if options.interpolates else KdTreeResampler
         self._reference = background.submit(reference, subset, grid, options)
         background.shutdown(wait=False)
@@ -318,33 +320,44 @@ class GridResampler(Resampler):
             )
 
 
-def _kernel(interpolates):
-    """(module, compiled entry point) of the kernel a method runs: only that one is compiled."""
-    if interpolates:
+def _kernel(interpolates, assign=False):
+    """(module, compiled entry point) of the kernel a method (or the match-ups' assignment)
+    runs: only that one is compiled."""
+    if interpolates or assign:
         from . import grid_interpolate
 
-        return grid_interpolate, grid_interpolate.interpolate_strip
+        entry = grid_interpolate.assign_strip if assign else grid_interpolate.interpolate_strip
+        return grid_interpolate, entry
     from . import grid_kernel
 
     return grid_kernel, grid_kernel.resample_strip
 
 
-def _compile(kernel_module, band_count):
-    """Compile the kernel of ``kernel_module`` (numba, which caches it) for the argument types
-    ``resample_rows`` passes, by a call on tiny arrays that resamples no row. Run in a thread
+def _compile(kernel, band_count):
+    """Compile ``kernel`` (a compiled entry point; numba caches it) for the argument types
+    the engine passes, by a call on tiny arrays that resamples no row. Run in a thread
     while the engine sets up: the compiler's optimisation passes release the GIL. A failure
     here is left to the first real call, which compiles again and raises it where it can be
     handled."""
     with contextlib.suppress(Exception):
-        _tiny_call(kernel_module, band_count)
+        _tiny_call(kernel, band_count)
 
 
-def _tiny_call(kernel_module, band_count):
-    """Call the kernel of ``kernel_module`` (:mod:`.grid_kernel` or :mod:`.grid_interpolate`)
-    on tiny bundles built like the engine's (so of the same types), for no target row."""
+def _tiny_call(kernel, band_count):
+    """Call ``kernel`` (``resample_strip``, ``interpolate_strip`` or ``assign_strip``) on tiny
+    bundles built like the engine's (so of the same types), for no target row."""
+    import sys
+
+    kernel_module = sys.modules[kernel.py_func.__module__]
     weights = cubic_weights(LATTICE_STEP)
     out = np.empty((band_count, 0, 1), dtype=np.float32)
     quality = np.empty((3, 1, 1), dtype=np.float32)
+    if kernel is getattr(kernel_module, "assign_strip", None):
+        geometry = kernel_module.make_index_geometry(np.zeros((4, 4, 2)), weights,
+                                                     np.zeros((4, 4, 2)), 1)  # fmt: skip
+        kernel(geometry, np.zeros((2, 2, 2)), np.zeros((2, 2), dtype=np.bool_), 0,
+               np.empty((0, 1), dtype=np.int64), 0, 1)  # fmt: skip
+        return
     if hasattr(kernel_module, "interpolate_strip"):
         bundles = (
             kernel_module.make_index_geometry(np.zeros((4, 4, 2)), weights, np.zeros((4, 4, 2)), 1),
