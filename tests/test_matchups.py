@@ -220,3 +220,56 @@ def test_cancel_leaves_nothing(scene, tmp_path):
         match_pair(scene.goci, scene.landsat, tmp_path / "m.nc",
                    control=RunControl(cancelled=cancelled))  # fmt: skip
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_a_batch_gives_every_scene_its_matchups_and_the_series_the_fit(tmp_path):
+    """MATCHUPS in a batch of three scenes with GOCI = 1.07 × truth + 2 at 660 nm: each scene
+    has its product and report figure, matchups_fit.csv recovers the gain and offset over all
+    scenes (its "all" row sums the scenes'), matchups_all.csv lists every passing match-up
+    with the scene's date; a scene whose input then changes drops out of the series."""
+    import csv
+
+    from sample_data import goci2_spec, write_scene
+
+    from goci_resample_plugin.core import run_batch
+    from goci_resample_plugin.core.batch import discover_scenes
+    from goci_resample_plugin.core.matchups.series import write_series
+
+    root = tmp_path / "in"
+    for n in range(3):
+        spec = goci2_spec(scene=f"LC08_L1TP_11803{n}_2021042{n}_20210507_02_T1", width=300,
+                          height=300, centre_lat=31.0 + 0.3 * n, seed=20 + n)  # fmt: skip
+        pair = write_scene(root, spec)
+
+        def calibrated(dataset):
+            name = "geophysical_data/L_TOA_660"
+            values = dataset[name][:]
+            keep = np.isfinite(values) & (values != dataset[name].getncattr("_FillValue"))
+            values[keep] = 1.07 * values[keep] + 2.0
+            dataset[name][:] = values
+
+        moved = edited_copy(pair.goci, tmp_path / pair.goci.name, calibrated)
+        pair.goci.write_bytes(moved.read_bytes())
+    out = tmp_path / "out"
+    batch = run_batch(root, out, matchups=True)
+    assert batch.counts()["ok"] == 3
+    fit = list(csv.DictReader((out / "matchups_fit.csv").open(encoding="utf-8")))
+    red = [row for row in fit if row["goci_wavelength_nm"] == "660"]
+    everything = next(row for row in red if row["scene"] == "all")
+    assert float(everything["slope"]) == pytest.approx(1.07, abs=0.01)
+    assert float(everything["intercept"]) == pytest.approx(2.0, abs=0.6)
+    scenes = [row for row in red if row["scene"] != "all"]
+    assert len(scenes) == 3 and {row["date"] for row in scenes} == {
+        "2021-04-20", "2021-04-21", "2021-04-22"}  # fmt: skip
+    assert int(everything["count"]) == sum(int(row["count"]) for row in scenes)
+    report = list(csv.DictReader((out / "batch_report.csv").open(encoding="utf-8")))
+    by_scene = {row["scene"]: int(row["matchups_passing"]) for row in report}
+    assert by_scene == {row["scene"]: int(row["count"]) for row in scenes}
+    rows = list(csv.DictReader((out / "matchups_all.csv").open(encoding="utf-8")))
+    assert sum(row["goci_wavelength_nm"] == "660" for row in rows) == int(everything["count"])
+    changed = sorted(root.iterdir())[0]
+    goci = next(changed.glob("*.nc"))
+    goci.write_bytes(goci.read_bytes()[:-1] + b"\0")
+    assert write_series(out, discover_scenes(root)) == 2
+    fit = list(csv.DictReader((out / "matchups_fit.csv").open(encoding="utf-8")))
+    assert changed.name not in {row["scene"] for row in fit}

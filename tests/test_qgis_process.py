@@ -278,3 +278,28 @@ def test_batchresample_with_bilinear_names_every_output_after_the_method(
     assert all(p.name.endswith("_BILINEAR.tif") for p in outputs)
     with rasterio.open(outputs[0]) as dataset:
         assert dataset.tags()["METHOD"] == "bilinear" and dataset.tags()["INVALID"] == "cover"
+
+
+def test_matchups_through_qgis_process_write_every_file_and_count_the_passing(
+    qgis_process, goci2_scene, tmp_path
+):
+    """gociresample:matchups on the user's land-masked data: the four files, MATCHUPS equal
+    to the NetCDF's passing pixels in 660 nm, and a second run reuses them."""
+    import netCDF4
+
+    files = {"OUTPUT": tmp_path / "m.nc", "OUTPUT_POINTS": tmp_path / "m.gpkg",
+             "OUTPUT_TABLE": tmp_path / "m.csv", "OUTPUT_REPORT": tmp_path / "m.html"}  # fmt: skip
+
+    def run():
+        completed = qgis_process("--json", "run", "gociresample:matchups", "--",
+                                 f"GOCI={goci2_scene.goci}", f"LANDSAT={goci2_scene.landsat}",
+                                 *(f"{k}={v}" for k, v in files.items()), check=True)  # fmt: skip
+        return json.loads(completed.stdout)["results"], completed.stdout + completed.stderr
+
+    results, _ = run()
+    assert all(path.is_file() for path in files.values())
+    with netCDF4.Dataset(files["OUTPUT"]) as dataset:
+        passing = int(np.asarray(dataset["matchups/passes_660"][:]).sum())
+    assert results["MATCHUPS"] == passing > 100
+    _, log = run()
+    assert "reused" in log

@@ -118,6 +118,7 @@ class ProductRequest:
             the output, as the batch names it) or a path.
         register: correct GOCI's geolocation against the Landsat file first (REGISTER).
         compare: also compare the output with Landsat (batch ``COMPARE``).
+        matchups: also make the scene's match-ups at GOCI scale (batch ``MATCHUPS``).
         in_batch: the run is a scene of a batch holding its output root's lock (set by
             ``run_batch``); any other run refuses to write into a root a batch is writing.
     """
@@ -127,6 +128,7 @@ class ProductRequest:
     quality: object = None
     register: bool = False
     compare: bool = False
+    matchups: bool = False
     in_batch: bool = False
 
 

@@ -38,6 +38,7 @@ INPUT_ROOT, OUTPUT_ROOT, WRITE_NPY, WORKERS, LOAD_OUTPUTS = (
     "LOAD_OUTPUTS",
 )
 COMPARE = "COMPARE"
+MATCHUPS = "MATCHUPS"
 REPORT, PROCESSED, SKIPPED_COUNT, FAILED_COUNT, NO_PAIR_COUNT = (
     "REPORT",
     "PROCESSED",
@@ -99,6 +100,14 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         self.addParameter(
             QgsProcessingParameterBoolean(
                 COMPARE, tr("Compare each result with its Landsat scene"), defaultValue=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                MATCHUPS,
+                tr("Match-ups at GOCI scale for each scene (cross-calibration)"),
+                defaultValue=False,
+                optional=True,
             )
         )
         self.addParameter(
@@ -175,6 +184,15 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 "it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, "
                 "shift_confidence) and the block-scale R² and bias per GOCI band."
             ),
+            MATCHUPS: tr(
+                "Off (default). On: each scene also gets its match-ups at GOCI scale as the "
+                "Match-ups algorithm makes them (Landsat_on_GOCI_&lt;goci stem&gt;.nc, .gpkg, "
+                "_stats.csv, .html next to its result; REGISTER applies to them too), and "
+                "OUTPUT_ROOT gets matchups_all.csv (every passing match-up of every scene, with "
+                "the scene and its date) and matchups_fit.csv (bias, RMSE, R², gain and offset "
+                "per band pair over all scenes, scene = all, and per scene), written again as "
+                "each scene finishes."
+            ),
             LOAD_OUTPUTS: tr(
                 "Off (default). On: when the run ends, each result and its Landsat layer load "
                 "into a layer group named after the scene, the result styled as a true-colour "
@@ -202,6 +220,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                     quality=self.parameterAsBool(parameters, WRITE_QA, context) or None,
                     register=self.parameterAsBool(parameters, REGISTER, context),
                     compare=self.parameterAsBool(parameters, COMPARE, context),
+                    matchups=self.parameterAsBool(parameters, MATCHUPS, context),
                 ),
                 workers=self.parameterAsInt(parameters, WORKERS, context),
                 scheduler=self.parameterAsString(parameters, SCHEDULER, context).strip() or None,

@@ -18,7 +18,9 @@ REGISTER_COLUMNS = ("register_east_m", "register_north_m", "register_confidence"
                     "register_residual_m")  # fmt: skip
 """Filled with REGISTER: the offset applied (metres GOCI sat east/north of Landsat; empty
 when none was: the message says why), its confidence, and the offset measured on the result."""
-FIGURE_COLUMNS = (*COMPARE_COLUMNS, *REGISTER_COLUMNS)
+MATCHUP_COLUMNS = ("matchups_passing",)
+"""Filled with MATCHUPS: the scene's match-ups that pass in the band pair nearest 660 nm."""
+FIGURE_COLUMNS = (*COMPARE_COLUMNS, *REGISTER_COLUMNS, *MATCHUP_COLUMNS)
 """The columns filled from ``SceneResult.figures``."""
 COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *FIGURE_COLUMNS)
 OUR_HEADER_START = ",".join(COLUMNS[:6])

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
+from ..matchups.series import check_series_outputs, write_series
 from ..memory import available_memory_bytes
 from ..options import ProductRequest, ResampleOptions
 from ..pair import pair_memory_bytes
@@ -94,6 +95,8 @@ def run_batch(input_root, output_root, options=None, *, request=None, workers=1,
             ``executor`` are ignored); OUTPUT_ROOT must be the same path on every worker.
         compare: also compare each output with its Landsat file and put the key figures in
             the report.
+        matchups: also make each scene's match-ups at GOCI scale (``match_pair``) next to its
+            output, and ``matchups_all.csv`` / ``matchups_fit.csv`` in ``output_root``.
         control: ``RunControl``: overall progress, cancel (the run stops within a block of
             rows; finished outputs stay, no partial file is left), log.
 
@@ -119,6 +122,9 @@ def run_batch(input_root, output_root, options=None, *, request=None, workers=1,
     with connection as client, output_root_lock(output_root):
         remove_stale_temporaries(output_root)
         report = BatchReport(output_root, overwrite=request.overwrite)
+        if request.matchups:
+            check_series_outputs(output_root, request.overwrite)
+            report = _WithSeries(report, output_root, scenes)
         control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
         results, cancelled = _run(scenes, settings, report, workers, executor, client,
                                   control)  # fmt: skip
@@ -133,12 +139,24 @@ def run_batch(input_root, output_root, options=None, *, request=None, workers=1,
 
 
 def batch_request(*, overwrite=False, write_npy=False, write_quality=False, register=False,
-                  compare=False):  # fmt: skip
+                  compare=False, matchups=False):  # fmt: skip
     """The ``ProductRequest`` of ``run_batch``'s keywords (``write_quality``: ``<stem>_QA.tif``
     next to each output)."""
     return ProductRequest(overwrite=overwrite, write_npy=write_npy,
                           quality=True if write_quality else None, register=register,
-                          compare=compare)  # fmt: skip
+                          compare=compare, matchups=matchups)  # fmt: skip
+
+
+class _WithSeries:
+    """The batch report, and the match-up series written again after every scene."""
+
+    def __init__(self, report, output_root, scenes):
+        self.report, self.output_root, self.scenes = report, output_root, scenes
+        self.path = report.path
+
+    def add(self, result):
+        self.report.add(result)
+        write_series(self.output_root, self.scenes)
 
 
 def _run(scenes, settings, report, workers, executor, client, control):

@@ -95,7 +95,25 @@ def process_scene(scene, output_root, options, request=None, control=None):
         message += f"; REGISTER: {figures.pop('register_note')}"
     done = SceneResult(scene.name, status, message, time.perf_counter() - started, output,
                        result.valid_fraction, scene.landsat, figures)  # fmt: skip
-    return _with_comparison(done, started, request.overwrite) if request.compare else done
+    if request.compare:
+        done = _with_comparison(done, started, request.overwrite)
+    return _with_matchups(done, scene, request, started, control) if request.matchups else done
+
+
+def _with_matchups(result, scene, request, started, control):
+    """``result`` with the scene's match-ups made next to its output (their count in the
+    figures, or why they failed in the message)."""
+    from ..matchups import match_pair, matchup_name
+
+    output = result.output.parent / matchup_name(scene.goci)
+    try:
+        matched = match_pair(scene.goci, scene.landsat, output, control=control,
+                             overwrite=request.overwrite, register=request.register)  # fmt: skip
+    except GociResampleError as error:
+        return replace(result, message=f"{result.message}; match-ups failed: {error}",
+                       seconds=time.perf_counter() - started)  # fmt: skip
+    figures = {"matchups_passing": str(matched.passing)}
+    return replace(result, figures=result.figures | figures, seconds=time.perf_counter() - started)
 
 
 def _register_figures(registration):

@@ -23,11 +23,12 @@ POINTS_LAYER = "matchups"
 """The GeoPackage layer name."""
 
 
-def write_netcdf(path, subset, footprints, landsat_bands, screenings, attributes):
+def write_netcdf(path, subset, footprints, landsat_bands, screenings, goci_values, attributes):
     """NetCDF4 on the GOCI subset's grid: ``navigation_data/latitude, longitude`` as read,
     ``landsat_data/L_TOA_B<k>`` (mean, float32, NaN where count is 0, attribute
     ``wavelength`` nm), ``L_TOA_B<k>_std``, ``count_B<k>``, ``pixels`` and
-    ``matchups/passes_<GOCI nm>`` (uint8).
+    ``matchups/passes_<GOCI nm>`` (uint8) with ``matchups/goci_<GOCI nm>`` (the GOCI values
+    matched, attribute ``landsat_band``).
 
     Args:
         path: the file to write.
@@ -35,6 +36,7 @@ def write_netcdf(path, subset, footprints, landsat_bands, screenings, attributes
         footprints: :class:`~.footprints.Footprints`.
         landsat_bands: [(band number, wavelength nm)] in the order of ``footprints``.
         screenings: {GOCI nm: :class:`~.screen.Screening`}.
+        goci_values: {GOCI nm: (Landsat band, (rows, cols) GOCI values)}.
         attributes: global attributes (inputs, parameters); the mark is added.
     """
     import netCDF4
@@ -70,6 +72,13 @@ def write_netcdf(path, subset, footprints, landsat_bands, screenings, attributes
             count.long_name = f"valid Landsat band {band} pixels in the footprint"
             count[:] = footprints.count[position]
         matchups = dataset.createGroup("matchups")
+        for nm, (band, goci) in goci_values.items():
+            variable = matchups.createVariable(f"goci_{nm}", "f4", ("y", "x"), fill_value=np.nan,
+                                               **compression)  # fmt: skip
+            variable.long_name = f"the GOCI {nm} nm values matched with Landsat band {band}"
+            variable.wavelength = np.float32(nm)
+            variable.landsat_band = np.int32(band)
+            variable[:] = goci
         for nm, screening in screenings.items():
             passes = matchups.createVariable(f"passes_{nm}", "u1", ("y", "x"), **compression)
             passes.long_name = f"1 = the match-up of GOCI {nm} nm passes the screening"

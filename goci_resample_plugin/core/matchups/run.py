@@ -223,7 +223,9 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     lines = _report_lines(goci_path, landsat_path, options, applied, register)
     landed = [files[role] for role in ("netcdf", "points", "table", "report")]
     with atomic_outputs(*landed) as (netcdf, points, table, report):
-        write_netcdf(netcdf, subset, footprints, landsat_bands, screenings, attributes)
+        goci_values = {nm: (band, goci_bands[nm].values) for nm, band in pairs}
+        write_netcdf(netcdf, subset, footprints, landsat_bands, screenings, goci_values,
+                     attributes)  # fmt: skip
         write_points(points, columns)
         write_table(table, rows, files["table"])
         write_report(report, f"Match-ups at GOCI scale: {Path(landsat_path).name}", lines,
