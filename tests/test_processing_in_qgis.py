@@ -49,9 +49,9 @@ CONTRACT = {
     ),
     "gociresample:batchresample": (
         ["INPUT_ROOT", *COMMON, "REGISTER", "OVERWRITE", "WRITE_NPY", "WRITE_QA", "WORKERS",
-         "SCHEDULER", "COMPARE", "LOAD_OUTPUTS", "OUTPUT_ROOT"],
+         "SCHEDULER", "COMPARE", "MATCHUPS", "LOAD_OUTPUTS", "OUTPUT_ROOT"],
         {"REGISTER": False, "OVERWRITE": False, "WRITE_NPY": False, "WRITE_QA": False,
-         "WORKERS": 1, "LOAD_OUTPUTS": False},
+         "WORKERS": 1, "MATCHUPS": False, "LOAD_OUTPUTS": False},
         ADVANCED_COMMON | {"WORKERS", "SCHEDULER"},
         ["OUTPUT_ROOT", "REPORT", "PROCESSED", "SKIPPED", "FAILED", "NO_PAIR"],
     ),
@@ -62,6 +62,13 @@ CONTRACT = {
         {"OVERWRITE"},
         ["OUTPUT_TABLE", "OUTPUT_REPORT", "OUTPUT_DIFFERENCE", "SHIFT_EAST_M", "SHIFT_NORTH_M",
          "SHIFT_X_M", "SHIFT_Y_M", "SHIFT_CONFIDENCE"],
+    ),
+    "gociresample:matchups": (
+        ["GOCI", "LANDSAT", "BAND_PAIRS", "BOX", "MAX_CV", "MIN_COVERAGE", "REGISTER",
+         "OVERWRITE", "OUTPUT", "OUTPUT_POINTS", "OUTPUT_TABLE", "OUTPUT_REPORT"],
+        {"BOX": 3, "MAX_CV": 0.15, "MIN_COVERAGE": 0.9, "REGISTER": False, "OVERWRITE": False},
+        {"OVERWRITE"},
+        ["OUTPUT", "OUTPUT_POINTS", "OUTPUT_TABLE", "OUTPUT_REPORT", "MATCHUPS"],
     ),
 }  # fmt: skip
 
