@@ -9,102 +9,102 @@
         <translation>重采样</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="65"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="66"/>
         <source>Input root (one sub-folder per scene)</source>
         <translation>输入根目录（每景一个子文件夹）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="76"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="77"/>
         <source>Also write one .npy file per band</source>
         <translation>同时为每个波段写出一个 .npy 文件</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="91"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="92"/>
         <source>Scenes processed at once (worker processes)</source>
         <translation>同时处理的景数（工作进程数）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="100"/>
         <source>Compare each result with its Landsat scene</source>
         <translation>将每个结果与对应的 Landsat 景进行比较</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="104"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="113"/>
         <source>Load each result with its Landsat layer (one group per scene)</source>
         <translation>加载每个结果及其 Landsat 图层（每景一个图层组）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="111"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="120"/>
         <source>Output root</source>
         <translation>输出根目录</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="126"/>
         <source>Batch report (CSV)</source>
         <translation>批处理报告（CSV）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="127"/>
         <source>Scenes resampled</source>
         <translation>已重采样的景数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="127"/>
         <source>Scenes skipped (output already complete)</source>
         <translation>跳过的景数（输出已完整）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="127"/>
         <source>Scenes failed</source>
         <translation>失败的景数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="118"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="127"/>
         <source>Folders without a GOCI/Landsat pair</source>
         <translation>缺少 GOCI/Landsat 影像对的文件夹数</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="140"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="149"/>
         <source>The folder with one sub-folder per Landsat scene.</source>
         <translation>包含各景子文件夹的文件夹，每个子文件夹对应一景 Landsat 影像。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="148"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="157"/>
         <source>Also write each band as &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy (float32, NaN = no data) for numpy users.</source>
         <translation>同时将每个波段写为 &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy（float32，NaN = 无数据），供 numpy 用户使用。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="172"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="181"/>
         <source>Off (default). On: each result is also compared with its Landsat file as the Compare algorithm does (&amp;lt;output stem&amp;gt;_comparison.csv and .html next to it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, shift_confidence) and the block-scale R² and bias per GOCI band.</source>
         <translation>关闭（默认）。开启：每个结果还会按“比较”算法的方式与其 Landsat 文件进行比较（在结果旁生成 &amp;lt;output stem&amp;gt;_comparison.csv 和 .html），并在 batch_report.csv 中写入偏移量（shift_east_m、shift_north_m、shift_confidence）以及每个 GOCI 波段在块尺度上的 R² 和偏差。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="178"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="196"/>
         <source>Off (default). On: when the run ends, each result and its Landsat layer load into a layer group named after the scene, the result styled as a true-colour composite, for an overlap check. Ignored where there is no project (qgis_process).</source>
         <translation>关闭（默认）。开启：运行结束后，每个结果及其 Landsat 图层会加载到以该景命名的图层组中，结果以真彩色合成显示，便于检查二者是否重合。没有工程时（qgis_process）忽略此项。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="184"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="202"/>
         <source>Where the outputs and batch_report.csv go (created if needed).</source>
         <translation>输出文件和 batch_report.csv 的存放位置（必要时自动创建）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="185"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="203"/>
         <source>The path of batch_report.csv.</source>
         <translation>batch_report.csv 的路径。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="193"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="211"/>
         <source>INPUT_ROOT: choose the folder of scene folders.</source>
         <translation>INPUT_ROOT：请选择包含各景子文件夹的文件夹。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="216"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="235"/>
         <source>{count} scene(s) failed; see {report}.</source>
         <translation>{count} 景处理失败；详见 {report}。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="235"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="254"/>
         <source>LOAD_OUTPUTS ignored: there is no project to load into.</source>
         <translation>已忽略 LOAD_OUTPUTS：没有可供加载图层的工程。</translation>
     </message>
@@ -129,7 +129,7 @@
         <translation>Landsat 栅格</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="56"/>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="69"/>
         <source>Band pairs GOCI nm:Landsat band (empty = by wavelength)</source>
         <translation>波段配对 GOCI nm:Landsat 波段（留空 = 按波长配对）</translation>
     </message>
@@ -139,22 +139,22 @@
         <translation>块统计的块大小（目标像元数）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="63"/>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="88"/>
         <source>Statistics table</source>
         <translation>统计表</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="63"/>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="88"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="65"/>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="90"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="65"/>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="90"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
@@ -304,37 +304,37 @@
         <translation>Landsat 网格中所有波段都获得了值的像元所占比例（0–1）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="158"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="167"/>
         <source>How many scenes run at once, each in its own process (default 1 = in QGIS&apos;s own process). Each worker needs up to about 1 GB for a full Landsat scene; more workers than CPU cores does not help. Results are identical.</source>
         <translation>同时运行的景数，每景在各自的进程中运行（默认 1 = 在 QGIS 自身的进程中运行）。处理一整景 Landsat 时，每个工作进程最多需要约 1 GB 内存；工作进程数超过 CPU 核数并无益处。结果完全相同。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="83"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="84"/>
         <source>Also write the per-pixel quality raster (&lt;output stem&gt;_QA.tif)</source>
         <translation>同时写出逐像元质量栅格（&lt;output stem&gt;_QA.tif）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="95"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="96"/>
         <source>dask.distributed scheduler address (run scenes on a cluster)</source>
         <translation>dask.distributed 调度器地址（在集群上运行各景）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="143"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="152"/>
         <source> The batch report gets register_east_m, register_north_m, register_confidence and register_residual_m.</source>
         <translation> 批处理报告中会增加 register_east_m、register_north_m、register_confidence 和 register_residual_m 列。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="152"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="161"/>
         <source>Also write &amp;lt;output stem&amp;gt;_QA.tif next to each output: per pixel the number of GOCI pixels that entered the first band&apos;s value, the distance to the nearest of them (m) and the sum of their weights (see the one-pair algorithm&apos;s OUTPUT_QA), computed in the same pass.</source>
         <translation>同时在每个输出旁写出 &amp;lt;output stem&amp;gt;_QA.tif：逐像元记录参与计算第一个波段值的 GOCI 像元个数、到其中最近者的距离（m）以及它们的权重之和（参见单对算法的 OUTPUT_QA），在同一遍计算中得出。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="163"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="172"/>
         <source>Optional, advanced. The address of a running dask.distributed scheduler (tcp://host:8786): scenes then run as tasks on its workers instead of here (WORKERS is ignored). OUTPUT_ROOT and the input folders must be the same paths on every worker (a shared file system), and the workers&apos; Python must import goci_resample_plugin (install it there, or upload the plugin ZIP with client.upload_file). A lost worker&apos;s scene runs again on another; cancel reaches every worker. Needs python3-distributed (only when used).</source>
         <translation>可选，高级选项。正在运行的 dask.distributed 调度器的地址（tcp://host:8786）：各景将作为任务在该调度器的工作进程上运行，而不在本机运行（此时忽略 WORKERS）。OUTPUT_ROOT 和输入文件夹在每个工作进程上必须是相同的路径（共享文件系统），并且工作进程的 Python 必须能够导入 goci_resample_plugin（在工作进程所在环境中安装，或用 client.upload_file 上传插件 ZIP 包）。某个工作进程丢失时，其上的景会在另一个工作进程上重新运行；取消操作会传达到所有工作进程。需要 python3-distributed（仅在使用此项时）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="212"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="231"/>
         <source>Cancelled: {left} scene(s) not run, finished ones kept, nothing partial left. Run again to resume; see {report}.</source>
         <translation>已取消：{left} 景未运行，已完成的结果予以保留，不会留下不完整的文件。再次运行即可从中断处继续；详见 {report}。</translation>
     </message>
@@ -429,12 +429,12 @@
         <translation>同 SHIFT_EAST_M，方向为向北。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="57"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="58"/>
         <source>Folder of scenes: resample every GOCI/Landsat pair</source>
         <translation>文件夹（多景）：重采样每一对 GOCI/Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="41"/>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="50"/>
         <source>Comparison</source>
         <translation>比较</translation>
     </message>
@@ -444,12 +444,12 @@
         <translation>单景：将 GOCI 重采样到 Landsat 网格</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="60"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="61"/>
         <source>goci,landsat,resample,batch,folder,pyresample,gaussian,nearest,bilinear,cubic</source>
         <translation>goci,landsat,重采样,批处理,文件夹,pyresample,高斯,最近邻,双线性,三次</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="128"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="137"/>
         <source>Resamples every scene pair under INPUT_ROOT: each sub-folder holding a Landsat *_TOA_RAD_B*.tif and a GOCI *_subset*.nc (a *_subset_footprint.nc wins over other _subset files). Each scene gets OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif (or _NEAREST, _BILINEAR, _CUBIC) with its JSON and .qml sidecars, exactly as the one-pair algorithm writes them. OUTPUT_ROOT/batch_report.csv gets one row per scene folder (scene, status ok / skipped / failed / no-pair, message, seconds, output) as each scene finishes. A bad scene never stops the others; outputs appear only when complete, so a run that was cancelled or killed resumes where it stopped when run again.</source>
         <translation>重采样 INPUT_ROOT 下的每一对场景：每个子文件夹包含一个 Landsat *_TOA_RAD_B*.tif 和一个 GOCI *_subset*.nc（*_subset_footprint.nc 优先于其他 _subset 文件）。每个场景得到 OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST、_BILINEAR、_CUBIC）及其 JSON 和 .qml 附属文件，与单景算法写出的完全相同。OUTPUT_ROOT/batch_report.csv 在每个场景完成时为每个场景文件夹写一行（场景、状态 ok / skipped / failed / no-pair、信息、秒数、输出）。一个坏场景不会中断其他场景；输出只在完整时才出现，因此被取消或中断的运行再次运行时会从停下的地方继续。</translation>
     </message>
@@ -512,6 +512,136 @@
         <location filename="../goci_resample_plugin/processing/resample_pair.py" line="120"/>
         <source>Optional. A float32 GeoTIFF on the same grid, computed in the same pass: band 1 GOCI_PIXELS = how many GOCI pixels entered the first band's value (at most NEIGHBOURS; 1 for Nearest), band 2 NEAREST_DISTANCE_M = distance to the nearest of them in metres, band 3 WEIGHT_SUM = the sum of their Gaussian weights exp(-d²/σ²); 0, no data, 0 where there is no value. To pick training patches, keep pixels with enough GOCI support, e.g. GOCI_PIXELS = NEIGHBOURS and NEAREST_DISTANCE_M below half a GOCI pixel diagonal (~180 m at 250 m); pixels near masked edges or the footprint have fewer and farther GOCI pixels. Bilinear and cubic: band 1 = how many pixels of the 2 × 2 (bilinear) or 4 × 4 (cubic) support entered the value (fewer near masked pixels, where the bilinear rule of the valid ones is used), band 2 = the distance to the nearest of them, band 3 = the sum of their interpolation weights (1 where the whole support is valid, less where invalid pixels were left out).</source>
         <translation>可选。同一网格上的 float32 GeoTIFF，在同一遍计算中得到：波段 1 GOCI_PIXELS = 参与第一个波段取值的 GOCI 像元数（最多 NEIGHBOURS；最近邻为 1），波段 2 NEAREST_DISTANCE_M = 到其中最近者的距离（米），波段 3 WEIGHT_SUM = 它们的高斯权重 exp(-d²/σ²) 之和；没有值的地方为 0、无数据、0。挑选训练图块时，保留 GOCI 支撑足够的像元，例如 GOCI_PIXELS = NEIGHBOURS 且 NEAREST_DISTANCE_M 小于半个 GOCI 像元对角线（250 米时约 180 米）；掩膜边缘或足迹附近的像元 GOCI 像元更少、更远。双线性和三次卷积：波段 1 = 进入取值的 2 × 2（双线性）或 4 × 4（三次卷积）支撑像元数（掩膜像元附近更少，此时使用有效像元的双线性规则），波段 2 = 到其中最近者的距离，波段 3 = 它们的插值权重之和（支撑全部有效时为 1，剔除了无效像元时更小）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="105"/>
+        <source>Match-ups at GOCI scale for each scene (cross-calibration)</source>
+        <translation>为每个场景生成 GOCI 尺度的匹配点（交叉定标）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="187"/>
+        <source>Off (default). On: each scene also gets its match-ups at GOCI scale as the Match-ups algorithm makes them (Landsat_on_GOCI_&amp;lt;goci stem&amp;gt;.nc, .gpkg, _stats.csv, .html next to its result; REGISTER applies to them too), and OUTPUT_ROOT gets matchups_all.csv (every passing match-up of every scene, with the scene and its date) and matchups_fit.csv (bias, RMSE, R², gain and offset per band pair over all scenes, scene = all, and per scene), written again as each scene finishes.</source>
+        <translation>关闭（默认）。开启：每个场景还按匹配点算法生成 GOCI 尺度的匹配点（在其结果旁写出 Landsat_on_GOCI_&amp;lt;goci stem&amp;gt;.nc、.gpkg、_stats.csv、.html；REGISTER 同样适用），并在 OUTPUT_ROOT 写出 matchups_all.csv（每个场景所有通过筛选的匹配点，附场景名及日期）和 matchups_fit.csv（每个波段对在全部场景上（scene = all）及逐场景的偏差、RMSE、R²、增益和偏移），每个场景完成时重新写出。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="56"/>
+        <source>Match-ups at GOCI scale: Landsat aggregated onto GOCI pixels</source>
+        <translation>GOCI 尺度匹配点：将 Landsat 聚合到 GOCI 像元</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="59"/>
+        <source>goci,landsat,matchups,cross-calibration,aggregate,homogeneity,gain</source>
+        <translation>goci,landsat,匹配点,交叉定标,聚合,均匀性,增益</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="68"/>
+        <source>Landsat TOA radiance GeoTIFF</source>
+        <translation>Landsat 大气顶辐亮度 GeoTIFF</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="72"/>
+        <source>Screening box (GOCI pixels, odd)</source>
+        <translation>筛选窗口（GOCI 像元数，奇数）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="75"/>
+        <source>Largest coefficient of variation in the box</source>
+        <translation>窗口内允许的最大变异系数</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="78"/>
+        <source>Smallest Landsat coverage of a GOCI pixel</source>
+        <translation>GOCI 像元的最小 Landsat 覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="83"/>
+        <source>Landsat on the GOCI grid (NetCDF)</source>
+        <translation>GOCI 网格上的 Landsat（NetCDF）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="83"/>
+        <source>NetCDF files (*.nc)</source>
+        <translation>NetCDF 文件 (*.nc)</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="86"/>
+        <source>Match-up points (GeoPackage)</source>
+        <translation>匹配点（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="92"/>
+        <source>Match-ups that pass (band pair nearest 660 nm)</source>
+        <translation>通过筛选的匹配点数（最接近 660 nm 的波段对）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="97"/>
+        <source>Cross-calibration at GOCI's own scale: every Landsat pixel is assigned to the GOCI pixel whose footprint (in GOCI's index space) holds its centre, and per GOCI pixel and Landsat band the count, mean, std and coverage are written as a NetCDF on the GOCI grid. A match-up (GOCI pixel, band pair) passes when every pixel of the BOX × BOX box around it has Landsat coverage ≥ MIN_COVERAGE and a valid GOCI value and the coefficients of variation of the box's Landsat means and of its GOCI values are ≤ MAX_CV (the ocean-colour validation protocols' homogeneity test). The statistics over the passing match-ups (bias, RMSE, R², orthogonal gain and offset) compare the sensors without interpolating GOCI at all: use them rather than the 30 m comparison for calibration. The points (one per GOCI pixel with Landsat data) load on the map coloured by the GOCI/Landsat ratio of the red band, passing ones large.</source>
+        <translation>在 GOCI 自身尺度上的交叉定标：每个 Landsat 像元归属于其中心所在的 GOCI 像元足迹（在 GOCI 像元坐标空间中），按 GOCI 像元和 Landsat 波段统计数量、均值、标准差和覆盖率，写成 GOCI 网格上的 NetCDF。当匹配点（GOCI 像元、波段对）周围 BOX × BOX 窗口内每个像元的 Landsat 覆盖率 ≥ MIN_COVERAGE 且 GOCI 值有效，并且窗口内 Landsat 均值和 GOCI 值的变异系数都 ≤ MAX_CV（水色验证规范中的均匀性检验）时，该匹配点通过。对通过的匹配点计算的统计量（偏差、RMSE、R²、正交回归的增益和偏移）完全不对 GOCI 插值即可比较两个传感器：定标时请用它们而不是 30 米比较。点图层（每个有 Landsat 数据的 GOCI 像元一个点）在地图上按红波段 GOCI/Landsat 比值着色，通过的点显示得更大。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="112"/>
+        <source>The GOCI subset NetCDF of the scene.</source>
+        <translation>该场景的 GOCI 子集 NetCDF。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="113"/>
+        <source>The Landsat TOA radiance GeoTIFF of the same scene; its nodata marks pixels outside the scene.</source>
+        <translation>同一场景的 Landsat 大气顶辐亮度 GeoTIFF；其无数据值标记场景外的像元。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="117"/>
+        <source>e.g. &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;. Empty: each GOCI band is paired with the Landsat band nearest in wavelength, within 40 nm.</source>
+        <translation>例如 &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;。留空：每个 GOCI 波段与波长最接近（40 nm 以内）的 Landsat 波段配对。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="121"/>
+        <source>Box of GOCI pixels screened around each match-up: 3 (default) or 5.</source>
+        <translation>每个匹配点周围参与筛选的 GOCI 像元窗口：3（默认）或 5。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="122"/>
+        <source>Largest coefficient of variation (std / mean) of the box&apos;s Landsat means and of its GOCI values (default 0.15).</source>
+        <translation>窗口内 Landsat 均值及 GOCI 值允许的最大变异系数（标准差 / 均值，默认 0.15）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="126"/>
+        <source>Smallest fraction of a GOCI pixel&apos;s footprint with valid Landsat data, for every pixel of the box (default 0.9).</source>
+        <translation>窗口内每个 GOCI 像元足迹中有效 Landsat 数据所占的最小比例（默认 0.9）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="132"/>
+        <source>NetCDF on the GOCI subset&apos;s grid: navigation_data/latitude, longitude; landsat_data/L_TOA_B&amp;lt;k&amp;gt; (mean), _std, count_B&amp;lt;k&amp;gt;, pixels; matchups/passes_&amp;lt;nm&amp;gt;. Opens in QGIS (GDAL), xarray and SNAP.</source>
+        <translation>GOCI 子集网格上的 NetCDF：navigation_data/latitude、longitude；landsat_data/L_TOA_B&amp;lt;k&amp;gt;（均值）、_std、count_B&amp;lt;k&amp;gt;、pixels；matchups/passes_&amp;lt;nm&amp;gt;。可在 QGIS（GDAL）、xarray 和 SNAP 中打开。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="137"/>
+        <source>GeoPackage: one point per GOCI pixel with Landsat data, with the GOCI values, Landsat mean/std/count, both CVs, the ratio and passes per band pair.</source>
+        <translation>GeoPackage：每个有 Landsat 数据的 GOCI 像元一个点，包含每个波段对的 GOCI 值、Landsat 均值/标准差/数量、两个变异系数、比值和是否通过。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="142"/>
+        <source>CSV: the statistics per band pair and the counts screened out.</source>
+        <translation>CSV：每个波段对的统计量及被筛除的数量。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="143"/>
+        <source>Self-contained HTML: table and a density plot per band pair.</source>
+        <translation>独立的 HTML：表格及每个波段对的密度图。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="152"/>
+        <source>OUTPUT_POINTS must be a GeoPackage (.gpkg), not {path}.</source>
+        <translation>OUTPUT_POINTS 必须是 GeoPackage（.gpkg），而不是 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="170"/>
+        <source>Match-ups {scene}</source>
+        <translation>匹配点 {scene}</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/matchups.py" line="178"/>
+        <source>Off (default). On: measure GOCI&apos;s offset against Landsat first (as the resampling algorithms&apos; REGISTER does) and move the GOCI geolocation back by it before the Landsat pixels are assigned to GOCI pixels; an unreliable or implausible offset is not applied and the log says why.</source>
+        <translation>关闭（默认）。开启：先测量 GOCI 相对 Landsat 的偏移（与重采样算法的 REGISTER 相同），在将 Landsat 像元分配到 GOCI 像元之前把 GOCI 地理定位按该偏移移回；不可靠或不合理的偏移不会被应用，日志会说明原因。</translation>
     </message>
 </context>
 </TS>
