@@ -51,6 +51,10 @@ def layer_tree():
             layer = node.layer()
             renderer = layer.renderer()
             entry = {"name": layer.name(), "renderer": renderer.type(), "source": layer.source()}
+            if renderer.type() == "graduatedSymbol":
+                entry["attribute"] = renderer.classAttribute()
+                entry["ranges"] = [[r.lowerValue(), r.upperValue()] for r in renderer.ranges()]
+                entry["features"] = layer.featureCount()
             if renderer.type() == "multibandcolor":
                 entry["bands"] = [renderer.redBand(), renderer.greenBand(), renderer.blueBand()]
                 entry["red_limits"] = [
@@ -139,6 +143,40 @@ def compare():
     )
     ANSWER["after_compare"] = layer_tree()
     ANSWER["steps"].append("compare")
+    QTimer.singleShot(STEP_MS, matchups)
+
+
+@guarded
+def matchups():
+    """The match-ups with their points loaded on the map; a picture of them for the docs."""
+    result = processing.runAndLoadResults(
+        "gociresample:matchups",
+        {
+            "GOCI": TASK["goci"],
+            "LANDSAT": TASK["landsat"],
+            "OUTPUT": TASK["matchups"],
+            "OUTPUT_POINTS": TASK["matchups"].replace(".nc", ".gpkg"),
+            "OUTPUT_TABLE": TASK["matchups"].replace(".nc", ".csv"),
+            "OUTPUT_REPORT": TASK["matchups"].replace(".nc", ".html"),
+        },
+    )
+    ANSWER["matchups"] = result["MATCHUPS"]
+    ANSWER["after_matchups"] = layer_tree()
+    canvas = iface.mapCanvas()
+    points = next(layer for layer in QgsProject.instance().mapLayers().values()
+                  if layer.name().startswith("Match-ups"))  # fmt: skip
+    extent = points.extent()
+    extent.scale(0.35)
+    canvas.setExtent(canvas.mapSettings().layerExtentToOutputExtent(points, extent))
+    canvas.refresh()
+    canvas.waitWhileRendering()
+    QTimer.singleShot(1000, grab_matchups)
+
+
+@guarded
+def grab_matchups():
+    iface.mainWindow().grab().save(os.path.join(TASK["folder"], "matchups.png"))
+    ANSWER["steps"].append("matchups")
     QTimer.singleShot(STEP_MS, batch_panel)
 
 

@@ -25,6 +25,7 @@ def desktop(qgis_process, scene, tmp_path_factory):
         "table": str(folder / "t.csv"),
         "report": str(folder / "r.html"),
         "difference": str(folder / "d.tif"),
+        "matchups": str(folder / "Landsat_on_GOCI_desktop.nc"),
         "batch_outputs": [str(folder / "row1.tif"), str(folder / "row2.tif")],
         "model": str(REPO / "resources" / "models" / "resample_pair_statistics.model3"),
         "folder": str(folder),
@@ -43,6 +44,7 @@ def desktop(qgis_process, scene, tmp_path_factory):
     assert "error" not in answer, answer["error"]
     if os.environ.get("GOCI_DOCS_IMG"):  # make docs: the user guide's picture of the desktop
         shutil.copy(folder / "window.png", Path(os.environ["GOCI_DOCS_IMG"]) / "desktop_map.png")
+        shutil.copy(folder / "matchups.png", Path(os.environ["GOCI_DOCS_IMG"]) / "matchups_map.png")
     return answer, folder
 
 
@@ -91,3 +93,17 @@ def test_the_batch_panel_runs_each_row_to_its_own_output(desktop):
     for name in ("row1.tif", "row2.tif"):
         with rasterio.open(folder / name) as dataset:
             assert dataset.tags()["METHOD"] == "nearest" and dataset.count == 5
+
+
+def test_the_matchup_points_load_in_the_scene_group_coloured_by_the_red_ratio(desktop, scene):
+    """Match-ups in the desktop: the points join the scene's group, every point there, coloured
+    by the GOCI/Landsat ratio at 660 nm in classes around 1."""
+    answer, folder = desktop
+    assert answer["matchups"] > 100
+    [points] = [layer for layer in answer["after_matchups"]["groups"][scene.scene_dir.name]
+                if layer["name"].startswith("Match-ups")]  # fmt: skip
+    assert points["renderer"] == "graduatedSymbol" and points["attribute"] == "ratio_660"
+    lows = [low for low, _ in points["ranges"]]
+    assert lows == sorted(lows) and any(low < 1 < high for low, high in points["ranges"])
+    assert points["features"] > answer["matchups"]
+    assert (folder / "matchups.png").stat().st_size > 10_000
