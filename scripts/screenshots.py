@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from sample_data import SceneSpec, write_scene  # noqa: E402
+from sample_data import goci2_spec, write_scene  # noqa: E402
 
 from goci_resample_plugin import classFactory  # noqa: E402
 
@@ -33,7 +33,8 @@ def test_screenshots(qgis_app, qgis_iface, qgis_processing):
     qgis_iface.browserModel = lambda: browser  # the dialog's file widgets ask for it
     plugin = classFactory(qgis_iface)
     plugin.initProcessing()
-    scene = write_scene(REPO / "demo_output" / "docs", SceneSpec(width=900, height=900, seed=5))
+    # the user's format: a GOCI-II 250 m subset as the clip step writes it
+    scene = write_scene(REPO / "demo_output" / "docs", goci2_spec(width=900, height=900, seed=5))
     dialogs(IMAGES, scene)
     map_views(IMAGES, scene)
     plugin.unload()
@@ -48,6 +49,7 @@ def dialogs(folder, scene):
         ("gociresample:resamplepair", {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat)}),
         ("gociresample:batchresample", {"INPUT_ROOT": str(scene.scene_dir.parent)}),
         ("gociresample:comparelandsat", {}),
+        ("gociresample:matchups", {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat)}),
     ):
         dialog = AlgorithmDialog(registry.algorithmById(algorithm_id).create())
         dialog.mainWidget().setParameters(values)

@@ -256,4 +256,5 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
         for result in batch.scenes:
             if result.output is None or result.status not in (OK, SKIPPED):
                 continue
-            load_scene_pair(context, result.output, result.landsat, result.scene, options.suffix)
+            load_scene_pair(context, result.output, result.landsat, result.scene, options.suffix,
+                            registered=bool(result.figures.get("register_east_m")))  # fmt: skip

@@ -147,9 +147,10 @@ def _ratio_renderer(red_nm):
     return QgsGraduatedSymbolRenderer(f"ratio_{red_nm}", ranges)
 
 
-def result_name(method_suffix, scene):
-    """Layer name of a result: what it is first, so names cut short in the panel stay apart."""
-    return f"GOCI {method_suffix} {scene}"
+def result_name(method_suffix, scene, registered=False):
+    """Layer name of a result: what it is first, so names cut short in the panel stay apart;
+    a REGISTER output's says so (it sits beside the plain one of the same scene)."""
+    return f"GOCI {method_suffix}{' registered' if registered else ''} {scene}"
 
 
 def landsat_name(scene):
@@ -158,7 +159,7 @@ def landsat_name(scene):
 
 
 def load_scene_pair(context, output, landsat, scene, method_suffix, *,
-                    output_is_destination=False):  # fmt: skip
+                    output_is_destination=False, registered=False):  # fmt: skip
     """Load a result and its Landsat layer into the layer group ``scene``: the result on top in
     its true-colour style, Landsat below in the matching style (same channels and limits,
     ``<output stem>_landsat.qml``) for toggling or the transparency slider.
@@ -168,7 +169,7 @@ def load_scene_pair(context, output, landsat, scene, method_suffix, *,
     algorithm's own destination parameter (loaded by Processing if the user asked for it)
     rather than a file found by a batch.
     """
-    name = result_name(method_suffix, scene)
+    name = result_name(method_suffix, scene, registered)
     style = style_path(output)
     if output_is_destination:
         loading = load_styled(context, str(output), name, style, group=scene)

@@ -158,7 +158,8 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                                                 request, control)  # fmt: skip
         shift = (registration.east_m, registration.north_m) if registration else (0.0, 0.0)
         load_scene_pair(context, output_path, landsat_path, scene_name(landsat_path),
-                        options.suffix, output_is_destination=True)  # fmt: skip
+                        options.suffix, output_is_destination=True,
+                        registered=bool(registration and registration.applied))  # fmt: skip
         results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction,
                    SHIFT_EAST_M: shift[0], SHIFT_NORTH_M: shift[1]}  # fmt: skip
         if result.quality is not None:
