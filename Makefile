@@ -58,7 +58,7 @@ docs: setup
 	@profile=$$(mktemp -d) && chmod 700 $$profile && \
 	QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile \
 	XDG_RUNTIME_DIR=$$profile $(VENV)/bin/python -m pytest -q -p no:xdist -p no:cacheprovider \
-	scripts/screenshots.py && GOCI_DOCS_IMG=$(CURDIR)/docs/img XDG_RUNTIME_DIR=$$profile \
+	scripts/screenshots.py && GOCI_DOCS_IMG=$(CURDIR)/docs/img QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$$profile \
 	QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile $(VENV)/bin/python -m pytest -q \
 	-p no:xdist -p no:cacheprovider tests/test_desktop.py && $(PYTHON) scripts/policies.py \
 	bench/cache/policies docs/img/invalid_policies.png && $(PYTHON) scripts/methods.py \

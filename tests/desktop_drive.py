@@ -165,6 +165,9 @@ def matchups():
     canvas = iface.mapCanvas()
     points = next(layer for layer in QgsProject.instance().mapLayers().values()
                   if layer.name().startswith("Match-ups"))  # fmt: skip
+    root = QgsProject.instance().layerTreeRoot()
+    for node in root.findLayers():  # the points over the GOCI result, as a user would look
+        node.setItemVisibilityChecked(node.layer() == points or node.name().startswith("GOCI GAUSS"))
     extent = points.extent()
     extent.scale(0.35)
     canvas.setExtent(canvas.mapSettings().layerExtentToOutputExtent(points, extent))

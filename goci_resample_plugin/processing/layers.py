@@ -120,9 +120,11 @@ def load_points(context, output_id, name, red_nm, group=None):
 
 
 def _ratio_renderer(red_nm):
-    """Graduated renderer on ``ratio_<red_nm>``; size 3.2 mm where ``passes_<red_nm>``, 1.2."""
+    """Graduated renderer on ``ratio_<red_nm>`` (blue below 1, white at 1, red above); size
+    2.2 mm where ``passes_<red_nm>``, 0.9 mm elsewhere."""
     from qgis.core import (
         QgsGradientColorRamp,
+        QgsGradientStop,
         QgsGraduatedSymbolRenderer,
         QgsProperty,
         QgsRendererRange,
@@ -132,15 +134,16 @@ def _ratio_renderer(red_nm):
     )
     from qgis.PyQt.QtGui import QColor
 
-    ramp = QgsGradientColorRamp(QColor("#2166ac"), QColor("#b2182b"))
-    ramp.setStops([])
+    ramp = QgsGradientColorRamp(
+        QColor("#2166ac"), QColor("#b2182b"), False, [QgsGradientStop(0.5, QColor("#f7f7f7"))]
+    )  # diverging at 1
     ranges = []
     for position, (low, high) in enumerate(RATIO_CLASSES):
         symbol = QgsSymbol.defaultSymbol(QgsWkbTypes.GeometryType.PointGeometry)
         symbol.setColor(ramp.color(position / (len(RATIO_CLASSES) - 1)))
         symbol.symbolLayer(0).setDataDefinedProperty(
             QgsSymbolLayer.Property.PropertySize,
-            QgsProperty.fromExpression(f'CASE WHEN "passes_{red_nm}" THEN 3.2 ELSE 1.2 END'),
+            QgsProperty.fromExpression(f'CASE WHEN "passes_{red_nm}" THEN 2.2 ELSE 0.9 END'),
         )
         label = f"{low:g} – {high:g}" if high < 1e8 else f"≥ {low:g}"
         ranges.append(QgsRendererRange(low, high, symbol, label))
