@@ -167,7 +167,8 @@ def matchups():
                   if layer.name().startswith("Match-ups"))  # fmt: skip
     root = QgsProject.instance().layerTreeRoot()
     for node in root.findLayers():  # the points over the GOCI result, as a user would look
-        node.setItemVisibilityChecked(node.layer() == points or node.name().startswith("GOCI GAUSS"))
+        shown = node.layer() == points or node.name().startswith("GOCI GAUSS")
+        node.setItemVisibilityChecked(shown)
     extent = points.extent()
     extent.scale(0.35)
     canvas.setExtent(canvas.mapSettings().layerExtentToOutputExtent(points, extent))
