@@ -209,6 +209,7 @@ def test_compare_adds_the_key_figures_to_the_report(batch_root, tmp_path):
         row = rows[scene]
         # 220 × 200 pixels are too few 16-pixel blocks for an offset: left empty, not made up
         assert row["shift_east_m"] == row["shift_north_m"] == ""
+        assert row["message"].endswith("offset not measurable")  # the log says it too
         r2 = dict(item.split("=") for item in row["r2_by_band"].split(";"))
         assert set(r2) == {"443", "490", "555", "660", "865"}
         assert all(float(value) > 0.95 for value in r2.values())

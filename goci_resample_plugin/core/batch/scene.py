@@ -132,6 +132,7 @@ def _register_figures(registration):
 def _with_comparison(result, started, overwrite):
     """``result`` with the comparison's key figures (or why it failed, in the message)."""
     from ..compare import compare_pair
+    from ..compare.registration import describe_offset
 
     table, report = comparison_paths(result.output)
     try:
@@ -149,4 +150,7 @@ def _with_comparison(result, started, overwrite):
         "r2_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.r2:.4f}" for p in pairs),
         "bias_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.bias:.4g}" for p in pairs),
     }
-    return replace(result, figures=result.figures | figures, seconds=time.perf_counter() - started)
+    where = (f"GOCI sits {describe_offset(shift.east_m, shift.north_m)} of Landsat (confidence "
+             f"{shift.confidence:.2f})" if measured else "offset not measurable")  # fmt: skip
+    return replace(result, message=f"{result.message}; {where}", figures=result.figures | figures,
+                   seconds=time.perf_counter() - started)  # fmt: skip
