@@ -295,3 +295,18 @@ def test_register_on_a_shifted_pair_raises_r2_and_keeps_the_passing_fraction(tmp
     assert fraction["fixed"] == pytest.approx(fraction["plain"], abs=0.005)
     assert red["fixed"]["statistics"]["r2"] > red["plain"]["statistics"]["r2"] + 0.01
     assert red["fixed"]["statistics"]["rmse"] < red["plain"]["statistics"]["rmse"]
+
+
+def test_a_killed_runs_working_folder_is_removed_by_the_next_run(scene, tmp_path):
+    """The points are made in a hidden working folder named like our temporaries: one a killed
+    run left behind (its process gone) goes with the next run, a live run's stays."""
+    import os
+
+    dead = tmp_path / ".points.partial-4194303-abcdefgh"  # above Linux's largest pid
+    (dead / "points.csv").parent.mkdir()
+    (dead / "points.csv").write_text("lon,lat\n")
+    alive = tmp_path / f".points.partial-{os.getpid()}-abcdefgh"
+    alive.mkdir()
+    match_pair(scene.goci, scene.landsat, tmp_path / "m.nc")
+    assert not dead.exists() and alive.is_dir()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and p != alive]

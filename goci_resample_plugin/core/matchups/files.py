@@ -16,6 +16,7 @@ from ..bands import landsat_band_name
 from ..compare.report import TABLE_COLUMNS, density_png
 from ..provenance import plugin_version
 from ..write.atomic import write_text
+from ..write.names import temporary_prefix
 from ..write.ownership import GENERATOR, HTML_MARK, OUR_TAG
 from .screen import REASONS
 
@@ -92,7 +93,9 @@ def write_points(path, columns):
     from osgeo import gdal
 
     gdal.UseExceptions()
-    folder = Path(tempfile.mkdtemp(prefix=".goci-points-", dir=Path(path).parent))
+    # a working folder named as our temporaries are: a killed run's is removed by the next
+    prefix = temporary_prefix(Path(path).parent / "points")
+    folder = Path(tempfile.mkdtemp(prefix=prefix.name, dir=prefix.parent))
     try:
         source = folder / "points.csv"
         names = list(columns)

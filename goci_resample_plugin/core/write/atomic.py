@@ -3,6 +3,7 @@
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -125,7 +126,8 @@ def check_path_usable(path):
 
 
 def remove_stale_temporaries(*folders):
-    """Delete temporary files that a killed run (its process gone) left in ``folders``."""
+    """Delete temporary files (and working folders) that a killed run (its process gone) left
+    in ``folders``."""
     for folder in map(Path, folders):
         if not folder.is_dir():
             continue
@@ -133,7 +135,10 @@ def remove_stale_temporaries(*folders):
             pid = temporary_owner(path)
             if pid is not None and not _process_alive(pid):
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
 
 
 def _process_alive(pid):
