@@ -23,6 +23,9 @@ from .screen import REASONS
 POINTS_LAYER = "matchups"
 """The GeoPackage layer name."""
 
+MATCHUP_COLUMNS = (*TABLE_COLUMNS, "n_candidates", *(f"failed_{r}" for r in REASONS))
+"""The statistics CSV's and the report table's columns: §7's, then the counts screened out."""
+
 
 def write_netcdf(path, subset, footprints, landsat_bands, screenings, goci_values, attributes):
     """NetCDF4 on the GOCI subset's grid: ``navigation_data/latitude, longitude`` as read,
@@ -139,8 +142,7 @@ def write_table(path, rows, shown_as):
     """The statistics CSV (columns ``TABLE_COLUMNS``, ``scale`` = ``goci``) and the counts
     screened out (``n_candidates``, ``failed_<reason>``)."""
     text = io.StringIO()
-    columns = [*TABLE_COLUMNS, "n_candidates", *(f"failed_{r}" for r in REASONS)]
-    writer = csv.DictWriter(text, fieldnames=columns)
+    writer = csv.DictWriter(text, fieldnames=MATCHUP_COLUMNS)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
@@ -150,10 +152,9 @@ def write_table(path, rows, shown_as):
 def write_report(path, title, lines, rows, plots, shown_as):
     """A self-contained HTML report: ``lines`` (already HTML) above the statistics ``rows``
     and one density plot per band pair (``plots``: [(caption, x, y, PairStatistics)])."""
-    columns = [*TABLE_COLUMNS, "n_candidates", *(f"failed_{r}" for r in REASONS)]
-    header = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    header = "".join(f"<th>{html.escape(c)}</th>" for c in MATCHUP_COLUMNS)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(row.get(c, ''))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{_cell(row.get(c, ''))}</td>" for c in MATCHUP_COLUMNS) + "</tr>"
         for row in rows
     )
     figures = "\n".join(

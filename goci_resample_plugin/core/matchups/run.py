@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..compare.register import corrected_options, measure_correction
-from ..compare.report import TABLE_COLUMNS
+from ..compare.report import TABLE_COLUMNS, TABLE_HEADER
 from ..compare.statistics import choose_pairs, landsat_wavelengths, pair_statistics
 from ..control import RunControl
 from ..errors import GociResampleError
@@ -50,9 +50,6 @@ from .screen import REASONS, screen
 MATCHUP_PREFIX = "Landsat_on_GOCI_"
 RED_NM = 660
 """The band pair whose passing match-ups are the algorithm's ``MATCHUPS`` result."""
-
-TABLE_HEADER = ",".join(TABLE_COLUMNS)
-"""How the statistics CSV begins (the mark it is recognised by as ours)."""
 
 
 @dataclasses.dataclass
@@ -141,7 +138,7 @@ def match_pair(goci_path, landsat_path, output, options=None, control=None, *, p
         work = control.part(0.3 if register else 0.0, 1.0)
         result = _make(files, goci_path, landsat_path, options, applied, register, work, engine)
     result.seconds["total"] = time.perf_counter() - started
-    best = next((p for p in result.pairs if p["goci_nm"] == _red(result.pairs)), None)
+    best = next(p for p in result.pairs if p["goci_nm"] == _red(result.pairs))
     control.info(
         f"Match-ups: {result.passing} pass in {best['goci_nm']} nm of {best['candidates']} "
         f"GOCI pixels with Landsat data; wrote {files['netcdf']}, {files['points'].name}, "
