@@ -74,57 +74,52 @@
         <translation>同时将每个波段写为 &amp;lt;output stem&amp;gt;_L_TOA_&amp;lt;nm&amp;gt;.npy（float32，NaN = 无数据），供 numpy 用户使用。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="181"/>
-        <source>Off (default). On: each result is also compared with its Landsat file as the Compare algorithm does (&amp;lt;output stem&amp;gt;_comparison.csv and .html next to it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, shift_confidence) and the block-scale R² and bias per GOCI band.</source>
-        <translation>关闭（默认）。开启：每个结果还会按“比较”算法的方式与其 Landsat 文件进行比较（在结果旁生成 &amp;lt;output stem&amp;gt;_comparison.csv 和 .html），并在 batch_report.csv 中写入偏移量（shift_east_m、shift_north_m、shift_confidence）以及每个 GOCI 波段在块尺度上的 R² 和偏差。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="196"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="198"/>
         <source>Off (default). On: when the run ends, each result and its Landsat layer load into a layer group named after the scene, the result styled as a true-colour composite, for an overlap check. Ignored where there is no project (qgis_process).</source>
         <translation>关闭（默认）。开启：运行结束后，每个结果及其 Landsat 图层会加载到以该景命名的图层组中，结果以真彩色合成显示，便于检查二者是否重合。没有工程时（qgis_process）忽略此项。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="202"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="204"/>
         <source>Where the outputs and batch_report.csv go (created if needed).</source>
         <translation>输出文件和 batch_report.csv 的存放位置（必要时自动创建）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="203"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="205"/>
         <source>The path of batch_report.csv.</source>
         <translation>batch_report.csv 的路径。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="211"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="213"/>
         <source>INPUT_ROOT: choose the folder of scene folders.</source>
         <translation>INPUT_ROOT：请选择包含各景子文件夹的文件夹。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="235"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="237"/>
         <source>{count} scene(s) failed; see {report}.</source>
         <translation>{count} 景处理失败；详见 {report}。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="254"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="256"/>
         <source>LOAD_OUTPUTS ignored: there is no project to load into.</source>
         <translation>已忽略 LOAD_OUTPUTS：没有可供加载图层的工程。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="47"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="49"/>
         <source>Compare GOCI on Landsat with Landsat</source>
         <translation>比较 Landsat 网格上的 GOCI 与 Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="50"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="52"/>
         <source>goci,landsat,compare,bias,rmse,regression,shift,misregistration</source>
         <translation>goci,landsat,compare,比较,bias,偏差,rmse,regression,回归,shift,偏移,misregistration,配准偏差</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="53"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="55"/>
         <source>GOCI on Landsat grid (a resample output)</source>
         <translation>Landsat 网格上的 GOCI（重采样输出）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="55"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="57"/>
         <source>Landsat raster</source>
         <translation>Landsat 栅格</translation>
     </message>
@@ -134,7 +129,7 @@
         <translation>波段配对 GOCI nm:Landsat 波段（留空 = 按波长配对）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="59"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="61"/>
         <source>Block size for block statistics (target pixels)</source>
         <translation>块统计的块大小（目标像元数）</translation>
     </message>
@@ -159,107 +154,107 @@
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="67"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="69"/>
         <source>Relative difference (GOCI − Landsat) / Landsat</source>
         <translation>相对差异 (GOCI − Landsat) / Landsat</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
         <source>Confidence of the offset (0–1)</source>
         <translation>偏移量的置信度（0–1）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="110"/>
         <source>A raster written by the resample algorithms (bands L_TOA_&amp;lt;nm&amp;gt;).</source>
         <translation>由重采样算法输出的栅格（波段 L_TOA_&amp;lt;nm&amp;gt;）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="100"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="111"/>
         <source>The Landsat raster on the same grid; its nodata marks pixels outside.</source>
         <translation>位于同一网格上的 Landsat 栅格；其无数据值标记影像范围以外的像元。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="101"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="112"/>
         <source>e.g. &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;. Empty: each GOCI band is paired with the Landsat band nearest in wavelength (from WAVELENGTH_NM band metadata, else the Landsat 8/9 OLI band order), within 40 nm.</source>
         <translation>例如 &lt;code&gt;443:1,490:2,555:3,660:4,865:5&lt;/code&gt;。留空：每个 GOCI 波段与波长最接近的 Landsat 波段配对（波长取自波段元数据 WAVELENGTH_NM，否则按 Landsat 8/9 OLI 的波段顺序），波长差不超过 40 nm。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="106"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="117"/>
         <source>Block size in target pixels for the block statistics and the offset.</source>
         <translation>块统计和偏移估计所用的块大小（以目标像元计）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="108"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="119"/>
         <source>CSV: one row per band pair and scale.</source>
         <translation>CSV：每个波段对、每个尺度各一行。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="109"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="120"/>
         <source>Self-contained HTML: offset, table and density plots.</source>
         <translation>独立的 HTML 文件：偏移量、统计表和密度散点图。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="110"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="121"/>
         <source>Optional GeoTIFF: (GOCI − Landsat) / Landsat per band pair, NaN where either has no data. Skipped when left empty.</source>
         <translation>可选的 GeoTIFF：每个波段对的 (GOCI − Landsat) / Landsat，任一方无数据处为 NaN。留空则不生成。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
         <source>Resampling method</source>
         <translation>重采样方法</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
         <source>Gaussian-weighted (recommended)</source>
         <translation>高斯加权（推荐）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
         <source>Nearest neighbour</source>
         <translation>最近邻</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="102"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="103"/>
         <source>GOCI bands in nm, comma-separated (empty = every L_TOA_* band)</source>
         <translation>GOCI 波段（nm，逗号分隔；留空 = 所有 L_TOA_* 波段）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Invalid GOCI pixels</source>
         <translation>GOCI 无效像元</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Skip them (use valid neighbours only)</source>
         <translation>跳过（仅使用有效的邻近像元）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Propagate them (NaN where one is weighted)</source>
         <translation>传播（若有无效像元参与加权则为 NaN）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="174"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="175"/>
         <source>Wavelengths in nm of the GOCI bands to resample, e.g. &lt;code&gt;443,490,555,660,865&lt;/code&gt;. Empty (default) = every L_TOA_&amp;lt;nm&amp;gt; band in the file, in wavelength order. A band that is not in the file is an error that lists the bands present.</source>
         <translation>要重采样的 GOCI 波段的波长（nm），例如 &lt;code&gt;443,490,555,660,865&lt;/code&gt;。留空（默认）= 文件中的所有 L_TOA_&amp;lt;nm&amp;gt; 波段，按波长排序。指定文件中不存在的波段会报错，并列出文件中已有的波段。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="191"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="192"/>
         <source>Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is smoother. Gaussian method only.</source>
         <translation>高斯权重的宽度，单位为米（默认 320，约为 0.4 × RADIUS）。值越大结果越平滑。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="195"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="196"/>
         <source>How many nearest GOCI pixels the Gaussian weighs per Landsat pixel (default 16). Gaussian method only.</source>
         <translation>高斯方法对每个 Landsat 像元加权的最近 GOCI 像元个数（默认 16）。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="245"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="246"/>
         <source>{name}: choose a raster file.</source>
         <translation>{name}：请选择一个栅格文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="248"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="249"/>
         <source>{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF.</source>
         <translation>{parameter} 图层 {name}（{source}）不是栅格文件。请选择 GeoTIFF 文件。</translation>
     </message>
@@ -334,7 +329,7 @@
         <translation>可选，高级选项。正在运行的 dask.distributed 调度器的地址（tcp://host:8786）：各景将作为任务在该调度器的工作进程上运行，而不在本机运行（此时忽略 WORKERS）。OUTPUT_ROOT 和输入文件夹在每个工作进程上必须是相同的路径（共享文件系统），并且工作进程的 Python 必须能够导入 goci_resample_plugin（在工作进程所在环境中安装，或用 client.upload_file 上传插件 ZIP 包）。某个工作进程丢失时，其上的景会在另一个工作进程上重新运行；取消操作会传达到所有工作进程。需要 python3-distributed（仅在使用此项时）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="231"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="233"/>
         <source>Cancelled: {left} scene(s) not run, finished ones kept, nothing partial left. Run again to resume; see {report}.</source>
         <translation>已取消：{left} 景未运行，已完成的结果予以保留，不会留下不完整的文件。再次运行即可从中断处继续；详见 {report}。</translation>
     </message>
@@ -344,32 +339,27 @@
         <translation>收到 {signal}：将在当前数据块处理完后停止。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
         <source>Offset of GOCI east of Landsat (m, true east)</source>
         <translation>GOCI 相对 Landsat 的东向偏移（m，真东）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
         <source>Offset of GOCI north of Landsat (m, true north)</source>
         <translation>GOCI 相对 Landsat 的北向偏移（m，真北）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
         <source>Offset of GOCI along the Landsat CRS&apos;s x axis (m)</source>
         <translation>GOCI 沿 Landsat 坐标系 x 轴的偏移（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="75"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
         <source>Offset of GOCI along the Landsat CRS&apos;s y axis (m)</source>
         <translation>GOCI 沿 Landsat 坐标系 y 轴的偏移（m）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="86"/>
-        <source>Compares a GOCI-on-Landsat raster with the Landsat raster it was resampled onto, pixel for pixel: per band pair the number of pixels valid in both, both means, the bias (GOCI − Landsat), RMSE, R² and an orthogonal (total least squares) fit, at 30 m and after averaging both over BLOCK × BLOCK blocks (only blocks fully valid in both; 16 × 30 m ≈ one GOCI pixel). It also measures the offset between the two images on the red band's block means, so a misregistration is a number, not a guess: SHIFT_EAST_M and SHIFT_NORTH_M in metres towards true east and north (as REGISTER reports them), SHIFT_X_M and SHIFT_Y_M along the Landsat CRS's axes (grid north is about 1° off true north in UTM; kept for saved models).</source>
-        <translation>将 Landsat 网格上的 GOCI 栅格与其重采样所依据的 Landsat 栅格逐像元比较：对每个波段对，给出两者均有效的像元数、两者的均值、偏差（GOCI − Landsat）、RMSE、R² 以及正交（总体最小二乘）拟合，分别在 30 m 尺度上以及将两者按 BLOCK × BLOCK 块平均后计算（仅使用两者均完全有效的块；16 × 30 m ≈ 一个 GOCI 像元）。它还基于红波段的块均值测量两幅影像之间的偏移，使配准偏差成为确定的数值而非猜测：SHIFT_EAST_M 和 SHIFT_NORTH_M 为朝真东和真北方向的偏移，单位为米（与 REGISTER 的报告方式相同），SHIFT_X_M 和 SHIFT_Y_M 为沿 Landsat 坐标系各轴的偏移（在 UTM 中格网北与真北相差约 1°；为兼容已保存的模型而保留）。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="134"/>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="145"/>
         <source>GOCI − Landsat {scene}</source>
         <translation>GOCI − Landsat {scene}</translation>
     </message>
@@ -389,12 +379,7 @@
         <translation>以 Landsat 为基准校正 GOCI 的配准偏差（配准）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="79"/>
-        <source>Off (default). On: first resample the GOCI band nearest 660 nm and measure how far GOCI's content sits from the Landsat band (block correlation with a sub-pixel fit; within about 20 m on 250 m and 500 m data; it needs at least 20 × 20 km of overlap), then resample every band with the GOCI geolocation moved back by that offset, and measure what is left. The offset is not applied (the output is then written without a shift, and the log says why) when its confidence is below 0.9, when it exceeds 3 GOCI pixels (the files more likely do not belong together), or when it is below 30 m (already aligned within the estimate's accuracy). Takes one extra single-band run and two comparisons. The applied offset is in the log, the sidecar (parameters shift_east_m/shift_north_m, the correction) and the GeoTIFF metadata.</source>
-        <translation>关闭（默认）。开启：先对最接近 660 nm 的 GOCI 波段进行重采样，测量 GOCI 影像内容相对 Landsat 波段的偏移（分块相关并进行亚像元拟合；在 250 m 和 500 m 数据上精度约为 20 m 以内；至少需要 20 × 20 km 的重叠区域），然后将 GOCI 地理定位按该偏移反向移回，再对所有波段重采样，并测量残余偏移。以下情况不应用该偏移（此时输出不做平移，日志中会说明原因）：置信度低于 0.9；偏移超过 3 个 GOCI 像元（这些文件很可能并不匹配）；或偏移小于 30 m（已在估计精度范围内对齐）。需要额外进行一次单波段重采样和两次比较。所应用的偏移会记录在日志、附属文件（参数 shift_east_m/shift_north_m，即校正量）和 GeoTIFF 元数据中。</translation>
-    </message>
-    <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="116"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)</source>
         <translation>仅有效覆盖区（跳过无效像元；最近的 GOCI 像元无效处为 NaN）</translation>
     </message>
@@ -454,42 +439,42 @@
         <translation>重采样 INPUT_ROOT 下的每一对场景：每个子文件夹包含一个 Landsat *_TOA_RAD_B*.tif 和一个 GOCI *_subset*.nc（*_subset_footprint.nc 优先于其他 _subset 文件）。每个场景得到 OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST、_BILINEAR、_CUBIC）及其 JSON 和 .qml 附属文件，与单景算法写出的完全相同。OUTPUT_ROOT/batch_report.csv 在每个场景完成时为每个场景文件夹写一行（场景、状态 ok / skipped / failed / no-pair、信息、秒数、输出）。一个坏场景不会中断其他场景；输出只在完整时才出现，因此被取消或中断的运行再次运行时会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
         <source>Bilinear (GOCI index space)</source>
         <translation>双线性（GOCI 像元坐标空间）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="98"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
         <source>Cubic (Keys, GOCI index space)</source>
         <translation>三次卷积（Keys，GOCI 像元坐标空间）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="110"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="111"/>
         <source>Radius of influence (m; Gaussian and Nearest only)</source>
         <translation>影响半径（米；仅用于高斯和最近邻）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="112"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="113"/>
         <source>Gaussian sigma (m; Gaussian only)</source>
         <translation>高斯 sigma（米；仅用于高斯）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="114"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="115"/>
         <source>Neighbours weighed per pixel (Gaussian only)</source>
         <translation>每个像元加权的邻近像元数（仅用于高斯）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="157"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="158"/>
         <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels as blocks (250 m for GOCI-II, 500 m for GOCI-I). &lt;b&gt;Bilinear&lt;/b&gt; and &lt;b&gt;Cubic&lt;/b&gt; interpolate in GOCI's own pixel grid, as GDAL's geolocation warper does but with the exact position of each Landsat pixel in that grid: bilinear from the 2 × 2 GOCI pixels around it, cubic (Keys, a = −0.5, GDAL's 'cubic') from the 4 × 4. They keep GOCI's own resolution (Gaussian smooths it to several pixels), give no blocks and no value outside the GOCI grid; RADIUS, SIGMA and NEIGHBOURS play no part in them. Which to choose: Gaussian for a smooth, robust picture and the design note's results; Nearest for GOCI's original values; bilinear for a sharp, smooth upsampling (the usual '上采样'); cubic for the sharpest one and super-resolution training inputs (the bicubic convention).</source>
         <translation>&lt;b&gt;高斯&lt;/b&gt;（默认）：每个 Landsat 像元取 RADIUS 内最近的 NEIGHBOURS 个有效 GOCI 像元的加权平均，权重为 exp(-d²/SIGMA²)（d 为以米计的距离）。平滑且稳健；推荐。&lt;b&gt;最近邻&lt;/b&gt;：RADIUS 内最近的有效 GOCI 像元的值；最快，保留原始值，GOCI 像元显示为方块（GOCI-II 为 250 米，GOCI-I 为 500 米）。&lt;b&gt;双线性&lt;/b&gt;和&lt;b&gt;三次卷积&lt;/b&gt;在 GOCI 自身的像元网格中插值，与 GDAL 的地理定位重投影相同，但每个 Landsat 像元在该网格中的位置是精确求得的：双线性使用其周围 2 × 2 个 GOCI 像元，三次卷积（Keys，a = −0.5，即 GDAL 的 'cubic'）使用 4 × 4 个。它们保持 GOCI 自身的分辨率（高斯会平滑到数个像元），没有方块，在 GOCI 网格之外不给值；RADIUS、SIGMA 和 NEIGHBOURS 对它们不起作用。如何选择：要平滑稳健的图像和设计说明中的结果用高斯；要 GOCI 原始值用最近邻；要清晰平滑的上采样用双线性；要最清晰的结果和超分辨率训练输入（双三次惯例）用三次卷积。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="180"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="181"/>
         <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). Gaussian and Nearest only (bilinear and cubic do not use it). GOCI-I (500 m pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, an effective resolution of several GOCI-II pixels), or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log warns), too large over-smooths.</source>
         <translation>影响半径，单位米（默认 800）。只有与 Landsat 像元中心距离小于该值的 GOCI 像元才参与；没有这样的像元时为无数据（NaN）。仅用于高斯和最近邻（双线性和三次卷积不使用）。GOCI-I（500 米像元）：800 米很稳健（约 8 个像元在范围内）。GOCI-II（250 米）：800 米内约有 32 个像元，NEIGHBOURS 16 只保留最近的，因此权重实际约达 560 米（日志会说明）；可保持 800 米与 SIGMA 320 米（默认值：平滑，有效分辨率为数个 GOCI-II 像元），或用 RADIUS 500–600 米 / SIGMA 200 米得到更清晰的结果。太小会留下空洞（日志会警告），太大则过度平滑。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="199"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="200"/>
         <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used, so values reach up to RADIUS past every masked edge (footprint, land mask, clouds). &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample's masked-array behaviour): a gap of about RADIUS around every single fill pixel. &lt;b&gt;Valid cover only&lt;/b&gt;: as skip, but no data where the GOCI pixel nearest to the Landsat pixel is invalid, so the result stops where GOCI's valid data stops (no ocean radiance painted over a masked coast). Recommended for land- or cloud-masked inputs and for training data. Bilinear and cubic: &lt;b&gt;skip&lt;/b&gt; = the bilinear weights of the valid pixels among the 2 × 2, renormalised (cubic where its whole 4 × 4 support is valid, bilinear elsewhere); &lt;b&gt;propagate&lt;/b&gt; = no data where a pixel of the support is invalid; &lt;b&gt;valid cover only&lt;/b&gt; = no data where the GOCI pixel nearest to the Landsat pixel is invalid, else as skip.</source>
         <translation>填充值（_FillValue、missing_value）、超出 valid_min/valid_max、NaN 或位于足迹掩膜之外的 GOCI 像元为无效像元。&lt;b&gt;跳过&lt;/b&gt;（默认）：它们不参与；使用最近的有效像元，因此数值会越过每个掩膜边缘（足迹、陆地掩膜、云）延伸至 RADIUS。&lt;b&gt;传播&lt;/b&gt;：若某 Landsat 像元的加权邻近像元中有无效 GOCI 像元，则该像元为无数据（pyresample 掩膜数组的行为）：每个填充像元周围会留下约 RADIUS 的空缺。&lt;b&gt;仅有效覆盖&lt;/b&gt;：同跳过，但当离 Landsat 像元最近的 GOCI 像元无效时为无数据，因此结果在 GOCI 有效数据结束处停止（不会把海洋辐亮度涂到被掩膜的海岸上）。推荐用于经陆地或云掩膜的输入以及训练数据。双线性和三次卷积：&lt;b&gt;跳过&lt;/b&gt; = 对 2 × 2 中有效像元的双线性权重重新归一化（4 × 4 支撑全部有效时用三次卷积，否则用双线性）；&lt;b&gt;传播&lt;/b&gt; = 支撑中有无效像元时为无数据；&lt;b&gt;仅有效覆盖&lt;/b&gt; = 离 Landsat 像元最近的 GOCI 像元无效时为无数据，否则同跳过。</translation>
     </message>
@@ -519,7 +504,7 @@
         <translation>为每个场景生成 GOCI 尺度的匹配点（交叉定标）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="187"/>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="189"/>
         <source>Off (default). On: each scene also gets its match-ups at GOCI scale as the Match-ups algorithm makes them (Landsat_on_GOCI_&amp;lt;goci stem&amp;gt;.nc, .gpkg, _stats.csv, .html next to its result; REGISTER applies to them too), and OUTPUT_ROOT gets matchups_all.csv (every passing match-up of every scene, with the scene and its date) and matchups_fit.csv (bias, RMSE, R², gain and offset per band pair over all scenes, scene = all, and per scene), written again as each scene finishes.</source>
         <translation>关闭（默认）。开启：每个场景还按匹配点算法生成 GOCI 尺度的匹配点（在其结果旁写出 Landsat_on_GOCI_&amp;lt;goci stem&amp;gt;.nc、.gpkg、_stats.csv、.html；REGISTER 同样适用），并在 OUTPUT_ROOT 写出 matchups_all.csv（每个场景所有通过筛选的匹配点，附场景名及日期）和 matchups_fit.csv（每个波段对在全部场景上（scene = all）及逐场景的偏差、RMSE、R²、增益和偏移），每个场景完成时重新写出。</translation>
     </message>
@@ -642,6 +627,31 @@
         <location filename="../goci_resample_plugin/processing/matchups.py" line="178"/>
         <source>Off (default). On: measure GOCI&apos;s offset against Landsat first (as the resampling algorithms&apos; REGISTER does) and move the GOCI geolocation back by it before the Landsat pixels are assigned to GOCI pixels; an unreliable or implausible offset is not applied and the log says why.</source>
         <translation>关闭（默认）。开启：先测量 GOCI 相对 Landsat 的偏移（与重采样算法的 REGISTER 相同），在将 Landsat 像元分配到 GOCI 像元之前把 GOCI 地理定位按该偏移移回；不可靠或不合理的偏移不会被应用，日志会说明原因。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/batch_resample.py" line="181"/>
+        <source>Off (default). On: each result is also compared with its Landsat file as the Compare algorithm does (&amp;lt;output stem&amp;gt;_comparison.csv and .html next to it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, shift_confidence, and its 95 % half-widths shift_east_uncertainty_m and shift_north_uncertainty_m in the last columns; empty when not measurable) and the block-scale R² and bias per GOCI band.</source>
+        <translation>关闭（默认）。开启：每个结果还会像比较算法那样与其 Landsat 文件比较（在其旁边写出 &amp;lt;output stem&amp;gt;_comparison.csv 和 .html），batch_report.csv 中会写入偏移量（shift_east_m、shift_north_m、shift_confidence，以及位于最后几列的 95 % 置信区间半宽 shift_east_uncertainty_m 和 shift_north_uncertainty_m；无法测量时为空）以及每个 GOCI 波段在块尺度上的 R² 和偏差。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
+        <source>Uncertainty of the offset east, ± m at 95 %</source>
+        <translation>向东偏移量的不确定度（95 %，± 米）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="77"/>
+        <source>Uncertainty of the offset north, ± m at 95 %</source>
+        <translation>向北偏移量的不确定度（95 %，± 米）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/compare_landsat.py" line="90"/>
+        <source>Compares a GOCI-on-Landsat raster with the Landsat raster it was resampled onto, pixel for pixel: per band pair the number of pixels valid in both, both means, the bias (GOCI − Landsat), RMSE, R² and an orthogonal (total least squares) fit, at 30 m and after averaging both over BLOCK × BLOCK blocks (only blocks fully valid in both; 16 × 30 m ≈ one GOCI pixel). It also measures the offset between the two images on the red band's block means, so a misregistration is a number, not a guess: SHIFT_EAST_M and SHIFT_NORTH_M in metres towards true east and north (as REGISTER reports them), SHIFT_X_M and SHIFT_Y_M along the Landsat CRS's axes (grid north is about 1° off true north in UTM; kept for saved models), with SHIFT_EAST_UNCERTAINTY_M and SHIFT_NORTH_UNCERTAINTY_M, the half-widths of its 95 % intervals (the blocks' spatially correlated misfit counted). When the offset cannot be known it is not measurable: the offsets and their uncertainties are NaN, the confidence 0, and the log and the report say why: the image varies in one direction only (a straight coast, a front, stripes: an offset along them changes nothing), the overlap is too small, or the 95 % uncertainty exceeds 100 m (typical below about 25 × 25 km of overlap).</source>
+        <translation>将 Landsat 网格上的 GOCI 栅格与其重采样所依据的 Landsat 栅格逐像元比较：对每个波段对，统计二者均有效的像元数、二者的均值、偏差（GOCI − Landsat）、RMSE、R² 以及正交（总体最小二乘）拟合，分别在 30 米尺度和二者按 BLOCK × BLOCK 块平均之后（仅用二者都完全有效的块；16 × 30 米 ≈ 一个 GOCI 像元）计算。它还在红波段的块均值上测量两幅影像之间的偏移，使配准偏差成为一个数字而不是猜测：SHIFT_EAST_M 和 SHIFT_NORTH_M 为朝真东和真北方向的米数（与 REGISTER 的报告一致），SHIFT_X_M 和 SHIFT_Y_M 沿 Landsat 坐标系的坐标轴（UTM 中网格北与真北约差 1°；为兼容已保存的模型而保留），并给出 SHIFT_EAST_UNCERTAINTY_M 和 SHIFT_NORTH_UNCERTAINTY_M，即其 95 % 置信区间的半宽（已计入各块之间空间相关的拟合残差）。当偏移无法确定时，它被判为无法测量：各偏移量及其不确定度为 NaN，置信度为 0，日志和报告会说明原因：影像只在一个方向上变化（笔直的海岸线、锋面、条纹：沿它们的偏移不改变影像），重叠区域太小，或 95 % 不确定度超过 100 米（重叠小于约 25 × 25 千米时较常见）。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="79"/>
+        <source>Off (default). On: first resample the GOCI band nearest 660 nm and measure how far GOCI's content sits from the Landsat band, with its uncertainty (the offset of Compare with Landsat), then resample every band with the GOCI geolocation moved back by that offset, and measure what is left. The offset is not applied (the output is then written without a shift, and the log says why) when it is not measurable (the image varies in one direction only, or its 95 % uncertainty exceeds 100 m: usually scenes smaller than about 25 × 25 km), when zero lies within its 95 % uncertainty (already aligned), when its confidence is below 0.9, or when it exceeds 3 GOCI pixels (the files more likely do not belong together). Takes one extra single-band run and two comparisons. The applied offset is in the log, the sidecar (parameters shift_east_m/shift_north_m, the correction) and the GeoTIFF metadata.</source>
+        <translation>关闭（默认）。开启：先重采样最接近 660 nm 的 GOCI 波段，测量 GOCI 内容相对 Landsat 波段的偏移及其不确定度（与“与 Landsat 比较”算法的偏移相同），然后将 GOCI 地理定位按该偏移移回后重采样所有波段，并测量剩余的偏移。以下情况不应用该偏移（输出不做平移，日志会说明原因）：偏移无法测量（影像只在一个方向上变化，或其 95 % 不确定度超过 100 米：通常是小于约 25 × 25 千米的场景）；零位于其 95 % 不确定范围之内（已经对齐）；置信度低于 0.9；或偏移超过 3 个 GOCI 像元（两个文件更可能不属于同一场景）。需要额外进行一次单波段重采样和两次比较。所应用的偏移记录在日志、附属文件（参数 shift_east_m/shift_north_m，即改正量）和 GeoTIFF 元数据中。</translation>
     </message>
 </context>
 </TS>

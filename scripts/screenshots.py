@@ -3,7 +3,8 @@
 Run through pytest so that pytest-qgis provides QGIS, Processing and a stand-in for iface:
 ``.venv/bin/python -m pytest -p no:xdist -p no:cacheprovider scripts/screenshots.py``
 (``make docs`` does this, with a throw-away QGIS profile). Writes ``docs/img/*.png``: each
-algorithm's dialog, and the map after resamplepair (the result and its Landsat layer alone).
+algorithm's dialog, the map after resamplepair (the result and its Landsat layer alone), and
+the top of the comparison and match-up HTML reports as a 1200 px browser window shows them.
 """
 
 import sys
@@ -37,6 +38,7 @@ def test_screenshots(qgis_app, qgis_iface, qgis_processing):
     scene = write_scene(REPO / "demo_output" / "docs", goci2_spec(width=900, height=900, seed=5))
     dialogs(IMAGES, scene)
     map_views(IMAGES, scene)
+    reports(IMAGES, REPO / "demo_output" / "docs-reports")
     plugin.unload()
 
 
@@ -84,3 +86,37 @@ def map_views(folder, scene):
         job.start()
         job.waitForFinished()
         job.renderedImage().save(str(folder / f"{name}.png"))
+
+
+def reports(folder, root):
+    """The comparison and match-up reports of a 45 km GOCI-II pair whose GOCI geolocation is
+    150 m east / 90 m north off, rendered by QtWebKit in a 1200 px window (top 1300 px)."""
+    from qgis.PyQt.QtCore import QEventLoop, QUrl
+    from qgis.PyQt.QtGui import QImage, QPainter
+    from qgis.PyQt.QtWebKitWidgets import QWebPage
+
+    from goci_resample_plugin.core import compare_pair, resample_pair
+    from goci_resample_plugin.core.matchups.run import match_pair
+
+    spec = goci2_spec(width=1500, height=1500, seed=3, goci_offset_m=(150.0, 90.0))
+    scene = write_scene(root, spec)
+    out = root / "out"
+    resampled = resample_pair(scene.goci, scene.landsat, out / "r.tif", overwrite=True).output
+    compare_pair(resampled, scene.landsat, out / "t.csv", out / "comparison.html",
+                 overwrite=True)  # fmt: skip
+    match_pair(scene.goci, scene.landsat, out / "matchups.nc", overwrite=True)
+    for page_file, image in ((out / "comparison.html", "comparison_report.png"),
+                             (out / "matchups.html", "matchups_report.png")):  # fmt: skip
+        page = QWebPage()
+        page.setViewportSize(QSize(1200, 900))
+        loop = QEventLoop()
+        page.loadFinished.connect(loop.quit)
+        page.mainFrame().load(QUrl.fromLocalFile(str(page_file)))
+        loop.exec()
+        height = min(page.mainFrame().contentsSize().height(), 1300)
+        page.setViewportSize(QSize(1200, height))
+        picture = QImage(page.viewportSize(), QImage.Format.Format_RGB32)
+        painter = QPainter(picture)
+        page.mainFrame().render(painter)
+        painter.end()
+        picture.save(str(folder / image))

@@ -43,13 +43,15 @@ def _from_bits(bits):
 
 def _assert_exp_accuracy(weight, d2, sigma_m):
     """``weight`` is exp(-d2/σ²) to 1e-11 relative (the docstring's bound). Below the smallest
-    normal float64 no relative bound can hold (a subnormal has few significant bits): there
-    the weight must be within a few subnormal steps."""
+    normal float64 no relative bound can hold (a subnormal has few significant bits, and two
+    libms' exp differ there: numba's and CPython's by 95 subnormal steps at d²/σ² = 710 on one
+    CPU): there the weight must be as close as the bound allows at the smallest normal."""
     expected = math.exp(-d2 / sigma_m**2)
     if expected >= SMALLEST_NORMAL:
         assert abs(weight - expected) <= 1e-11 * expected, (d2, sigma_m, weight, expected)
     else:
-        assert abs(weight - expected) <= 4 * SMALLEST_SUBNORMAL, (d2, sigma_m, weight, expected)
+        bound = max(1e-11 * SMALLEST_NORMAL, 4 * SMALLEST_SUBNORMAL)
+        assert abs(weight - expected) <= bound, (d2, sigma_m, weight, expected)
 
 
 def _distances2(rule, sigma_m, fraction, exponent_fraction):

@@ -61,7 +61,8 @@ CONTRACT = {
         {"BLOCK": 16, "OVERWRITE": False},
         {"OVERWRITE"},
         ["OUTPUT_TABLE", "OUTPUT_REPORT", "OUTPUT_DIFFERENCE", "SHIFT_EAST_M", "SHIFT_NORTH_M",
-         "SHIFT_X_M", "SHIFT_Y_M", "SHIFT_CONFIDENCE"],
+         "SHIFT_X_M", "SHIFT_Y_M", "SHIFT_CONFIDENCE", "SHIFT_EAST_UNCERTAINTY_M",
+         "SHIFT_NORTH_UNCERTAINTY_M"],
     ),
     "gociresample:matchups": (
         ["GOCI", "LANDSAT", "BAND_PAIRS", "BOX", "MAX_CV", "MIN_COVERAGE", "REGISTER",

@@ -182,7 +182,9 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
                 "Off (default). On: each result is also compared with its Landsat file as the "
                 "Compare algorithm does (&lt;output stem&gt;_comparison.csv and .html next to "
                 "it), and batch_report.csv gets the offset (shift_east_m, shift_north_m, "
-                "shift_confidence) and the block-scale R² and bias per GOCI band."
+                "shift_confidence, and its 95 % half-widths shift_east_uncertainty_m and "
+                "shift_north_uncertainty_m in the last columns; empty when not measurable) and "
+                "the block-scale R² and bias per GOCI band."
             ),
             MATCHUPS: tr(
                 "Off (default). On: each scene also gets its match-ups at GOCI scale as the "

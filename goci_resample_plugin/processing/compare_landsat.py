@@ -29,6 +29,8 @@ OUTPUT_TABLE, OUTPUT_REPORT, OUTPUT_DIFFERENCE = (
 )
 SHIFT_X_M, SHIFT_Y_M, SHIFT_CONFIDENCE = "SHIFT_X_M", "SHIFT_Y_M", "SHIFT_CONFIDENCE"
 SHIFT_EAST_M, SHIFT_NORTH_M = "SHIFT_EAST_M", "SHIFT_NORTH_M"
+SHIFT_EAST_UNCERTAINTY_M = "SHIFT_EAST_UNCERTAINTY_M"
+SHIFT_NORTH_UNCERTAINTY_M = "SHIFT_NORTH_UNCERTAINTY_M"
 
 
 class CompareLandsatAlgorithm(GociResampleAlgorithm):
@@ -78,6 +80,8 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             (SHIFT_X_M, tr("Offset of GOCI along the Landsat CRS's x axis (m)")),
             (SHIFT_Y_M, tr("Offset of GOCI along the Landsat CRS's y axis (m)")),
             (SHIFT_CONFIDENCE, tr("Confidence of the offset (0–1)")),
+            (SHIFT_EAST_UNCERTAINTY_M, tr("Uncertainty of the offset east, ± m at 95 %")),
+            (SHIFT_NORTH_UNCERTAINTY_M, tr("Uncertainty of the offset north, ± m at 95 %")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
@@ -93,7 +97,14 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
                 "misregistration is a number, not a guess: SHIFT_EAST_M and SHIFT_NORTH_M in "
                 "metres towards true east and north (as REGISTER reports them), SHIFT_X_M and "
                 "SHIFT_Y_M along the Landsat CRS's axes (grid north is about 1° off true north "
-                "in UTM; kept for saved models)."
+                "in UTM; kept for saved models), with SHIFT_EAST_UNCERTAINTY_M and "
+                "SHIFT_NORTH_UNCERTAINTY_M, the half-widths of its 95 % intervals (the "
+                "blocks' spatially correlated misfit counted). When the offset cannot be known "
+                "it is not measurable: the offsets and their uncertainties are NaN, the "
+                "confidence 0, and the log and the report say why: the image varies in one "
+                "direction only (a straight coast, a front, stripes: an offset along them "
+                "changes nothing), the overlap is too small, or the 95 % uncertainty exceeds "
+                "100 m (typical below about 25 × 25 km of overlap)."
             ),
             "ALG_CREATOR": "goci-resample",
             RESAMPLED: tr("A raster written by the resample algorithms (bands L_TOA_&lt;nm&gt;)."),
@@ -143,4 +154,6 @@ class CompareLandsatAlgorithm(GociResampleAlgorithm):
             SHIFT_X_M: shift.east_m,
             SHIFT_Y_M: shift.north_m,
             SHIFT_CONFIDENCE: shift.confidence,
+            SHIFT_EAST_UNCERTAINTY_M: true.uncertainty_m[0],
+            SHIFT_NORTH_UNCERTAINTY_M: true.uncertainty_m[1],
         }

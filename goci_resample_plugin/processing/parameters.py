@@ -78,16 +78,17 @@ def register_help():
     """Help text of REGISTER (the same in both resampling algorithms)."""
     return tr(
         "Off (default). On: first resample the GOCI band nearest 660 nm and measure how far "
-        "GOCI's content sits from the Landsat band (block correlation with a sub-pixel fit; "
-        "within about 20 m on 250 m and 500 m data; it needs at least 20 × 20 km of "
-        "overlap), then resample every band with the GOCI geolocation moved back by that "
-        "offset, and measure what is left. The offset is not "
-        "applied (the output is then written without a shift, and the log says why) when "
-        "its confidence is below 0.9, when it exceeds 3 GOCI pixels (the files more likely do "
-        "not belong together), or when it is below 30 m (already aligned within the "
-        "estimate's accuracy). Takes one extra single-band run and two comparisons. The "
-        "applied offset is in the log, the sidecar (parameters shift_east_m/shift_north_m, "
-        "the correction) and the GeoTIFF metadata."
+        "GOCI's content sits from the Landsat band, with its uncertainty (the offset of "
+        "Compare with Landsat), then resample every band with the GOCI geolocation moved "
+        "back by that offset, and measure what is left. The offset is not applied (the "
+        "output is then written without a shift, and the log says why) when it is not "
+        "measurable (the image varies in one direction only, or its 95 % uncertainty exceeds "
+        "100 m: usually scenes smaller than about 25 × 25 km), when zero lies within its "
+        "95 % uncertainty (already aligned), when its confidence is below 0.9, or when it "
+        "exceeds 3 GOCI pixels (the files more likely do not belong together). Takes one "
+        "extra single-band run and two comparisons. The applied offset is in the log, the "
+        "sidecar (parameters shift_east_m/shift_north_m, the correction) and the GeoTIFF "
+        "metadata."
     )
 
 

@@ -13,14 +13,17 @@ REPORT_NAME = "batch_report.csv"
 COMPARE_COLUMNS = ("shift_east_m", "shift_north_m", "shift_confidence", "r2_by_band",
                    "bias_by_band")  # fmt: skip
 """Filled when the batch compares each output with Landsat (block-scale R² and bias per GOCI
-band as ``443=0.9991;490=…``)."""
+band as ``443=0.9991;490=…``; the offset columns empty when it is not measurable)."""
 REGISTER_COLUMNS = ("register_east_m", "register_north_m", "register_confidence",
                     "register_residual_m")  # fmt: skip
 """Filled with REGISTER: the offset applied (metres GOCI sat east/north of Landsat; empty
 when none was: the message says why), its confidence, and the offset measured on the result."""
 MATCHUP_COLUMNS = ("matchups_passing",)
 """Filled with MATCHUPS: the scene's match-ups that pass in the band pair nearest 660 nm."""
-FIGURE_COLUMNS = (*COMPARE_COLUMNS, *REGISTER_COLUMNS, *MATCHUP_COLUMNS)
+UNCERTAINTY_COLUMNS = ("shift_east_uncertainty_m", "shift_north_uncertainty_m")
+"""Filled with COMPARE: the 95 % half-widths (metres) of the offset (last, so that the columns of
+earlier versions keep their places)."""
+FIGURE_COLUMNS = (*COMPARE_COLUMNS, *REGISTER_COLUMNS, *MATCHUP_COLUMNS, *UNCERTAINTY_COLUMNS)
 """The columns filled from ``SceneResult.figures``."""
 COLUMNS = ("scene", "status", "message", "seconds", "output", "valid_fraction", *FIGURE_COLUMNS)
 OUR_HEADER_START = ",".join(COLUMNS[:6])

@@ -132,7 +132,7 @@ def _register_figures(registration):
 def _with_comparison(result, started, overwrite):
     """``result`` with the comparison's key figures (or why it failed, in the message)."""
     from ..compare import compare_pair
-    from ..compare.registration import describe_offset
+    from ..compare.registration import describe_shift
 
     table, report = comparison_paths(result.output)
     try:
@@ -142,15 +142,20 @@ def _with_comparison(result, started, overwrite):
         return replace(result, message=f"{result.message}; comparison failed: {error}",
                        seconds=time.perf_counter() - started)  # fmt: skip
     shift, pairs = comparison.shift, comparison.pairs
-    measured = math.isfinite(shift.east_m)  # small scenes have too few blocks for an offset
+    measured = shift.measurable  # e.g. small scenes: too uncertain
+    uncertainty = shift.uncertainty_m
     figures = {
         "shift_east_m": f"{shift.east_m:.1f}" if measured else "",
         "shift_north_m": f"{shift.north_m:.1f}" if measured else "",
+        "shift_east_uncertainty_m": f"{uncertainty[0]:.1f}" if measured else "",
+        "shift_north_uncertainty_m": f"{uncertainty[1]:.1f}" if measured else "",
         "shift_confidence": f"{shift.confidence:.3f}" if measured else "",
         "r2_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.r2:.4f}" for p in pairs),
         "bias_by_band": ";".join(f"{p.goci_wavelength_nm}={p.blocks.bias:.4g}" for p in pairs),
     }
-    where = (f"GOCI sits {describe_offset(shift.east_m, shift.north_m)} of Landsat (confidence "
-             f"{shift.confidence:.2f})" if measured else "offset not measurable")  # fmt: skip
+    where = f"offset {describe_shift(shift)}"
+    if measured:
+        confidence = f"95 %, confidence {shift.confidence:.2f}"
+        where = f"GOCI sits {describe_shift(shift)} of Landsat ({confidence})"
     return replace(result, message=f"{result.message}; {where}", figures=result.figures | figures,
                    seconds=time.perf_counter() - started)  # fmt: skip

@@ -5,8 +5,9 @@ GOCI-II geolocation errors are of the order of a pixel (hundreds of metres), Lan
 content sits from Landsat's (the comparison's estimator on block means, :mod:`.registration`),
 resamples every band with the GOCI geolocation moved back by that offset (in each pixel's local
 tangent plane, ``ResampleOptions.shift_east_m``/``shift_north_m``) and measures what is left.
-An estimate that is unreliable or implausibly large is not applied: the output is then the
-unshifted result and the log says why.
+An offset that is not measurable (one direction unconstrained, too uncertain), not significant
+(zero inside its 95 % ellipse), unreliable or implausibly large is not applied: the output is
+then the unshifted result and the log says why.
 """
 
 import dataclasses
@@ -19,10 +20,10 @@ from ..bands import nearest_band
 from ..control import RunControl
 from ..options import ProductRequest, ResampleOptions
 from ..pair import check_planned_files, resample_product
-from ..read import available_bands, read_goci_subset, read_target_grid
+from ..read import available_bands, read_goci_subset
 from ..resample.geometry import goci_pixel_spacing_m
 from ..write.atomic import write_text_atomic
-from .registration import OFFSET_BAND_NM, Shift, describe_offset
+from .registration import OFFSET_BAND_NM, Shift, describe_offset, describe_shift
 from .statistics import compare_rasters
 
 MIN_CONFIDENCE = 0.9
@@ -32,16 +33,6 @@ applied."""
 MAX_SHIFT_PIXELS = 3.0
 """Largest offset applied, in GOCI pixel spacings: beyond it the files more likely do not
 belong together than GOCI's geolocation is that far off."""
-
-ALIGNED_M = 30.0
-"""Offsets smaller than this (metres) are within the estimate's accuracy (1–17 m on 45 km
-synthetic GOCI-II and GOCI pairs with known shifts, land-masked included) and are not applied:
-an aligned pair stays as it is."""
-
-MIN_AREA_KM2 = 400.0
-"""Smallest valid overlap (km²) an offset is measured on: on smaller ones the smooth ocean
-fields leave the block correlation ambiguous (measured: tens of metres off on 18 km scenes
-with a confidence near 1)."""
 
 
 @dataclasses.dataclass
@@ -141,14 +132,14 @@ def measure_correction(goci_path, landsat_path, options, control, engine="auto")
                                   shift_north_m=options.shift_north_m)  # fmt: skip
     wavelengths = list(options.wavelengths or available_bands(goci_path))
     red = wavelengths[nearest_band(wavelengths, OFFSET_BAND_NM) - 1]
-    grid = read_target_grid(landsat_path)
-    found, spacing = _offset(goci_path, landsat_path, grid, options, red, control, engine)
+    found, spacing = _offset(goci_path, landsat_path, options, red, control, engine)
     reason = _refusal(found, spacing)
     if reason:
         control.warning(f"REGISTER: offset not applied: {reason}. The output is not shifted.")
-    elif math.hypot(found.east_m, found.north_m) < ALIGNED_M:
-        reason = f"already aligned to within {ALIGNED_M:g} m (the estimate's accuracy)"
-        control.info(f"REGISTER: GOCI sits {_where(found)} of Landsat: {reason}; not shifted.")
+    elif not found.significant():
+        reason = "already aligned: no offset is significant within the estimate's uncertainty"
+        control.info(f"REGISTER: GOCI sits {_where(found)} of Landsat (95 %): {reason}; "
+                     "not shifted.")  # fmt: skip
     return Registration(found, not reason, reason), red
 
 
@@ -166,9 +157,11 @@ def _record(sidecar, registration):
     content = json.loads(Path(sidecar).read_text(encoding="utf-8"))
     found, left = registration.found, registration.residual
     content["registration"] = {
-        "found_east_m": found.east_m if math.isfinite(found.east_m) else None,
-        "found_north_m": found.north_m if math.isfinite(found.north_m) else None,
+        "found_east_m": _number(found.east_m),
+        "found_north_m": _number(found.north_m),
         "confidence": found.confidence,
+        "found_uncertainty_east_m": _number(found.uncertainty_m[0]),
+        "found_uncertainty_north_m": _number(found.uncertainty_m[1]),
         "band_pair": found.band_pair,
         "applied": registration.applied,
         "not_applied_because": registration.reason,
@@ -178,10 +171,9 @@ def _record(sidecar, registration):
     write_text_atomic(sidecar, json.dumps(content, indent=2, ensure_ascii=False))
 
 
-def _offset(goci_path, landsat_path, grid, options, red, control, engine):
+def _offset(goci_path, landsat_path, options, red, control, engine):
     """(Shift of the ``red`` band resampled as it is, in local east/north metres, GOCI pixel
-    spacing in metres); the shift is NaN (confidence 0) when the valid overlap is smaller than
-    ``MIN_AREA_KM2``."""
+    spacing in metres)."""
     # With "cover", GOCI values end where valid GOCI data ends: no coastal halo to compare
     policy = "cover" if options.invalid == "skip" else options.invalid
     single = dataclasses.replace(options, wavelengths=(red,), invalid=policy)
@@ -190,20 +182,18 @@ def _offset(goci_path, landsat_path, grid, options, red, control, engine):
         probe = Path(folder) / "probe.tif"
         # a folder of its own: no batch can write there, so its lock is not looked for
         probe_only = ProductRequest(in_batch=True)
-        result = resample_product(goci_path, landsat_path, probe, single, probe_only, quiet,
-                                  engine)  # fmt: skip
+        resample_product(goci_path, landsat_path, probe, single, probe_only, quiet, engine)
         shift = compare_rasters(probe, landsat_path).shift  # true east/north
-    area_km2 = result.bands[0]["valid_pixels"] * abs(grid.transform.determinant) / 1e6
-    if area_km2 < MIN_AREA_KM2:
-        shift = Shift(math.nan, math.nan, 0.0, shift.band_pair)
     spacing = goci_pixel_spacing_m(read_goci_subset(goci_path, (red,)))
     return shift, spacing
 
 
 def _refusal(found, spacing):
     """Why ``found`` must not be applied, or ""."""
+    if not found.measurable:
+        return f"the offset is not measurable: {found.reason}"
     size = math.hypot(found.east_m, found.north_m)
-    if not (math.isfinite(size) and found.confidence >= MIN_CONFIDENCE):
+    if not found.confidence >= MIN_CONFIDENCE:
         return (f"the offset could not be measured reliably (confidence {found.confidence:.2f},"
                 f" below {MIN_CONFIDENCE}; too little overlap or texture)")  # fmt: skip
     if size > MAX_SHIFT_PIXELS * spacing:
@@ -215,7 +205,12 @@ def _refusal(found, spacing):
 
 
 def _where(shift):
-    return describe_offset(shift.east_m, shift.north_m)
+    return describe_shift(shift)
+
+
+def _number(value):
+    """``value`` for JSON: None when it is NaN."""
+    return value if math.isfinite(value) else None
 
 
 def _landsat_band(shift):
@@ -225,4 +220,4 @@ def _landsat_band(shift):
 
 def _measured(shift):
     """``shift`` when it could be measured, else None."""
-    return shift if math.isfinite(shift.east_m) and math.isfinite(shift.north_m) else None
+    return shift if shift.measurable else None

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..control import RunControl
 from ..write import check_outputs, make_folder, style_path
 from .difference import write_difference
-from .registration import describe_offset
+from .registration import describe_shift
 from .report import TABLE_HEADER, write_report_html, write_table_csv
 from .statistics import compare_rasters
 
@@ -51,8 +51,10 @@ def compare_pair(resampled, landsat, table, report, *, band_pairs=None, block=16
         )
     shift = comparison.shift
     control.info(
-        f"Offset: GOCI sits {describe_offset(shift.east_m, shift.north_m, 1)} of Landsat "
-        f"(confidence {shift.confidence:.3f})"
+        f"Offset: GOCI sits {describe_shift(shift, 1)} of Landsat (95 %, confidence "
+        f"{shift.confidence:.3f})"
+        if shift.measurable
+        else f"Offset {describe_shift(shift)}"
     )
     control.progress(1.0)
     return comparison

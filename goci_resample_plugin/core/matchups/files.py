@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..bands import landsat_band_name
-from ..compare.report import TABLE_COLUMNS, density_png
+from ..compare.report import REPORT_STYLE, TABLE_COLUMNS, density_png, html_table
 from ..provenance import plugin_version
 from ..write.atomic import write_text
 from ..write.names import temporary_prefix
@@ -152,11 +152,7 @@ def write_table(path, rows, shown_as):
 def write_report(path, title, lines, rows, plots, shown_as):
     """A self-contained HTML report: ``lines`` (already HTML) above the statistics ``rows``
     and one density plot per band pair (``plots``: [(caption, x, y, PairStatistics)])."""
-    header = "".join(f"<th>{html.escape(c)}</th>" for c in MATCHUP_COLUMNS)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(row.get(c, ''))}</td>" for c in MATCHUP_COLUMNS) + "</tr>"
-        for row in rows
-    )
+    table = html_table(rows, MATCHUP_COLUMNS[4:])
     figures = "\n".join(
         f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,'
         f'{_plot(caption, x, y, stats)}"></figure>'
@@ -168,25 +164,17 @@ def write_report(path, title, lines, rows, plots, shown_as):
 {HTML_MARK}
 <title>{html.escape(title)}</title>
 <style>
-body {{ font-family: sans-serif; margin: 2em; color: #222; max-width: 1150px; }}
-table {{ border-collapse: collapse; font-size: 0.75em; }}
-.table {{ overflow-x: auto; }}
-td, th {{ border: 1px solid #bbb; padding: 0.2em 0.4em; text-align: right; }}
-figure {{ display: inline-block; margin: 0.5em; }}
+{REPORT_STYLE}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 {paragraphs}
 <h2>Statistics over the match-ups that pass (x = Landsat footprint mean, y = GOCI)</h2>
-<div class="table"><table><tr>{header}</tr>{body}</table></div>
+{table}
 <h2>Density plots</h2>
 {figures}
 </body></html>
 """
     write_text(path, text, shown_as)
-
-
-def _cell(value):
-    return f"{value:.4g}" if isinstance(value, float) else html.escape(str(value))
 
 
 def _plot(caption, x, y, stats):

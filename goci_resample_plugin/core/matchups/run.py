@@ -300,7 +300,7 @@ def _report_lines(goci_path, landsat_path, options, applied, register):
         f"holds its centre. A match-up passes when every pixel of the {options.box} × "
         f"{options.box} GOCI box around it has Landsat coverage ≥ {options.min_coverage:g} and a "
         f"valid GOCI value, and the coefficients of variation of the box's Landsat means and "
-        f"of its GOCI values are both ≤ {options.max_cv:g}. The failed_* columns count the "
+        f"of its GOCI values are both ≤ {options.max_cv:g}. The Failed columns count the "
         "GOCI pixels with Landsat data screened out, by the first test they fail.",
     ]
 
