@@ -199,3 +199,25 @@ def test_an_unreachable_scheduler_is_a_clear_message(batch_root, tmp_path):
     with pytest.raises(GociResampleError, match="Cannot reach the dask scheduler"):
         run_batch(root, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
     assert report.read_text() == previous  # not replaced by a bare header
+
+
+def test_matchups_on_the_cluster_give_every_scene_its_files_and_the_series(cluster, tmp_path):
+    """SCHEDULER with MATCHUPS: the workers write each scene's match-up files, the client the
+    series after each scene (the same figures as the report's)."""
+    from test_matchups import calibrated_root, series_scenes
+
+    address, _ = cluster
+    root, out = calibrated_root(tmp_path, count=2), tmp_path / "out"
+    batch = run_batch(root, out, ONE_BAND_NEAREST, scheduler=address, matchups=True)
+    assert batch.counts()["ok"] == 2
+    for scene in root.iterdir():
+        [product] = (out / scene.name).glob("Landsat_on_GOCI_*.nc")
+        for suffix in (".gpkg", "_stats.csv", ".html", ".json"):
+            assert product.with_name(product.stem + suffix).is_file(), suffix
+    counts, listed = series_scenes(out)
+    report = {
+        row["scene"]: int(row["matchups_passing"]) for row in read_report(out / "batch_report.csv")
+    }
+    assert {k: v for k, v in counts.items() if k != "all"} == report
+    assert counts["all"] == sum(report.values()) > 0 and len(listed) == 2
+    assert _hidden(out) == []

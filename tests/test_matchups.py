@@ -224,6 +224,32 @@ def test_cancel_leaves_nothing(scene, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
+def calibrated_root(tmp_path, count=3):
+    """An input root of ``count`` 300 × 300 GOCI-II scenes of 20–22 April 2021 whose GOCI 660 nm
+    band is 1.07 × the truth + 2 (Landsat is the truth)."""
+    from sample_data import goci2_spec, write_scene
+
+    root = tmp_path / "in"
+    for n in range(count):
+        spec = goci2_spec(scene=f"LC08_L1TP_11803{n}_2021042{n}_20210507_02_T1", width=300,
+                          height=300, centre_lat=31.0 + 0.3 * n, seed=20 + n)  # fmt: skip
+        pair = write_scene(root, spec)
+        moved = edited_copy(pair.goci, tmp_path / pair.goci.name, _calibrated)
+        pair.goci.write_bytes(moved.read_bytes())
+    return root
+
+
+def series_scenes(out):
+    """{scene: match-ups at 660 nm} of ``matchups_fit.csv`` (its "all" row under "all"), and
+    the scenes of ``matchups_all.csv``."""
+    import csv
+
+    fit = list(csv.DictReader((out / "matchups_fit.csv").open(encoding="utf-8")))
+    counts = {row["scene"]: int(row["count"]) for row in fit if row["goci_wavelength_nm"] == "660"}
+    rows = list(csv.DictReader((out / "matchups_all.csv").open(encoding="utf-8")))
+    return counts, {row["scene"] for row in rows}
+
+
 def test_a_batch_gives_every_scene_its_matchups_and_the_series_the_fit(tmp_path):
     """MATCHUPS in a batch of three scenes with GOCI = 1.07 × truth + 2 at 660 nm: each scene
     has its product and report figure, matchups_fit.csv recovers the gain and offset over all
@@ -231,19 +257,11 @@ def test_a_batch_gives_every_scene_its_matchups_and_the_series_the_fit(tmp_path)
     with the scene's date; a scene whose input then changes drops out of the series."""
     import csv
 
-    from sample_data import goci2_spec, write_scene
-
     from goci_resample_plugin.core import run_batch
     from goci_resample_plugin.core.batch import discover_scenes
     from goci_resample_plugin.core.matchups.series import write_series
 
-    root = tmp_path / "in"
-    for n in range(3):
-        spec = goci2_spec(scene=f"LC08_L1TP_11803{n}_2021042{n}_20210507_02_T1", width=300,
-                          height=300, centre_lat=31.0 + 0.3 * n, seed=20 + n)  # fmt: skip
-        pair = write_scene(root, spec)
-        moved = edited_copy(pair.goci, tmp_path / pair.goci.name, _calibrated)
-        pair.goci.write_bytes(moved.read_bytes())
+    root = calibrated_root(tmp_path)
     out = tmp_path / "out"
     batch = run_batch(root, out, matchups=True)
     assert batch.counts()["ok"] == 3
@@ -310,3 +328,32 @@ def test_a_killed_runs_working_folder_is_removed_by_the_next_run(scene, tmp_path
     match_pair(scene.goci, scene.landsat, tmp_path / "m.nc")
     assert not dead.exists() and alive.is_dir()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and p != alive]
+
+
+def test_a_cancelled_batch_leaves_a_series_of_the_scenes_done_and_a_resume_completes_it(tmp_path):
+    """Cancelled once the first scene's match-ups have landed: the series holds exactly the
+    scenes whose match-ups are on disk (its "all" row their sum); the resume adds the rest and
+    reuses what was done."""
+    from goci_resample_plugin.core import RunControl, run_batch
+
+    root, out = calibrated_root(tmp_path), tmp_path / "out"
+
+    def landed():
+        return sorted(p.parent.name for p in out.rglob("Landsat_on_GOCI_*.nc"))
+
+    batch = run_batch(
+        root, out, matchups=True, control=RunControl(cancelled=lambda: bool(landed()))
+    )
+    assert batch.cancelled
+    done = landed()
+    assert 1 <= len(done) < 3
+    counts, listed = series_scenes(out)
+    assert sorted(set(counts) - {"all"}) == done and listed == set(done)
+    assert counts["all"] == sum(counts[scene] for scene in done)
+    products = {p: p.stat().st_mtime_ns for p in out.rglob("Landsat_on_GOCI_*.nc")}
+    again = run_batch(root, out, matchups=True)
+    assert again.counts()["failed"] == 0
+    counts, listed = series_scenes(out)
+    assert len(set(counts) - {"all"}) == 3 and len(listed) == 3
+    assert counts["all"] == sum(v for k, v in counts.items() if k != "all")
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in products.items())  # reused
