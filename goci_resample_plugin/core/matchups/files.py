@@ -91,8 +91,15 @@ def write_netcdf(path, subset, footprints, landsat_bands, screenings, goci_value
 
 def write_points(path, columns):
     """The GeoPackage layer ``POINTS_LAYER`` (EPSG:4326 points at ``lon``/``lat``) with one
-    feature per row of ``columns`` ({name: (n,) array}, ints, floats or bools), written by
-    GDAL's OGR (from a CSV it reads in C++: a few seconds for a million points)."""
+    feature per row of ``columns`` ({name: (n,) array}, ints, floats or bools; NaN is null),
+    written by GDAL's OGR. OGR reads the rows from a plain SQLite table (Python's ``sqlite3``)
+    through an OGR VRT that makes the points from the two columns: 470 000 points × 44 columns
+    in 11 s, against 13.5 s from a CSV (its text is slow to write and to parse); the
+    GeoPackage's spatial index, built when it closes, takes 4.8 s of either. GDAL releases
+    the GIL meanwhile (the caller writes the other files)."""
+    import sqlite3
+    from xml.sax.saxutils import quoteattr
+
     from osgeo import gdal
 
     gdal.UseExceptions()
@@ -100,29 +107,37 @@ def write_points(path, columns):
     prefix = temporary_prefix(Path(path).parent / "points")
     folder = Path(tempfile.mkdtemp(prefix=prefix.name, dir=prefix.parent))
     try:
-        source = folder / "points.csv"
         names = list(columns)
-        types = [_csvt_type(columns[name]) for name in names]
-        table = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
-        formats = ["%d" if t in ("Integer", "Integer(Boolean)") else "%.9g" for t in types]
-        with source.open("w", encoding="utf-8") as handle:  # "nan" is read as null
-            handle.write(",".join(names) + "\n")
-            np.savetxt(handle, table, fmt=formats, delimiter=",")
-        del table
-        (folder / "points.csvt").write_text(",".join(types), encoding="utf-8")
+        kinds = {name: _field_kind(columns[name]) for name in names}
+        declared = ", ".join(f'"{n}" {"REAL" if kinds[n] == "Real" else "INTEGER"}' for n in names)
+        connection = sqlite3.connect(folder / "points.sqlite")
+        try:
+            connection.execute(f"CREATE TABLE points ({declared})")
+            connection.executemany(f"INSERT INTO points VALUES ({','.join('?' * len(names))})",
+                                   _rows(columns))  # fmt: skip
+            connection.commit()
+        finally:
+            connection.close()
+        fields = "".join(
+            f"<Field name={quoteattr(n)} type=\"{'Real' if kinds[n] == 'Real' else 'Integer'}\""
+            + (' subtype="Boolean"' if kinds[n] == "Boolean" else "") + "/>"
+            for n in names if n not in ("lon", "lat")
+        )  # fmt: skip
+        (folder / "points.vrt").write_text(
+            '<OGRVRTDataSource><OGRVRTLayer name="points">'
+            '<SrcDataSource relativeToVRT="1">points.sqlite</SrcDataSource>'
+            "<SrcLayer>points</SrcLayer><GeometryType>wkbPoint</GeometryType>"
+            '<LayerSRS>EPSG:4326</LayerSRS><GeometryField encoding="PointFromColumns" '
+            f'x="lon" y="lat"/>{fields}</OGRVRTLayer></OGRVRTDataSource>',
+            encoding="utf-8",
+        )
         made = folder / "points.gpkg"
         options = gdal.VectorTranslateOptions(
-            format="GPKG", layerName=POINTS_LAYER, dstSRS="EPSG:4326", srcSRS="EPSG:4326",
-            geometryType="POINT", layerCreationOptions=["SPATIAL_INDEX=YES"],
-        )  # fmt: skip
-        csv_points = gdal.OpenEx(str(source), gdal.OF_VECTOR, open_options=[
-            "X_POSSIBLE_NAMES=lon", "Y_POSSIBLE_NAMES=lat", "KEEP_GEOM_COLUMNS=NO"])  # fmt: skip
-        gdal.PushErrorHandler("CPLQuietErrorHandler")  # "invalid value" for each "nan"
-        try:
-            dataset = gdal.VectorTranslate(str(made), csv_points, options=options)
-        finally:
-            gdal.PopErrorHandler()
-        csv_points = None
+            format="GPKG", layerName=POINTS_LAYER, layerCreationOptions=["SPATIAL_INDEX=YES"]
+        )
+        source = gdal.OpenEx(str(folder / "points.vrt"), gdal.OF_VECTOR)
+        dataset = gdal.VectorTranslate(str(made), source, options=options)
+        source = None
         dataset.SetMetadataItem(OUR_TAG, plugin_version())
         dataset = None
         os.replace(made, path)
@@ -130,11 +145,24 @@ def write_points(path, columns):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _csvt_type(values):
-    """The OGR CSV type of a column."""
+POINT_ROWS_AT_ONCE = 16384
+"""Rows turned into Python numbers at a time (~30 MB of them; all 470 000 at once took 600)."""
+
+
+def _rows(columns):
+    """The rows of ``columns`` as lists of Python floats, ``POINT_ROWS_AT_ONCE`` at a time
+    (SQLite stores an integral float in an INTEGER column as an integer, NaN as null)."""
+    arrays = list(columns.values())
+    for start in range(0, len(arrays[0]), POINT_ROWS_AT_ONCE):
+        part = slice(start, start + POINT_ROWS_AT_ONCE)
+        yield from np.column_stack([np.asarray(a[part], dtype=np.float64) for a in arrays]).tolist()
+
+
+def _field_kind(values):
+    """``Boolean``, ``Integer`` or ``Real``: the field type of a column."""
     values = np.asarray(values)
     if values.dtype == bool:
-        return "Integer(Boolean)"
+        return "Boolean"
     return "Integer" if np.issubdtype(values.dtype, np.integer) else "Real"
 
 

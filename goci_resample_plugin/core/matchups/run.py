@@ -221,12 +221,15 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     landed = [files[role] for role in ("netcdf", "points", "table", "report")]
     with atomic_outputs(*landed) as (netcdf, points, table, report):
         goci_values = {nm: (band, goci_bands[nm].values) for nm, band in pairs}
-        write_netcdf(netcdf, subset, footprints, landsat_bands, screenings, goci_values,
-                     attributes)  # fmt: skip
-        write_points(points, columns)
-        write_table(table, rows, files["table"])
-        write_report(report, f"Match-ups at GOCI scale: {Path(landsat_path).name}", lines,
-                     rows, plots, files["report"])  # fmt: skip
+        # OGR writes the points (most of the time, GIL released) while the rest is written
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            points_written = pool.submit(write_points, points, columns)
+            write_netcdf(netcdf, subset, footprints, landsat_bands, screenings, goci_values,
+                         attributes)  # fmt: skip
+            write_table(table, rows, files["table"])
+            write_report(report, f"Match-ups at GOCI scale: {Path(landsat_path).name}",
+                         lines, rows, plots, files["report"])  # fmt: skip
+            points_written.result()
         check_unchanged(before, goci_path, landsat_path)
     summary = [{"goci_nm": nm, "landsat_band": band, "passing": int(screenings[nm].passes.sum()),
                 "candidates": row["n_candidates"], "failed": screenings[nm].failed,
