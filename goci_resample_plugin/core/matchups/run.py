@@ -190,6 +190,7 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
         return sums.footprints()
 
     footprints = resample_with_fallback(resampler, aggregate, control)
+    del resampler, shifted  # the engine's lattice and trees (~400 MB at full size): done
     landsat_bands = [(b, landsat_nm.get(b, 0)) for b in range(1, band_count + 1)]
     screenings, rows, plots = {}, [], []
     for nm, band in pairs:
