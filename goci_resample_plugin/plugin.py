@@ -16,9 +16,14 @@ class GociResamplePlugin:
         self.translator = _load_translator()
 
     def initProcessing(self):  # noqa: N802 (QGIS plugin API)
-        """Register the provider; QGIS calls this in the desktop and in qgis_process."""
+        """Register the provider; QGIS calls this in the desktop and in qgis_process. After an
+        install or update, also start compiling the fast engine in a process of its own, so
+        that the first run finds it ready (:mod:`.core.resample.precompile`)."""
         self.provider = GociResampleProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)
+        from .core.resample.precompile import start_compiling
+
+        start_compiling()
 
     def initGui(self):  # noqa: N802 (QGIS plugin API)
         """Desktop start-up: the provider is all the plugin adds."""

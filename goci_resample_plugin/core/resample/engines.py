@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from ..errors import GociResampleError
-from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
+from .grid_engine import COMPILE_SECONDS, EngineMismatch, EngineUnavailable, GridResampler
 from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
@@ -43,11 +43,7 @@ def make_resampler(subset, grid, options, engine, control, assign=False):
         try:
             resampler = GridResampler(subset, grid, options, assign=assign)
             if resampler.first_use:
-                control.info(
-                    "Preparing the fast engine: the first run after installation compiles it "
-                    "(a few seconds of one core, while the inputs are set up; once: later runs "
-                    "start at once)."
-                )
+                control.info(_preparing_message(resampler))
             return resampler
         except EngineUnavailable as reason:
             if engine == "grid":
@@ -56,6 +52,19 @@ def make_resampler(subset, grid, options, engine, control, assign=False):
             control.info(f"Grid engine not used: {reason}. Using the {reference} engine (slower, "
                          "same results).")  # fmt: skip
     return reference_engine(options)(subset, grid, options)
+
+
+def _preparing_message(resampler):
+    """What the first run after an install says while the fast engine is compiled."""
+    seconds = resampler.compile_seconds
+    about = f"about {seconds:.0f} s" if seconds != COMPILE_SECONDS else "a few seconds"
+    if resampler.compiled_elsewhere:
+        return (f"Preparing the fast engine: it is being compiled once after installation, by "
+                f"a background process started when QGIS loaded the plugin ({about} of one core "
+                f"in all); waiting for it while the inputs are set up.")  # fmt: skip
+    return (f"Preparing the fast engine: the first run after installation compiles it "
+            f"({about} of one core, while the inputs are set up; once: later runs start at "
+            "once).")  # fmt: skip
 
 
 def reference_engine(options):

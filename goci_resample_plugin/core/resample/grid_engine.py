@@ -27,7 +27,6 @@ import math
 import os
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
@@ -47,6 +46,7 @@ from .grid_lattice import (
 from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
+from .kernel_cache import compiled, compiling_child, measured_seconds, wait_for
 
 MAX_REACH = 12.0
 """Largest index reach worth scanning; beyond it the KD-tree engine is used."""
@@ -70,8 +70,8 @@ FAR_AWAY_M = 1e12
 """Where the kernel sees sources without geolocation: beyond any radius."""
 
 COMPILE_SECONDS = 8.0
-"""About how long the first run's compile takes on a slow machine, for the progress shown
-while it runs (measured: ``bench/kernel.md``)."""
+"""About how long a kernel's compile takes on a slow machine (measured: ``bench/kernel.md``),
+for the progress shown while it runs until :mod:`.precompile` measured it on this one."""
 
 PREPARE_POLL_SECONDS = 0.2
 """How often progress and cancel are looked at while the compile runs."""
@@ -112,7 +112,9 @@ class GridResampler(Resampler):
                 self._kernel_module, self._kernel = _kernel(options.interpolates, assign)
         except ImportError as error:
             raise EngineUnavailable(f"numba is not available ({error})") from None
-        self.first_use = not _compiled(self._kernel)
+        self.first_use = not compiled(self._kernel)
+        self.compile_seconds = measured_seconds(self._kernel) or COMPILE_SECONDS
+        self.compiled_elsewhere = self.first_use and bool(compiling_child(self._kernel))
         # In the background while the geometry below is worked out: compiling the kernel (a
         # first run only) and the spot checks' reference engine. ``settle`` waits for both.
         background = concurrent.futures.ThreadPoolExecutor(2)
@@ -286,7 +288,7 @@ class GridResampler(Resampler):
         started = time.perf_counter()
         while not concurrent.futures.wait([self._compiling], PREPARE_POLL_SECONDS).done:
             control.stop_if_cancelled()
-            control.progress(min(0.95, (time.perf_counter() - started) / COMPILE_SECONDS))
+            control.progress(min(0.95, (time.perf_counter() - started) / self.compile_seconds))
         control.progress(1.0)
         waited = time.perf_counter() - started
         control.info(f"Fast engine compiled (waited {waited:.1f} s for it after the set-up).")
@@ -335,12 +337,14 @@ def _kernel(interpolates, assign=False):
 
 def _compile(kernel, band_count):
     """Compile ``kernel`` (a compiled entry point; numba caches it) for the argument types
-    the engine passes, by a call on tiny arrays that resamples no row. Run in a thread
-    while the engine sets up: the compiler's optimisation passes release the GIL. A failure
-    here is left to the first real call, which compiles again and raises it where it can be
-    handled."""
+    the engine passes, by a call on tiny arrays that resamples no row; or, while the child
+    the plugin started compiles it (:mod:`.precompile`), wait for that instead. Run in a
+    thread while the engine sets up: the compiler's optimisation passes release the GIL. A
+    failure here is left to the first real call, which compiles again and raises it where it
+    can be handled."""
     with contextlib.suppress(Exception):
-        _tiny_call(kernel, band_count)
+        if not wait_for(kernel):
+            _tiny_call(kernel, band_count)
 
 
 def _tiny_call(kernel, band_count):
@@ -374,16 +378,3 @@ def _tiny_call(kernel, band_count):
                                          np.zeros((4, band_count)))  # fmt: skip
     rule, table = kernel_module.make_rule(1.0, 1.0, 1, "skip", False)
     kernel_module.resample_strip(geometry, sources, rule, table, 0, out, quality, 0, 1)
-
-
-def _compiled(kernel):
-    """True when numba has a cached compilation of ``kernel`` (a compiled entry point) where it
-    will look for one (next to it, or under ``NUMBA_CACHE_DIR``); else the engine compiles it
-    in the background (``_compile``), once per installation."""
-    cache = kernel._cache
-    try:
-        return (Path(cache._cache_path) / cache._cache_file._index_name).is_file()
-    except AttributeError:  # another numba's private layout: its default place
-        module = kernel.py_func.__module__.rsplit(".", 1)[-1]
-        folder = Path(kernel.py_func.__code__.co_filename).parent / "__pycache__"
-        return any(folder.glob(f"{module}.{kernel.__name__}-*.nbi"))

@@ -1,0 +1,73 @@
+"""The first run after an install: the plugin, once QGIS loads it, compiles the fast engine in a
+process of its own, so the first run finds it ready; a run that starts meanwhile waits for
+that process instead of compiling the same kernel again (``core/resample/precompile.py``)."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+KERNEL_FILES = ("grid_kernel.resample_strip", "grid_interpolate.interpolate_strip",
+                "grid_interpolate.assign_strip")  # fmt: skip
+
+
+def _compiled(cache):
+    """The kernels with a compilation in the numba cache folder ``cache``."""
+    return {name for name in KERNEL_FILES if any(cache.rglob(f"{name}-*.nbi"))}
+
+
+def _wait_for_every_kernel(cache, seconds=180):
+    deadline = time.monotonic() + seconds
+    while _compiled(cache) != set(KERNEL_FILES) or any(cache.rglob("*.pid")):
+        assert time.monotonic() < deadline, f"compiled so far: {_compiled(cache)}"
+        time.sleep(0.5)
+
+
+def test_loading_the_plugin_compiles_the_engine_for_the_first_run(qgis_process, scene, tmp_path):
+    cache = tmp_path / "numba cache 缓存"  # an empty cache: as after installing
+    env = {"NUMBA_CACHE_DIR": str(cache)}
+    started = time.monotonic()
+    qgis_process("list", check=True, env=env)  # QGIS loads the plugin, nothing is run
+    _wait_for_every_kernel(cache)
+    times = json.loads(next(cache.rglob("goci_resample_compile.json")).read_text())
+    assert set(times) == {"resample_strip", "interpolate_strip", "assign_strip"}
+    assert all(0 < seconds < time.monotonic() - started for seconds in times.values())
+    completed = qgis_process(
+        "--json", "run", "gociresample:resamplepair", "--", f"GOCI={scene.goci}",
+        f"LANDSAT={scene.landsat}", "BANDS=660", f"OUTPUT={tmp_path / 'o.tif'}", check=True,
+        env=env,
+    )  # fmt: skip
+    assert "Preparing the fast engine" not in completed.stdout + completed.stderr
+    assert json.loads(completed.stdout)["results"]["VALID_FRACTION"] > 0.5
+
+
+RUN = """
+import json, sys
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
+from goci_resample_plugin.core.resample.precompile import start_compiling
+assert start_compiling()
+lines = []
+control = RunControl(log=lambda level, text: lines.append(text))
+resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)), control)
+print(json.dumps(lines))
+"""
+
+
+def test_a_run_started_while_the_engine_compiles_waits_for_it(scene, tmp_path):
+    cache = tmp_path / "numba"
+    code = RUN.format(repo=str(REPO), goci=str(scene.goci), landsat=str(scene.landsat),
+                      output=str(tmp_path / "o.tif"))  # fmt: skip
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env=os.environ | {"NUMBA_CACHE_DIR": str(cache)}, timeout=300,
+                               check=True)  # fmt: skip
+    lines = json.loads(completed.stdout.splitlines()[-1])
+    [preparing] = [line for line in lines if "Preparing the fast engine" in line]
+    assert "by a background process started when QGIS loaded the plugin" in preparing
+    _wait_for_every_kernel(cache)
+    # the child, not the run, compiled the kernel: its time is recorded, measured here
+    times = json.loads(next(cache.rglob("goci_resample_compile.json")).read_text())
+    assert times["resample_strip"] > 0
