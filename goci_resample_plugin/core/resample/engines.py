@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from ..errors import GociResampleError
-from .grid_engine import COMPILE_SECONDS, EngineMismatch, EngineUnavailable, GridResampler
+from .grid_engine import EngineMismatch, EngineUnavailable, GridResampler
 from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
@@ -56,8 +56,8 @@ def make_resampler(subset, grid, options, engine, control, assign=False):
 
 def _preparing_message(resampler):
     """What the first run after an install says while the fast engine is compiled."""
-    seconds = resampler.compile_seconds
-    about = f"about {seconds:.0f} s" if seconds != COMPILE_SECONDS else "a few seconds"
+    seconds = resampler.measured_compile_seconds
+    about = "a few seconds" if seconds is None else f"about {seconds:.0f} s"
     if resampler.compiled_elsewhere:
         return (f"Preparing the fast engine: it is being compiled once after installation, by "
                 f"a background process started when QGIS loaded the plugin ({about} of one core "

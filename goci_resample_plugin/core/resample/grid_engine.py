@@ -113,7 +113,7 @@ class GridResampler(Resampler):
         except ImportError as error:
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self.first_use = not compiled(self._kernel)
-        self.compile_seconds = measured_seconds(self._kernel) or COMPILE_SECONDS
+        self.measured_compile_seconds = measured_seconds(self._kernel)  # None before a child
         self.compiled_elsewhere = self.first_use and bool(compiling_child(self._kernel))
         # In the background while the geometry below is worked out: compiling the kernel (a
         # first run only) and the spot checks' reference engine. ``settle`` waits for both.
@@ -286,9 +286,10 @@ class GridResampler(Resampler):
         if self._compiling is None:
             return
         started = time.perf_counter()
+        expected = self.measured_compile_seconds or COMPILE_SECONDS
         while not concurrent.futures.wait([self._compiling], PREPARE_POLL_SECONDS).done:
             control.stop_if_cancelled()
-            control.progress(min(0.95, (time.perf_counter() - started) / self.compile_seconds))
+            control.progress(min(0.95, (time.perf_counter() - started) / expected))
         control.progress(1.0)
         waited = time.perf_counter() - started
         control.info(f"Fast engine compiled (waited {waited:.1f} s for it after the set-up).")

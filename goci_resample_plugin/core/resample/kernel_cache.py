@@ -52,13 +52,11 @@ def compiling_child(kernel):
     return 0
 
 
-def wait_for(kernel, stop_if_cancelled=None):
+def wait_for(kernel):
     """Wait while a child compiles ``kernel``. Returns True once it is in the cache, False
     when no child is compiling (any more) and it is still not there (the caller compiles)."""
     while not compiled(kernel):
         if not compiling_child(kernel):
             return compiled(kernel)
-        if stop_if_cancelled:
-            stop_if_cancelled()
         time.sleep(POLL_SECONDS)
     return True
