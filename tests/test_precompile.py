@@ -71,3 +71,31 @@ def test_a_run_started_while_the_engine_compiles_waits_for_it(scene, tmp_path):
     # the child, not the run, compiled the kernel: its time is recorded, measured here
     times = json.loads(next(cache.rglob("goci_resample_compile.json")).read_text())
     assert times["resample_strip"] > 0
+
+
+GAUSSIAN_RUN = """
+import sys
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import ResampleOptions, resample_pair
+resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)),
+              overwrite=True)
+"""
+
+
+def test_a_kernel_a_run_compiled_itself_before_the_plugin_loaded_still_runs(scene, tmp_path):
+    """A notebook user runs Gaussian first (the run compiles that kernel), then opens QGIS:
+    the child compiles the others and records only their times. Gaussian must still run."""
+    cache = tmp_path / "numba"
+    env = os.environ | {"NUMBA_CACHE_DIR": str(cache)}
+    code = GAUSSIAN_RUN.format(repo=str(REPO), goci=str(scene.goci), landsat=str(scene.landsat),
+                               output=str(tmp_path / "o.tif"))  # fmt: skip
+    subprocess.run([sys.executable, "-c", code], env=env, timeout=300, check=True)
+    start = (f"import sys; sys.path.insert(0, {str(REPO)!r}); from goci_resample_plugin.core."
+             "resample.precompile import start_compiling; assert start_compiling()")  # fmt: skip
+    subprocess.run([sys.executable, "-c", start], env=env, timeout=60, check=True)
+    _wait_for_every_kernel(cache)
+    times = json.loads(next(cache.rglob("goci_resample_compile.json")).read_text())
+    assert set(times) == {"interpolate_strip", "assign_strip"}
+    completed = subprocess.run([sys.executable, "-c", code], env=env, timeout=300,
+                               capture_output=True, text=True)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]

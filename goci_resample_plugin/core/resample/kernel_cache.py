@@ -36,8 +36,9 @@ def compiled(kernel):
 
 
 def measured_seconds(kernel):
-    """How long ``kernel``'s compile took on this machine (None before it was measured)."""
-    with contextlib.suppress(OSError, ValueError):
+    """How long ``kernel``'s compile took on this machine (None before it was measured: the
+    child records only the kernels it compiled, not one a run compiled itself)."""
+    with contextlib.suppress(OSError, ValueError, LookupError, TypeError):
         times = json.loads((cache_folder(kernel) / TIMES_NAME).read_text(encoding="utf-8"))
         return float(times[kernel.__name__])
     return None
