@@ -199,62 +199,62 @@
         <translation>可选的 GeoTIFF：每个波段对的 (GOCI − Landsat) / Landsat，任一方无数据处为 NaN。留空则不生成。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="101"/>
         <source>Resampling method</source>
         <translation>重采样方法</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="101"/>
         <source>Gaussian-weighted (recommended)</source>
         <translation>高斯加权（推荐）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="101"/>
         <source>Nearest neighbour</source>
         <translation>最近邻</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="103"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="105"/>
         <source>GOCI bands in nm, comma-separated (empty = every L_TOA_* band)</source>
         <translation>GOCI 波段（nm，逗号分隔；留空 = 所有 L_TOA_* 波段）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="119"/>
         <source>Invalid GOCI pixels</source>
         <translation>GOCI 无效像元</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="119"/>
         <source>Skip them (use valid neighbours only)</source>
         <translation>跳过（仅使用有效的邻近像元）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="119"/>
         <source>Propagate them (NaN where one is weighted)</source>
         <translation>传播（若有无效像元参与加权则为 NaN）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="175"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="182"/>
         <source>Wavelengths in nm of the GOCI bands to resample, e.g. &lt;code&gt;443,490,555,660,865&lt;/code&gt;. Empty (default) = every L_TOA_&amp;lt;nm&amp;gt; band in the file, in wavelength order. A band that is not in the file is an error that lists the bands present.</source>
         <translation>要重采样的 GOCI 波段的波长（nm），例如 &lt;code&gt;443,490,555,660,865&lt;/code&gt;。留空（默认）= 文件中的所有 L_TOA_&amp;lt;nm&amp;gt; 波段，按波长排序。指定文件中不存在的波段会报错，并列出文件中已有的波段。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="192"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="199"/>
         <source>Width of the Gaussian weight in metres (default 320, about 0.4 × RADIUS). Larger is smoother. Gaussian method only.</source>
         <translation>高斯权重的宽度，单位为米（默认 320，约为 0.4 × RADIUS）。值越大结果越平滑。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="196"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="203"/>
         <source>How many nearest GOCI pixels the Gaussian weighs per Landsat pixel (default 16). Gaussian method only.</source>
         <translation>高斯方法对每个 Landsat 像元加权的最近 GOCI 像元个数（默认 16）。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="246"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="263"/>
         <source>{name}: choose a raster file.</source>
         <translation>{name}：请选择一个栅格文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="249"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="266"/>
         <source>{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF.</source>
         <translation>{parameter} 图层 {name}（{source}）不是栅格文件。请选择 GeoTIFF 文件。</translation>
     </message>
@@ -364,22 +364,22 @@
         <translation>GOCI − Landsat {scene}</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="41"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="42"/>
         <source>Overwrite existing outputs (recompute; replace files not ours)</source>
         <translation>覆盖已有输出（重新计算；替换非本插件生成的文件）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="53"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="54"/>
         <source>Off (default): an output that is already complete for the same input files, parameters and bands is reused instead of computed again (a batch reports it as &apos;skipped&apos;); an output that is out of date (inputs changed, other parameters, truncated) is redone; and a file at an output name that goci-resample did not write is left untouched and the run stops with a message. On: compute everything again and replace whatever is at the output names. An input file is never replaced.</source>
         <translation>关闭（默认）：对于相同输入文件、参数和波段已完整生成的输出将直接复用，不再重新计算（批处理中报告为“skipped”）；已过期的输出（输入已更改、参数不同、文件被截断）会重新生成；输出文件名处已存在但并非由 goci-resample 写出的文件保持不动，运行停止并给出提示。开启：全部重新计算，并替换输出文件名处的任何文件。输入文件永远不会被替换。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="69"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="70"/>
         <source>Correct GOCI&apos;s misregistration against Landsat (register)</source>
         <translation>以 Landsat 为基准校正 GOCI 的配准偏差（配准）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="119"/>
         <source>Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)</source>
         <translation>仅有效覆盖区（跳过无效像元；最近的 GOCI 像元无效处为 NaN）</translation>
     </message>
@@ -439,42 +439,42 @@
         <translation>重采样 INPUT_ROOT 下的每一对场景：每个子文件夹包含一个 Landsat *_TOA_RAD_B*.tif 和一个 GOCI *_subset*.nc（*_subset_footprint.nc 优先于其他 _subset 文件）。每个场景得到 OUTPUT_ROOT/&amp;lt;scene&amp;gt;/GOCI_on_Landsat_&amp;lt;goci stem&amp;gt;_GAUSS.tif（或 _NEAREST、_BILINEAR、_CUBIC）及其 JSON 和 .qml 附属文件，与单景算法写出的完全相同。OUTPUT_ROOT/batch_report.csv 在每个场景完成时为每个场景文件夹写一行（场景、状态 ok / skipped / failed / no-pair、信息、秒数、输出）。一个坏场景不会中断其他场景；输出只在完整时才出现，因此被取消或中断的运行再次运行时会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="101"/>
         <source>Bilinear (GOCI index space)</source>
         <translation>双线性（GOCI 像元坐标空间）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="99"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="101"/>
         <source>Cubic (Keys, GOCI index space)</source>
         <translation>三次卷积（Keys，GOCI 像元坐标空间）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="111"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="113"/>
         <source>Radius of influence (m; Gaussian and Nearest only)</source>
         <translation>影响半径（米；仅用于高斯和最近邻）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="113"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="115"/>
         <source>Gaussian sigma (m; Gaussian only)</source>
         <translation>高斯 sigma（米；仅用于高斯）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="115"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="117"/>
         <source>Neighbours weighed per pixel (Gaussian only)</source>
         <translation>每个像元加权的邻近像元数（仅用于高斯）</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="158"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="165"/>
         <source>&lt;b&gt;Gaussian&lt;/b&gt; (default): each Landsat pixel is the mean of the NEIGHBOURS nearest valid GOCI pixels within RADIUS, weighted by exp(-d²/SIGMA²) (d = distance in metres). Smooth and robust; recommended. &lt;b&gt;Nearest neighbour&lt;/b&gt;: the value of the nearest valid GOCI pixel within RADIUS; fastest, keeps original values, shows GOCI's pixels as blocks (250 m for GOCI-II, 500 m for GOCI-I). &lt;b&gt;Bilinear&lt;/b&gt; and &lt;b&gt;Cubic&lt;/b&gt; interpolate in GOCI's own pixel grid, as GDAL's geolocation warper does but with the exact position of each Landsat pixel in that grid: bilinear from the 2 × 2 GOCI pixels around it, cubic (Keys, a = −0.5, GDAL's 'cubic') from the 4 × 4. They keep GOCI's own resolution (Gaussian smooths it to several pixels), give no blocks and no value outside the GOCI grid; RADIUS, SIGMA and NEIGHBOURS play no part in them. Which to choose: Gaussian for a smooth, robust picture and the design note's results; Nearest for GOCI's original values; bilinear for a sharp, smooth upsampling (the usual '上采样'); cubic for the sharpest one and super-resolution training inputs (the bicubic convention).</source>
         <translation>&lt;b&gt;高斯&lt;/b&gt;（默认）：每个 Landsat 像元取 RADIUS 内最近的 NEIGHBOURS 个有效 GOCI 像元的加权平均，权重为 exp(-d²/SIGMA²)（d 为以米计的距离）。平滑且稳健；推荐。&lt;b&gt;最近邻&lt;/b&gt;：RADIUS 内最近的有效 GOCI 像元的值；最快，保留原始值，GOCI 像元显示为方块（GOCI-II 为 250 米，GOCI-I 为 500 米）。&lt;b&gt;双线性&lt;/b&gt;和&lt;b&gt;三次卷积&lt;/b&gt;在 GOCI 自身的像元网格中插值，与 GDAL 的地理定位重投影相同，但每个 Landsat 像元在该网格中的位置是精确求得的：双线性使用其周围 2 × 2 个 GOCI 像元，三次卷积（Keys，a = −0.5，即 GDAL 的 'cubic'）使用 4 × 4 个。它们保持 GOCI 自身的分辨率（高斯会平滑到数个像元），没有方块，在 GOCI 网格之外不给值；RADIUS、SIGMA 和 NEIGHBOURS 对它们不起作用。如何选择：要平滑稳健的图像和设计说明中的结果用高斯；要 GOCI 原始值用最近邻；要清晰平滑的上采样用双线性；要最清晰的结果和超分辨率训练输入（双三次惯例）用三次卷积。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="181"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="188"/>
         <source>Radius of influence in metres (default 800). Only GOCI pixels closer than this to a Landsat pixel centre count; pixels with none get no data (NaN). Gaussian and Nearest only (bilinear and cubic do not use it). GOCI-I (500 m pixels): 800 m is robust (about 8 pixels within reach). GOCI-II (250 m): about 32 pixels lie within 800 m and NEIGHBOURS 16 keeps the nearest, so the weights reach about 560 m (the log says so); keep 800 m with SIGMA 320 m (the defaults: smooth, an effective resolution of several GOCI-II pixels), or RADIUS 500–600 m / SIGMA 200 m for sharper results. Too small leaves holes (the log warns), too large over-smooths.</source>
         <translation>影响半径，单位米（默认 800）。只有与 Landsat 像元中心距离小于该值的 GOCI 像元才参与；没有这样的像元时为无数据（NaN）。仅用于高斯和最近邻（双线性和三次卷积不使用）。GOCI-I（500 米像元）：800 米很稳健（约 8 个像元在范围内）。GOCI-II（250 米）：800 米内约有 32 个像元，NEIGHBOURS 16 只保留最近的，因此权重实际约达 560 米（日志会说明）；可保持 800 米与 SIGMA 320 米（默认值：平滑，有效分辨率为数个 GOCI-II 像元），或用 RADIUS 500–600 米 / SIGMA 200 米得到更清晰的结果。太小会留下空洞（日志会警告），太大则过度平滑。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="200"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="207"/>
         <source>GOCI pixels that are fill (_FillValue, missing_value), outside valid_min/valid_max, NaN or outside the footprint mask are invalid. &lt;b&gt;Skip&lt;/b&gt; (default): they take no part; the nearest valid pixels are used, so values reach up to RADIUS past every masked edge (footprint, land mask, clouds). &lt;b&gt;Propagate&lt;/b&gt;: a Landsat pixel whose weighted neighbours include an invalid GOCI pixel gets no data (pyresample's masked-array behaviour): a gap of about RADIUS around every single fill pixel. &lt;b&gt;Valid cover only&lt;/b&gt;: as skip, but no data where the GOCI pixel nearest to the Landsat pixel is invalid, so the result stops where GOCI's valid data stops (no ocean radiance painted over a masked coast). Recommended for land- or cloud-masked inputs and for training data. Bilinear and cubic: &lt;b&gt;skip&lt;/b&gt; = the bilinear weights of the valid pixels among the 2 × 2, renormalised (cubic where its whole 4 × 4 support is valid, bilinear elsewhere); &lt;b&gt;propagate&lt;/b&gt; = no data where a pixel of the support is invalid; &lt;b&gt;valid cover only&lt;/b&gt; = no data where the GOCI pixel nearest to the Landsat pixel is invalid, else as skip.</source>
         <translation>填充值（_FillValue、missing_value）、超出 valid_min/valid_max、NaN 或位于足迹掩膜之外的 GOCI 像元为无效像元。&lt;b&gt;跳过&lt;/b&gt;（默认）：它们不参与；使用最近的有效像元，因此数值会越过每个掩膜边缘（足迹、陆地掩膜、云）延伸至 RADIUS。&lt;b&gt;传播&lt;/b&gt;：若某 Landsat 像元的加权邻近像元中有无效 GOCI 像元，则该像元为无数据（pyresample 掩膜数组的行为）：每个填充像元周围会留下约 RADIUS 的空缺。&lt;b&gt;仅有效覆盖&lt;/b&gt;：同跳过，但当离 Landsat 像元最近的 GOCI 像元无效时为无数据，因此结果在 GOCI 有效数据结束处停止（不会把海洋辐亮度涂到被掩膜的海岸上）。推荐用于经陆地或云掩膜的输入以及训练数据。双线性和三次卷积：&lt;b&gt;跳过&lt;/b&gt; = 对 2 × 2 中有效像元的双线性权重重新归一化（4 × 4 支撑全部有效时用三次卷积，否则用双线性）；&lt;b&gt;传播&lt;/b&gt; = 支撑中有无效像元时为无数据；&lt;b&gt;仅有效覆盖&lt;/b&gt; = 离 Landsat 像元最近的 GOCI 像元无效时为无数据，否则同跳过。</translation>
     </message>
@@ -649,9 +649,29 @@
         <translation>将 Landsat 网格上的 GOCI 栅格与其重采样所依据的 Landsat 栅格逐像元比较：对每个波段对，统计二者均有效的像元数、二者的均值、偏差（GOCI − Landsat）、RMSE、R² 以及正交（总体最小二乘）拟合，分别在 30 米尺度和二者按 BLOCK × BLOCK 块平均之后（仅用二者都完全有效的块；16 × 30 米 ≈ 一个 GOCI 像元）计算。它还在红波段的块均值上测量两幅影像之间的偏移，使配准偏差成为一个数字而不是猜测：SHIFT_EAST_M 和 SHIFT_NORTH_M 为朝真东和真北方向的米数（与 REGISTER 的报告一致），SHIFT_X_M 和 SHIFT_Y_M 沿 Landsat 坐标系的坐标轴（UTM 中网格北与真北约差 1°；为兼容已保存的模型而保留），并给出 SHIFT_EAST_UNCERTAINTY_M 和 SHIFT_NORTH_UNCERTAINTY_M，即其 95 % 置信区间的半宽（已计入各块之间空间相关的拟合残差）。当偏移无法确定时，它被判为无法测量：各偏移量及其不确定度为 NaN，置信度为 0，日志和报告会说明原因：影像只在一个方向上变化（笔直的海岸线、锋面、条纹：沿它们的偏移不改变影像），重叠区域太小，或 95 % 不确定度超过 100 米（重叠小于约 25 × 25 千米时较常见）。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="79"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="80"/>
         <source>Off (default). On: first resample the GOCI band nearest 660 nm and measure how far GOCI's content sits from the Landsat band, with its uncertainty (the offset of Compare with Landsat), then resample every band with the GOCI geolocation moved back by that offset, and measure what is left. The offset is not applied (the output is then written without a shift, and the log says why) when it is not measurable (the image varies in one direction only, or its 95 % uncertainty exceeds 100 m: usually scenes smaller than about 25 × 25 km), when zero lies within its 95 % uncertainty (already aligned), when its confidence is below 0.9, or when it exceeds 3 GOCI pixels (the files more likely do not belong together). Takes one extra single-band run and two comparisons. The applied offset is in the log, the sidecar (parameters shift_east_m/shift_north_m, the correction) and the GeoTIFF metadata.</source>
         <translation>关闭（默认）。开启：先重采样最接近 660 nm 的 GOCI 波段，测量 GOCI 内容相对 Landsat 波段的偏移及其不确定度（与“与 Landsat 比较”算法的偏移相同），然后将 GOCI 地理定位按该偏移移回后重采样所有波段，并测量剩余的偏移。以下情况不应用该偏移（输出不做平移，日志会说明原因）：偏移无法测量（影像只在一个方向上变化，或其 95 % 不确定度超过 100 米：通常是小于约 25 × 25 千米的场景）；零位于其 95 % 不确定范围之内（已经对齐）；置信度低于 0.9；或偏移超过 3 个 GOCI 像元（两个文件更可能不属于同一场景）。需要额外进行一次单波段重采样和两次比较。所应用的偏移记录在日志、附属文件（参数 shift_east_m/shift_north_m，即改正量）和 GeoTIFF 元数据中。</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="123"/>
+        <source>GeoTIFF compression</source>
+        <translation>GeoTIFF 压缩方式</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="123"/>
+        <source>DEFLATE (every TIFF reader)</source>
+        <translation>DEFLATE（所有 TIFF 读取程序都能打开）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="123"/>
+        <source>ZSTD (faster to write; GDAL-based readers)</source>
+        <translation>ZSTD（写入更快；需基于 GDAL 的软件读取）</translation>
+    </message>
+    <message>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="223"/>
+        <source>How the output GeoTIFF is compressed; both are lossless with the floating-point predictor and hold the same numbers. &lt;b&gt;DEFLATE&lt;/b&gt; (default): read by every TIFF reader; choose it for files you share. &lt;b&gt;ZSTD&lt;/b&gt;: files of the same size, written faster (compression takes about 40 % less time; a full 7700 × 7800 scene 1.4–2.5 s sooner on 2 cores), read by GDAL-based software built with ZSTD (QGIS, GDAL, rasterio, rioxarray, SNAP's GDAL reader) but not by programs with their own TIFF reader (e.g. MATLAB's imread and Tiff, ImageJ, Pillow, tifffile without imagecodecs). An output written with the other codec is redone.</source>
+        <translation>输出 GeoTIFF 的压缩方式；两者都是无损压缩（浮点预测器），像元数值完全相同。&lt;b&gt;DEFLATE&lt;/b&gt;（默认）：所有 TIFF 读取程序都能打开；需要分享给他人的文件请选它。&lt;b&gt;ZSTD&lt;/b&gt;：文件大小相同，写入更快（压缩耗时约少 40 %；在 2 核机器上，一整景 7700 × 7800 快 1.4–2.5 秒），可由带 ZSTD 支持的基于 GDAL 的软件读取（QGIS、GDAL、rasterio、rioxarray、SNAP 的 GDAL 读取器），但自带 TIFF 读取器的程序（如 MATLAB 的 imread 与 Tiff、ImageJ、Pillow、未装 imagecodecs 的 tifffile）可能无法打开。已用另一种压缩方式写出的输出会重新计算。</translation>
     </message>
 </context>
 </TS>

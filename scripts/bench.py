@@ -1,21 +1,23 @@
 """``make bench``: the plugin against GDAL's geolocation warp, side by side, on both formats.
 
-Usage: python3 scripts/bench.py [--formats goci2,goci1] [--sizes full,half,quarter]
+Usage: python3 scripts/bench.py [--formats goci2,goci1] [--sizes full,half,quarter,aoi]
                                 [--skip-qgis-process]
 
 Generates (once, cached in ``bench/cache/``) scene pairs of both formats — GOCI-II 250 m (the
-user's data, FORMATS.md) and GOCI-I 500 m — at three sizes, then for each pair runs, each in a
-child process whose wall time and peak RSS (``wait4``) are recorded:
+user's data, FORMATS.md) and GOCI-I 500 m — at four sizes (full, half, quarter and a 1000 × 1000
+area of interest), then for each pair runs, each in a child process whose wall time and peak
+RSS (``wait4``) are recorded:
 
 * GDAL's warper with the GOCI geolocation arrays (``gdal.Warp``, ``geoloc``), bilinear, cubic
   and nearest, onto the same grid, writing the same compressed GeoTIFF;
 * the plugin's ``resample_pair`` (grid engine), Gaussian, bilinear and cubic *cold* — an empty
-  numba cache, as on the first run after installing — and every method *warm*;
+  numba cache, as on the first run after installing — and every method *warm*, with the
+  default DEFLATE and with the optional ZSTD (*warm ZSTD*; GDAL still writes DEFLATE);
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
   profile; the time includes QGIS's start-up), cold and warm as above;
 * on the full-size pairs, *write only*: the plugin's own output, already in memory, written
-  again by the plugin's writer (same codec, same threads): the floor any run writing this
-  format pays, whatever the resampling costs.
+  again by the plugin's writer (same threads, DEFLATE and ZSTD): the floor any run writing
+  this format pays, whatever the resampling costs.
 
 Agreement with the SPEC §3 reference (pyresample for Gaussian and Nearest, the closed-form
 index-space reference of ``tests/reference.py`` for bilinear and cubic, on 20 000 of its
@@ -43,7 +45,9 @@ sys.path.insert(0, str(REPO / "tests"))
 from demo import QGIS_PROCESS, packaged_plugin, qgis_process_env  # noqa: E402
 from sample_data import SceneSpec, goci2_spec  # noqa: E402
 
-SIZES = {"full": (7700, 7800), "half": (3850, 3900), "quarter": (1925, 1950)}
+from goci_resample_plugin.core.options import COMPRESSIONS  # noqa: E402
+
+SIZES = {"full": (7700, 7800), "half": (3850, 3900), "quarter": (1925, 1950), "aoi": (1000, 1000)}
 FORMATS = {
     "goci2": ("GOCI-II 250 m", "goci2", goci2_spec),
     "goci1": ("GOCI-I 500 m", "new", SceneSpec),
@@ -66,7 +70,8 @@ PLUGIN_RUN = """
 import sys, json
 sys.path.insert(0, {repo!r})
 from goci_resample_plugin.core import ResampleOptions, resample_pair
-result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(method={method!r}),
+result = resample_pair({goci!r}, {landsat!r}, {output!r},
+                       ResampleOptions(method={method!r}, compression={codec!r}),
                        engine="grid", overwrite=True)
 print(json.dumps({{"engine": result.engine, "seconds": result.seconds}}))
 """
@@ -80,7 +85,7 @@ from goci_resample_plugin.core.write.geotiff import STRIP_ROWS, GeoTiffWriter, g
 with rasterio.open({source!r}) as source:
     data = source.read()
     profile = geotiff_profile(source.width, source.height, source.count, source.crs,
-                              source.transform)
+                              source.transform, {codec!r})
 started = time.perf_counter()
 with GeoTiffWriter({output!r}, Path({output!r}), profile) as writer:
     for row in range(0, data.shape[1], STRIP_ROWS):
@@ -152,7 +157,7 @@ def python_child(code, numba_cache=None):
     return seconds, rss, json.loads(stdout.strip().splitlines()[-1])
 
 
-def qgis_process_child(plugins, numba_cache, goci, landsat, output, method):
+def qgis_process_child(plugins, numba_cache, goci, landsat, output, method, codec="deflate"):
     if method == "matchups":
         arguments = ["gociresample:matchups", "--", f"OUTPUT={Path(output).with_suffix('.nc')}",
                      f"OUTPUT_POINTS={Path(output).with_suffix('.gpkg')}",
@@ -160,7 +165,7 @@ def qgis_process_child(plugins, numba_cache, goci, landsat, output, method):
                      f"OUTPUT_REPORT={Path(output).with_suffix('.html')}"]  # fmt: skip
     else:
         arguments = ["gociresample:resamplepair", "--", f"METHOD={METHODS.index(method)}",
-                     f"OUTPUT={output}"]  # fmt: skip
+                     f"COMPRESSION={COMPRESSIONS.index(codec)}", f"OUTPUT={output}"]  # fmt: skip
     with qgis_process_env(plugins, numba_cache) as env:
         command = [QGIS_PROCESS, "--json", "run", *arguments, f"GOCI={goci}",
                    f"LANDSAT={landsat}", "OVERWRITE=true"]  # fmt: skip
@@ -191,15 +196,20 @@ def run(formats, sizes, with_qgis_process):
                     for method in METHODS
                     for state in (("warm",) if method == "nearest" else ("cold", "warm"))
                 ]
+            cases += [("plugin", method, "warm ZSTD") for method in METHODS]
+            if with_qgis_process and size_name == "full":
+                cases += [("qgis_process", method, "warm ZSTD") for method in METHODS]
             if size_name == "full":
                 cases += [("write only", "gauss", "–"), ("write only", "nearest", "–"),
+                          ("write only", "gauss", "ZSTD"), ("write only", "nearest", "ZSTD"),
                           ("brute force", "matchups", "–"), ("plugin", "matchups", "cold"),
                           ("plugin", "matchups", "warm")]  # fmt: skip
                 if with_qgis_process:
                     cases += [("qgis_process", "matchups", "warm")]
             outputs = {}
             for tool, method, state in cases:
-                output = CACHE / f"out_{format_name}_{size_name}_{tool[:6]}_{method}.tif"
+                codec = "zstd" if state.endswith("ZSTD") else "deflate"
+                output = CACHE / f"out_{format_name}_{size_name}_{tool[:6]}_{method}_{codec}.tif"
                 if tool.startswith("GDAL"):
                     code = GDAL_RUN.format(repo=str(REPO), scripts=str(REPO / "scripts"),
                                            goci=str(goci), landsat=str(landsat),
@@ -213,7 +223,7 @@ def run(formats, sizes, with_qgis_process):
                     gdal[tool] = seconds
                 elif tool == "write only":  # the time of the write alone, not of the read
                     code = WRITE_RUN.format(repo=str(REPO), source=str(outputs[method]),
-                                            output=str(output))  # fmt: skip
+                                            output=str(output), codec=codec)  # fmt: skip
                     _, rss, answer = python_child(code)
                     seconds = answer["seconds"]["write"]
                 else:
@@ -225,11 +235,11 @@ def run(formats, sizes, with_qgis_process):
                         code = (MATCHUP_RUN if matchups else PLUGIN_RUN).format(
                             repo=str(REPO), goci=str(goci), landsat=str(landsat),
                             output=str(output.with_suffix(".nc") if matchups else output),
-                            method=method)  # fmt: skip
+                            method=method, codec=codec)  # fmt: skip
                         seconds, rss, answer = python_child(code, numba_cache)
                     else:
                         seconds, rss, answer = qgis_process_child(
-                            plugins, numba_cache, goci, landsat, output, method
+                            plugins, numba_cache, goci, landsat, output, method, codec
                         )
                     if (
                         size_name == "full"
@@ -380,7 +390,7 @@ def _choices(text, allowed, what):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--formats", default="goci2,goci1")
-    parser.add_argument("--sizes", default="full,half,quarter")
+    parser.add_argument("--sizes", default="full,half,quarter,aoi")
     parser.add_argument("--skip-qgis-process", action="store_true")
     args = parser.parse_args()
     formats = _choices(args.formats, FORMATS, "formats")

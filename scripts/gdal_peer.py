@@ -14,7 +14,7 @@ from osgeo import gdal, osr
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from goci_resample_plugin.core import available_bands
-from goci_resample_plugin.core.write import GEOTIFF_PROFILE
+from goci_resample_plugin.core.write import CODECS, GEOTIFF_PROFILE
 
 gdal.UseExceptions()
 
@@ -67,7 +67,7 @@ def warp_with_geolocation(goci, landsat, output, method, pixel_centre=True):
         f"BLOCKXSIZE={GEOTIFF_PROFILE['blockxsize']}",
         f"BLOCKYSIZE={GEOTIFF_PROFILE['blockysize']}",
         "COMPRESS=DEFLATE",
-        f"ZLEVEL={GEOTIFF_PROFILE['zlevel']}",
+        f"ZLEVEL={CODECS['deflate']['zlevel']}",
         "PREDICTOR=3",
         "INTERLEAVE=BAND",
         "NUM_THREADS=ALL_CPUS",

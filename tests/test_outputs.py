@@ -42,6 +42,31 @@ def test_geotiff_is_exactly_the_landsat_grid(scene, written):
         assert out.tags(ns="IMAGE_STRUCTURE").get("PREDICTOR") == "3"
 
 
+def test_zstd_holds_the_same_numbers_and_a_change_of_codec_redoes_the_output(
+    scene, written, tmp_path
+):
+    """COMPRESSION ZSTD: the same pixels as the DEFLATE output (both lossless), the float
+    predictor kept; asking for the other codec redoes an up-to-date output and says why."""
+    options = ResampleOptions(wavelengths=(443, 555, 660, 490), compression="zstd")
+    output = tmp_path / written.output.name
+    control = RunControl()
+    zstd = resample_pair(scene.goci, scene.landsat, output, options, control)
+    with rasterio.open(zstd.output) as ours, rasterio.open(written.output) as deflate:
+        assert ours.compression.name == "zstd" and deflate.compression.name == "deflate"
+        assert ours.tags(ns="IMAGE_STRUCTURE").get("PREDICTOR") == "3"
+        assert np.array_equal(ours.read(), deflate.read(), equal_nan=True)
+    assert json.loads(zstd.sidecar.read_text())["parameters"]["compression"] == "zstd"
+    again = resample_pair(scene.goci, scene.landsat, output, options)
+    assert again.reused
+    redone = resample_pair(scene.goci, scene.landsat, output,
+                           ResampleOptions(wavelengths=(443, 555, 660, 490)))  # fmt: skip
+    assert not redone.reused and "compression=zstd instead of deflate" in redone.replaced_because
+    with rasterio.open(output) as dataset:
+        assert dataset.compression.name == "deflate"
+    with pytest.raises(GociResampleError, match="COMPRESSION must be one of deflate, zstd"):
+        ResampleOptions(compression="lzw")
+
+
 def test_bands_in_wavelength_order_with_descriptions_and_metadata(scene, written):
     with rasterio.open(written.output) as out:
         assert out.descriptions == ("L_TOA_443", "L_TOA_490", "L_TOA_555", "L_TOA_660")

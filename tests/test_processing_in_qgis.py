@@ -36,14 +36,14 @@ def test_provider_and_algorithm_are_registered(plugin):
     assert algorithm.helpUrl().endswith("/docs/user-guide.md")
 
 
-COMMON = ["METHOD", "BANDS", "RADIUS", "SIGMA", "NEIGHBOURS", "INVALID"]
-ADVANCED_COMMON = {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "OVERWRITE"}
+COMMON = ["METHOD", "BANDS", "RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "COMPRESSION"]
+ADVANCED_COMMON = {"RADIUS", "SIGMA", "NEIGHBOURS", "INVALID", "COMPRESSION", "OVERWRITE"}
 CONTRACT = {
     # algorithm: (parameters in order, defaults, advanced, outputs) — SPEC §5, public
     "gociresample:resamplepair": (
         ["GOCI", "LANDSAT", *COMMON, "REGISTER", "OVERWRITE", "OUTPUT", "OUTPUT_QA"],
         {"METHOD": 0, "RADIUS": 800.0, "SIGMA": 320.0, "NEIGHBOURS": 16, "INVALID": 0,
-         "REGISTER": False, "OVERWRITE": False},
+         "COMPRESSION": 0, "REGISTER": False, "OVERWRITE": False},
         ADVANCED_COMMON,
         ["OUTPUT", "OUTPUT_QA", "VALID_FRACTION", "SHIFT_EAST_M", "SHIFT_NORTH_M"],
     ),
@@ -85,6 +85,8 @@ def test_parameters_follow_the_public_contract(plugin, algorithm_id):
     assert [o.name() for o in algorithm.outputDefinitions()] == outputs
     # Parameters added after 0.1.0 are optional, so models saved before them stay valid.
     assert algorithm.parameterDefinition("OVERWRITE").flags() & OPTIONAL
+    if algorithm.parameterDefinition("COMPRESSION") is not None:
+        assert algorithm.parameterDefinition("COMPRESSION").flags() & OPTIONAL
 
 
 def test_a_landsat_layer_the_user_has_keeps_its_name_style_and_place(plugin, scene, tmp_path):

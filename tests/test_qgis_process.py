@@ -242,10 +242,12 @@ def test_cubic_with_quality_through_qgis_process_matches_the_reference(
     output, qa = tmp_path / "cubic.tif", tmp_path / "cubic_qa.tif"
     qgis_process("run", "gociresample:resamplepair", "--", f"GOCI={goci2_scene.goci}",
                  f"LANDSAT={goci2_scene.landsat}", "METHOD=3", "INVALID=0", "BANDS=660",
-                 "RADIUS=300", f"OUTPUT={output}", f"OUTPUT_QA={qa}", check=True)  # fmt: skip
+                 "RADIUS=300", "COMPRESSION=1", f"OUTPUT={output}", f"OUTPUT_QA={qa}",
+                 check=True)  # fmt: skip
     with rasterio.open(output) as dataset, rasterio.open(qa) as quality:
         ours = dataset.read(1).astype(np.float64)
         assert dataset.tags()["METHOD"] == "cubic" and "RADIUS_M" not in dataset.tags()
+        assert dataset.compression.name == quality.compression.name == "zstd"  # COMPRESSION=1
         count, distance, weight_sum = quality.read().astype(np.float64)
     pixels = np.random.default_rng(3).choice(ours.size, 20_000, replace=False)
     reference = reference_interpolate(goci2_scene.goci, goci2_scene.landsat, [660], "cubic",
@@ -268,12 +270,14 @@ def test_batchresample_with_bilinear_names_every_output_after_the_method(
 ):
     root, good = batch_root
     qgis_process("run", "gociresample:batchresample", "--", f"INPUT_ROOT={root}",
-                 f"OUTPUT_ROOT={tmp_path}", "METHOD=2", "INVALID=2", check=True)  # fmt: skip
+                 f"OUTPUT_ROOT={tmp_path}", "METHOD=2", "INVALID=2", "COMPRESSION=1",
+                 check=True)  # fmt: skip
     outputs = sorted(tmp_path.rglob("*.tif"))
     assert sorted(p.parent.name for p in outputs) == sorted(good)
     assert all(p.name.endswith("_BILINEAR.tif") for p in outputs)
     with rasterio.open(outputs[0]) as dataset:
         assert dataset.tags()["METHOD"] == "bilinear" and dataset.tags()["INVALID"] == "cover"
+        assert dataset.compression.name == "zstd"
 
 
 def test_matchups_through_qgis_process_write_every_file_and_count_the_passing(

@@ -352,7 +352,7 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
 
     seconds["resample"] = 0.0
     profile = geotiff_profile(grid.width, grid.height, len(subset.bands), grid.crs,
-                              grid.transform)  # fmt: skip
+                              grid.transform, options.compression)  # fmt: skip
     tags = raster_tags(subset, grid, options, resampler.name)
     with contextlib.ExitStack() as writers:
         raster = writers.enter_context(

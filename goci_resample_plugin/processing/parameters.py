@@ -14,7 +14,7 @@ from qgis.core import (
 
 from ..core import ResampleOptions, parse_wavelengths
 from ..core.dependencies import require_dependencies
-from ..core.options import INVALID_POLICIES, METHODS
+from ..core.options import COMPRESSIONS, INVALID_POLICIES, METHODS
 from .bridge import core_errors, tr
 
 METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
@@ -26,6 +26,7 @@ METHOD, RADIUS, SIGMA, NEIGHBOURS, INVALID, BANDS = (
     "BANDS",
 )
 OVERWRITE = "OVERWRITE"
+COMPRESSION = "COMPRESSION"
 
 
 def advanced(parameter):
@@ -94,7 +95,8 @@ def register_help():
 
 def resampling_parameters():
     """Return new definitions of METHOD, BANDS and the advanced RADIUS, SIGMA, NEIGHBOURS,
-    INVALID, with the design note's defaults (800 m, 320 m, 16 neighbours)."""
+    INVALID, COMPRESSION, with the design note's defaults (800 m, 320 m, 16 neighbours) and
+    DEFLATE (COMPRESSION is optional, so models saved before it stay valid)."""
     defaults = ResampleOptions()
     method = _choice(METHOD, tr("Resampling method"),
                      [tr("Gaussian-weighted (recommended)"), tr("Nearest neighbour"),
@@ -118,7 +120,11 @@ def resampling_parameters():
                       [tr("Skip them (use valid neighbours only)"),
                        tr("Propagate them (NaN where one is weighted)"),
                        tr("Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)")])  # noqa: E501  # fmt: skip
-    return [method, bands, *map(advanced, (radius, sigma, neighbours, invalid))]
+    compression = _choice(COMPRESSION, tr("GeoTIFF compression"),
+                          [tr("DEFLATE (every TIFF reader)"),
+                           tr("ZSTD (faster to write; GDAL-based readers)")])  # fmt: skip
+    compression.setFlags(compression.flags() | QgsProcessingParameterDefinition.Flag.FlagOptional)
+    return [method, bands, *map(advanced, (radius, sigma, neighbours, invalid, compression))]
 
 
 def _choice(name, label, options):
@@ -143,6 +149,7 @@ def resample_options(algorithm, parameters, context):
             neighbours=_whole(algorithm.parameterAsDouble(parameters, NEIGHBOURS, context)),
             invalid=INVALID_POLICIES[algorithm.parameterAsEnum(parameters, INVALID, context)],
             wavelengths=parse_wavelengths(algorithm.parameterAsString(parameters, BANDS, context)),
+            compression=COMPRESSIONS[algorithm.parameterAsEnum(parameters, COMPRESSION, context)],
         )
 
 
@@ -212,6 +219,16 @@ def resampling_help():
             "4 × 4 support is valid, bilinear elsewhere); <b>propagate</b> = no data where a "
             "pixel of the support is invalid; <b>valid cover only</b> = no data where the GOCI "
             "pixel nearest to the Landsat pixel is invalid, else as skip."
+        ),
+        COMPRESSION: tr(
+            "How the output GeoTIFF is compressed; both are lossless with the floating-point "
+            "predictor and hold the same numbers. <b>DEFLATE</b> (default): read by every TIFF "
+            "reader; choose it for files you share. <b>ZSTD</b>: files of the same size, "
+            "written faster (compression takes about 40 % less time; a full 7700 × 7800 scene "
+            "1.4–2.5 s sooner on 2 cores), read by GDAL-based software built with ZSTD "
+            "(QGIS, GDAL, rasterio, rioxarray, SNAP's GDAL reader) but not by programs with "
+            "their own TIFF reader (e.g. MATLAB's imread and Tiff, ImageJ, Pillow, tifffile "
+            "without imagecodecs). An output written with the other codec is redone."
         ),
     }
 

@@ -10,6 +10,7 @@ from .atomic import (
     write_text,
 )
 from .geotiff import (
+    CODECS,
     GEOTIFF_PROFILE,
     STRIP_ROWS,
     GeoTiffWriter,
@@ -48,6 +49,7 @@ from .statistics import BandStatistics
 from .style import difference_qml, landsat_style_qml, style_qml
 
 __all__ = [
+    "CODECS",
     "GEOTIFF_PROFILE",
     "OUR_TAG",
     "OUTPUT_ROOT_LOCK",
