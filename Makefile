@@ -35,7 +35,7 @@ lint: setup
 test: setup lint
 	@profile=$$(mktemp -d) && chmod 700 $$profile && \
 	QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$$profile XDG_CONFIG_HOME=$$profile \
-	XDG_RUNTIME_DIR=$$profile PROJ_DATA=$${PROJ_DATA:-/usr/share/proj} $(VENV)/bin/python -m pytest -n 2 -p no:cacheprovider tests $(PYTEST_ARGS); \
+	XDG_RUNTIME_DIR=$$profile XDG_CACHE_HOME=$$profile PROJ_DATA=$${PROJ_DATA:-/usr/share/proj} $(VENV)/bin/python -m pytest -n 2 -p no:cacheprovider tests $(PYTEST_ARGS); \
 	status=$$?; rm -rf $$profile; exit $$status
 
 demo: setup-runtime

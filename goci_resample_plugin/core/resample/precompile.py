@@ -9,7 +9,8 @@ while the child still compiles waits for it (:func:`.kernel_cache.wait_for`) ins
 compiling the same kernel a second time on the second core.
 
 The child records how long each kernel took (``TIMES_NAME`` next to numba's cache): the time a
-later run's message announces, measured on this machine.
+later run's message announces, measured on this machine. Once every kernel is compiled, a stamp
+(:func:`.kernel_cache.record_compiled`) lets later QGIS starts see it without importing numba.
 """
 
 import contextlib
@@ -20,7 +21,15 @@ import sys
 import time
 from pathlib import Path
 
-from .kernel_cache import LOCK_NAME, TIMES_NAME, cache_folder, compiled, compiling_child
+from .kernel_cache import (
+    LOCK_NAME,
+    TIMES_NAME,
+    cache_folder,
+    compiled,
+    compiling_child,
+    record_compiled,
+    stamped_compiled,
+)
 
 KERNELS = ((False, False), (True, False), (True, True))
 """(interpolates, assign) of every kernel: Gaussian/Nearest, bilinear/cubic, the match-ups'
@@ -38,8 +47,11 @@ def start_compiling():
         True when a child is compiling (started now or before).
     """
     try:
+        if stamped_compiled():
+            return False
         kernels = _kernels()
         if all(compiled(k) for k in kernels):
+            record_compiled(kernels)
             return False
         if compiling_child(kernels[0]):
             return True
@@ -141,6 +153,7 @@ def main():
             temporary = times_path.with_name(f".{TIMES_NAME}.{os.getpid()}")
             temporary.write_text(json.dumps(times), encoding="utf-8")
             os.replace(temporary, times_path)
+        record_compiled(kernels)
     finally:
         lock.unlink(missing_ok=True)
 
