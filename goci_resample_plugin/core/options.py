@@ -165,7 +165,6 @@ class MatchupOptions:
     min_coverage: float = 0.9
     shift_east_m: float = 0.0
     shift_north_m: float = 0.0
-    compression: str = "deflate"
 
     def __post_init__(self):
         if int(self.box) != self.box or self.box < 1 or self.box % 2 == 0:
