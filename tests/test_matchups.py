@@ -357,3 +357,44 @@ def test_a_cancelled_batch_leaves_a_series_of_the_scenes_done_and_a_resume_compl
     assert len(set(counts) - {"all"}) == 3 and len(listed) == 3
     assert counts["all"] == sum(v for k, v in counts.items() if k != "all")
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in products.items())  # reused
+
+
+def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp_path):
+    """Both ways of writing the GeoPackage (SpatiaLite's points by SQL, or OGR's VRT where GDAL
+    has no SpatiaLite) give every row of the columns as a feature: the point at lon/lat, NaN
+    as null, booleans as booleans, the extent of the points, and no spatial index."""
+    from osgeo import ogr
+
+    from goci_resample_plugin.core.matchups import files
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    columns = {"lon": rng.uniform(120.5, 122.7, n), "lat": rng.uniform(30.8, 32.6, n),
+               "row": np.arange(n), "mean": np.where(rng.random(n) < 0.1, np.nan, rng.random(n)),
+               "passes": rng.random(n) < 0.5}  # fmt: skip
+    folder = tmp_path / "目录 with space's"
+    folder.mkdir()
+    fields = files._stage(folder / "points.sqlite", columns)
+    assert files._copy_by_sql(folder / "sql.gpkg", folder / "points.sqlite", fields)
+    files._translate(folder / "vrt.gpkg", folder / "points.sqlite", fields)
+    for made in ("sql.gpkg", "vrt.gpkg"):
+        source = ogr.Open(str(folder / made))  # the layer lives only as long as it
+        layer = source.GetLayer(files.POINTS_LAYER)
+        assert layer.GetFeatureCount() == n and not layer.TestCapability(ogr.OLCFastSpatialFilter)
+        west, east, south, north = layer.GetExtent()
+        expected = (
+            [columns[c].min() for c in ("lon", "lat")],
+            [columns[c].max() for c in ("lon", "lat")],
+        )
+        assert [west, south] == pytest.approx(expected[0], abs=1e-9)
+        assert [east, north] == pytest.approx(expected[1], abs=1e-9)
+        definition = layer.GetLayerDefn()
+        passes = definition.GetFieldDefn(definition.GetFieldIndex("passes"))
+        assert passes.GetSubType() == ogr.OFSTBoolean
+        for feature in layer:
+            i = feature["row"]
+            point = feature.GetGeometryRef()
+            assert (point.GetX(), point.GetY()) == (columns["lon"][i], columns["lat"][i])
+            mean = columns["mean"][i]
+            assert feature["mean"] is None if np.isnan(mean) else feature["mean"] == mean
+            assert feature["passes"] == int(columns["passes"][i])
