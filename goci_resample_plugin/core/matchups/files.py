@@ -171,9 +171,10 @@ def _copy_by_sql(made, staged, fields):
         dataset.StartTransaction()
         try:
             # our own file, table and column names: no value of the user's in the statement
-            _execute(dataset, f'INSERT INTO "{POINTS_LAYER}" ("{geometry}", {quoted}) '
-                              f"SELECT AsGPB(MakePoint(lon, lat, 4326)), {quoted} "
-                              "FROM staged.points")  # fmt: skip
+            made_points = "SELECT AsGPB(MakePoint(lon, lat, 4326))"
+            into = f'INSERT INTO "{POINTS_LAYER}" ("{geometry}", {quoted})'
+            insert = f"{into} {made_points}, {quoted} FROM staged.points"
+            _execute(dataset, insert)
         except RuntimeError as error:
             dataset.RollbackTransaction()
             if "no such function" in str(error):
