@@ -398,3 +398,28 @@ def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp
             mean = columns["mean"][i]
             assert feature["mean"] is None if np.isnan(mean) else feature["mean"] == mean
             assert feature["passes"] == int(columns["passes"][i])
+
+
+def test_the_compiled_sums_equal_numpys_to_the_bit(scene):
+    """The one compiled pass (numba) and numpy's ``bincount`` fallback (no numba) give the same
+    counts, sums and flags to the bit on the scene's real Landsat values (its nodata border and
+    NaN pixels), strip after strip, with GOCI pixels reached from several strips."""
+    from goci_resample_plugin.core.matchups.footprints import FootprintSums
+
+    with rasterio.open(scene.landsat) as dataset:
+        landsat, nodata = dataset.read(), dataset.nodata
+    landsat[2, 100:104] = np.nan
+    bands, height, width = landsat.shape
+    goci_shape = (40, 50)
+    rng = np.random.default_rng(3)
+    assigned = rng.integers(-1, goci_shape[0] * goci_shape[1], size=(height, width))
+    made = []
+    for compiled in (True, False):
+        sums = FootprintSums(goci_shape, bands, nodata, (height, width), compiled=compiled)
+        for row in range(0, height, 128):
+            sums.add(row, assigned[row : row + 128], landsat[:, row : row + 128])
+        made.append(sums)
+    assert made[0]._accumulate is not None and made[1]._accumulate is None
+    for name in ("pixels", "count", "total", "squares", "shift", "edge"):
+        np.testing.assert_array_equal(getattr(made[0], name), getattr(made[1], name))
+    assert 0 < made[0].count.sum() < made[0].pixels.sum() * bands  # valid and invalid ones

@@ -39,9 +39,11 @@ class FootprintSums:
         band_count: Landsat bands.
         nodata: the Landsat nodata value (None: only non-finite values are invalid).
         grid_shape: (rows, cols) of the Landsat grid (its outer rows and columns).
+        compiled: sum with numba's one pass (:mod:`.accumulate`) when numba can be imported;
+            False: numpy's ``bincount`` per band (the same sums, about 7 × slower).
     """
 
-    def __init__(self, goci_shape, band_count, nodata, grid_shape):
+    def __init__(self, goci_shape, band_count, nodata, grid_shape, compiled=True):
         size = goci_shape[0] * goci_shape[1]
         self.goci_shape, self.grid_shape, self.nodata = goci_shape, grid_shape, nodata
         self.pixels = np.zeros(size, dtype=np.int64)
@@ -50,19 +52,25 @@ class FootprintSums:
         self.squares = np.zeros((band_count, size))
         self.edge = np.zeros(size, dtype=bool)
         self.shift = np.full(band_count, np.nan)
+        self._accumulate = _compiled_accumulate() if compiled else None
 
     def add(self, row_start, assigned, strip):
         """Add Landsat rows ``row_start ...``: ``assigned`` (rows, width) int64 flat GOCI
         pixel of each (−1 none), ``strip`` (B, rows, width) their values."""
+        border = [assigned[:, 0], assigned[:, -1]]
+        if row_start == 0:
+            border.append(assigned[0])
+        if row_start + len(assigned) == self.grid_shape[0]:
+            border.append(assigned[-1])
+        border = np.concatenate(border)
+        self.edge[border[border >= 0]] = True
+        if self._accumulate is not None:
+            nodata = np.nan if self.nodata is None else float(self.nodata)
+            self._accumulate(assigned, strip, nodata, self.nodata is not None, self.shift,
+                             self.pixels, self.count, self.total, self.squares)  # fmt: skip
+            return
         size = self.pixels.size
         inside = assigned >= 0
-        edge = np.zeros(assigned.shape, dtype=bool)
-        edge[:, [0, -1]] = True
-        if row_start == 0:
-            edge[0] = True
-        if row_start + len(assigned) == self.grid_shape[0]:
-            edge[-1] = True
-        self.edge[assigned[edge & inside]] = True
         flat = assigned[inside]
         self.pixels += np.bincount(flat, minlength=size)
         for b, band in enumerate(strip):
@@ -97,3 +105,12 @@ class FootprintSums:
             np.sqrt(variance).reshape(bands, *shape),
             coverage.reshape(bands, *shape),
         )
+
+
+def _compiled_accumulate():
+    """:func:`.accumulate.accumulate`, or None when numba cannot be imported."""
+    try:
+        from .accumulate import accumulate
+    except ImportError:
+        return None
+    return accumulate
