@@ -360,9 +360,10 @@ def test_a_cancelled_batch_leaves_a_series_of_the_scenes_done_and_a_resume_compl
 
 
 def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp_path):
-    """Both ways of writing the GeoPackage (SpatiaLite's points by SQL, or OGR's VRT where GDAL
-    has no SpatiaLite) give every row of the columns as a feature: the point at lon/lat, NaN
-    as null, booleans as booleans, the extent of the points, and no spatial index."""
+    """Both ways of writing the GeoPackage (SpatiaLite's points by SQL, part after part, or
+    OGR's VRT where GDAL has no SpatiaLite) give every row of the columns as a feature: the
+    point at lon/lat, NaN as null, booleans as booleans, the extent of the points, and no
+    spatial index."""
     from osgeo import ogr
 
     from goci_resample_plugin.core.matchups import files
@@ -374,9 +375,10 @@ def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp
                "passes": rng.random(n) < 0.5}  # fmt: skip
     folder = tmp_path / "目录 with space's"
     folder.mkdir()
-    fields = files._stage(folder / "points.sqlite", columns)
-    assert files._copy_by_sql(folder / "sql.gpkg", folder / "points.sqlite", fields)
-    files._translate(folder / "vrt.gpkg", folder / "points.sqlite", fields)
+    assert files._write_by_sql(folder / "sql.gpkg", folder, columns, rows_per_copy=1000)
+    assert not list(folder.glob("points*.sqlite"))  # each part removed once copied
+    files._translate(folder / "vrt.gpkg", folder / "points.sqlite",
+                     files._stage(folder / "points.sqlite", columns))  # fmt: skip
     for made in ("sql.gpkg", "vrt.gpkg"):
         source = ogr.Open(str(folder / made))  # the layer lives only as long as it
         layer = source.GetLayer(files.POINTS_LAYER)
