@@ -425,3 +425,30 @@ def test_the_compiled_sums_equal_numpys_to_the_bit(scene):
     for name in ("pixels", "count", "total", "squares", "shift", "edge"):
         np.testing.assert_array_equal(getattr(made[0], name), getattr(made[1], name))
     assert 0 < made[0].count.sum() < made[0].pixels.sum() * bands  # valid and invalid ones
+
+
+def test_a_geolocation_scan_line_without_values_assigns_no_landsat_pixel_near_it(scene, tmp_path):
+    """One GOCI row without latitude/longitude: no Landsat pixel belongs to it, none whose
+    exact index falls in a cell touching it belongs to its neighbours (the start index's
+    shortcut must not carry them there), and everything else is as the reference says."""
+
+    def edit(dataset):
+        for name in ("latitude", "longitude"):
+            values = dataset[f"navigation_data/{name}"][:]
+            values[30] = np.nan
+            dataset[f"navigation_data/{name}"][:] = values
+
+    goci = edited_copy(scene.goci, tmp_path / "N_subset_footprint.nc", edit)
+    lines = []
+    result = match_pair(goci, scene.landsat, tmp_path / "m.nc",
+                        control=RunControl(log=lambda level, text: lines.append(text)))  # fmt: skip
+    assert not [line for line in lines if "starting again" in line]  # the fast engine's answer
+    pixels, *_ = _assert_footprints_match(result.files["netcdf"], goci, scene.landsat)
+    full, *_ = reference_footprints(scene.goci, scene.landsat)
+    reached = full[30] > 0
+    assert reached.sum() > 20 and (pixels[30] == 0).all()
+    # rows 29 and 31 keep only the Landsat pixels of their cells away from row 30: about half
+    for row in (29, 31):
+        kept = pixels[row][reached].sum() / full[row][reached].sum()
+        assert 0.35 < kept < 0.65
+    np.testing.assert_array_equal(pixels[:28], full[:28])

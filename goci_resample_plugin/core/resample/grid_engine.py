@@ -168,7 +168,7 @@ class GridResampler(Resampler):
         else:
             self._set_up_window(lattice, weights, centre, values, spacing, located, source_xyz)
         self.geometry = self._bundles[0]
-        self._located, self._located_near = located, None
+        self._located, self._assign_masks = located, None
         self.disagreements = 0
 
     def _set_up_window(self, lattice, weights, centre, values, spacing, located, source_xyz):
@@ -253,18 +253,19 @@ class GridResampler(Resampler):
         spot-checked against the reference engine."""
         if self._compiling is not None:
             self._compiling.result()
-        if self._located_near is None:
-            self._located_near = grow(
-                self._located, CUBIC_REACH + math.ceil(self.centre_error + 0.5)
+        if self._assign_masks is None:
+            self._assign_masks = (
+                grow(self._located, CUBIC_REACH + math.ceil(self.centre_error + 0.5)),
+                ~grow(np.pad(~self._located, 1), 1)[1:-1, 1:-1],  # all 3 × 3 located
             )
-        near = self._located_near
+        near, solid = self._assign_masks
         out = np.empty((row_stop - row_start, self.grid.width), dtype=np.int64)
         lonlat = self._bundles[1].lonlat
         threads = min(compute_threads(), out.shape[0])
         with concurrent.futures.ThreadPoolExecutor(threads) as pool:
             assign = self._kernel_module.assign_strip
-            calls = [pool.submit(assign, self.geometry, lonlat, near, int(row_start), out, t,
-                                 threads) for t in range(threads)]  # fmt: skip
+            arguments = (self.geometry, lonlat, near, solid, self.centre_error, int(row_start), out)
+            calls = [pool.submit(assign, *arguments, t, threads) for t in range(threads)]
             for call in calls:
                 call.result()
         random = np.random.default_rng(row_start)
@@ -360,7 +361,8 @@ def _tiny_call(kernel, band_count):
     if kernel is getattr(kernel_module, "assign_strip", None):
         geometry = kernel_module.make_index_geometry(np.zeros((4, 4, 2)), weights,
                                                      np.zeros((4, 4, 2)), 1)  # fmt: skip
-        kernel(geometry, np.zeros((2, 2, 2)), np.zeros((2, 2), dtype=np.bool_), 0,
+        mask = np.zeros((2, 2), dtype=np.bool_)
+        kernel(geometry, np.zeros((2, 2, 2)), mask, mask, CENTRE_ERROR, 0,
                np.empty((0, 1), dtype=np.int64), 0, 1)  # fmt: skip
         return
     if hasattr(kernel_module, "interpolate_strip"):
