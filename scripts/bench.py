@@ -264,7 +264,8 @@ def run(formats, sizes, with_qgis_process):
                                               output=str(output), method=method)  # fmt: skip
                     _, rss, answer = python_child(code, numba_cache)
                     seconds = answer["second_run_s"]
-                    gdal[method, state] = seconds
+                    if tool.startswith("GDAL"):
+                        gdal[method, state] = seconds
                 elif tool.startswith("GDAL"):
                     code = GDAL_RUN.format(repo=str(REPO), scripts=str(REPO / "scripts"),
                                            goci=str(goci), landsat=str(landsat),
