@@ -14,6 +14,18 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"
 
 
+def _address(file, deadline):
+    """The scheduler's address from its scheduler file, waiting until the file is whole: the
+    scheduler writes it in place, so it can exist empty or half-written for a moment."""
+    while True:
+        try:
+            return json.loads(file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 class Running(tuple):
     """(scheduler address, {worker name: Popen}), and ``scheduler``: the scheduler's Popen."""
 
@@ -50,10 +62,7 @@ def local_cluster(folder, workers=2, timeout=60, worker_command=None):
                              wrap=worker_command or (lambda command: command))
                  for name in names}  # fmt: skip
     try:
-        deadline = time.monotonic() + timeout
-        while not file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(file.read_text())["address"]
+        address = _address(file, time.monotonic() + timeout)
         with distributed.Client(address, timeout=timeout, set_as_default=False) as client:
             client.wait_for_workers(workers, timeout=timeout)
         running = Running((address, processes))
