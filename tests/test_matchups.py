@@ -1,13 +1,19 @@
 """Match-ups at GOCI scale (SPEC §8) against a direct evaluation (``reference_footprints``:
 closed-form fractional index, numpy per GOCI pixel) and fields with known answers."""
 
+import contextlib
 import json
 import math
+import os
+import shutil
+import subprocess
+import sys
 
 import netCDF4
 import numpy as np
 import pytest
 import rasterio
+from conftest import REPO
 from netcdf_files import edited_copy
 from reference import landsat_lonlat, reference_footprints
 
@@ -402,6 +408,54 @@ def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp
             assert feature["passes"] == int(columns["passes"][i])
 
 
+def test_the_compiled_staging_makes_the_table_pythons_sqlite3_makes(tmp_path):
+    """The points' rows inserted by the compiled pass (numba calling SQLite's C API) and by
+    Python's ``sqlite3`` give the same table: the same values to the bit, NaN as null, the
+    same storage class per value (integers, reals, booleans as 0/1, float32 widened), over
+    more rows than one compiled batch; and a GeoPackage made by the SQL copy counts its
+    features as OGR's triggers would after the copy (they are dropped during it)."""
+    import sqlite3
+
+    from osgeo import ogr
+
+    from goci_resample_plugin.core.matchups import files, sqlite_rows
+    from goci_resample_plugin.core.matchups.sqlite_rows import ROWS_AT_ONCE
+
+    rng = np.random.default_rng(8)
+    n = ROWS_AT_ONCE + 1234
+    columns = {"lon": rng.uniform(120.5, 122.7, n), "lat": rng.uniform(30.8, 32.6, n),
+               "row": np.arange(n), "count": rng.integers(0, 2**40, n),
+               "mean": np.where(rng.random(n) < 0.1, np.nan, rng.normal(80, 30, n)),
+               "goci": rng.random(n).astype(np.float32), "whole": np.round(rng.random(n) * 9),
+               "passes": rng.random(n) < 0.5}  # fmt: skip
+    assert files._compiled_insert_rows() is not None and sqlite_rows._sqlite() is not None
+    tables = []
+    for compiled in (True, False):
+        staged = tmp_path / f"compiled {compiled} 点.sqlite"
+        kinds = files._stage(staged, columns, compiled=compiled)
+        with contextlib.closing(sqlite3.connect(staged)) as connection:
+            typed = ", ".join(f'"{n}", typeof("{n}")' for n in columns)
+            tables.append((kinds, connection.execute(f"SELECT {typed} FROM points").fetchall()))
+    assert tables[0] == tables[1] and len(tables[0][1]) == n
+    first = tables[0][1][0]
+    assert first[0] == columns["lon"][0] and first[7] == "integer"  # count
+    assert sum(row[8] is None for row in tables[0][1]) == np.isnan(columns["mean"]).sum()
+
+    assert files._write_by_sql(tmp_path / "points.gpkg", tmp_path, columns, rows_per_copy=7000)
+    layer_source = ogr.Open(str(tmp_path / "points.gpkg"), update=1)
+    layer = layer_source.GetLayer(files.POINTS_LAYER)
+    assert layer.GetFeatureCount() == n
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (121 31)"))
+    layer.CreateFeature(feature)  # as a user editing the layer
+    layer_source = None
+    with contextlib.closing(sqlite3.connect(tmp_path / "points.gpkg")) as connection:
+        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                      "AND name LIKE '%feature_count%'").fetchall()  # fmt: skip
+    assert len(triggers) == 2
+    assert ogr.Open(str(tmp_path / "points.gpkg")).GetLayer(0).GetFeatureCount() == n + 1
+
+
 def test_the_compiled_sums_equal_numpys_to_the_bit(scene):
     """The one compiled pass (numba) and numpy's ``bincount`` fallback (no numba) give the same
     counts, sums and flags to the bit on the scene's real Landsat values (its nodata border and
@@ -452,3 +506,48 @@ def test_a_geolocation_scan_line_without_values_assigns_no_landsat_pixel_near_it
         kept = pixels[row][reached].sum() / full[row][reached].sum()
         assert 0.35 < kept < 0.65
     np.testing.assert_array_equal(pixels[:28], full[:28])
+
+
+FULL_DISK_MATCHUPS = """
+import os, sys
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import GociResampleError
+from goci_resample_plugin.core.matchups import match_pair
+try:
+    match_pair({goci!r}, {landsat!r}, {output!r})
+except GociResampleError as error:
+    print("ERROR", error)
+else:
+    print("WRITTEN")
+print("LEFT", sorted(str(p) for p in __import__("pathlib").Path({folder!r}).rglob("*")))
+disk = os.statvfs({folder!r})
+print("FREE", disk.f_bfree / disk.f_blocks)
+"""
+
+
+@pytest.mark.parametrize("size_kb", [150, 500, 1000])
+def test_a_full_disk_is_a_clear_error_that_leaves_nothing_and_frees_its_space(scene, tmp_path,
+                                                                              size_kb):  # fmt: skip
+    """A real full disk (a tmpfs of a few hundred kB in a mount namespace of its own; the
+    product needs 1.6 MB) stops the match-ups wherever it strikes (the NetCDF, the points'
+    staging or copy, the report) with the message naming the folder and the fix: no
+    traceback, no file left, and its space free again (HDF5 keeps a NetCDF it failed to
+    close open; the temporary is emptied)."""
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs unshare and root for a private mount namespace")
+    folder = tmp_path / "disk 满"
+    folder.mkdir()
+    output = folder / "out" / "m.nc"
+    code = FULL_DISK_MATCHUPS.format(repo=str(REPO), goci=str(scene.goci),
+                                     landsat=str(scene.landsat), output=str(output),
+                                     folder=str(folder))  # fmt: skip
+    script = f'mount -t tmpfs -o size={size_kb}k tmpfs "$0" && exec "$@"'
+    completed = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
+                                str(folder), sys.executable, "-c", code],
+                               capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("ERROR"), completed.stdout
+    assert "Check the free space" in lines[0] and str(output.parent) in lines[0]
+    assert lines[-2] == f"LEFT {[str(output.parent)]}"
+    assert float(lines[-1].split()[1]) > 0.99

@@ -129,24 +129,40 @@ POINTS_PER_COPY = 65536
 released), Python stages the next."""
 
 
-def _stage(staged, columns):
+def _stage(staged, columns, compiled=True):
     """Write ``columns`` as the table ``points`` of a new plain SQLite file ``staged``; return
-    {name: kind} (:func:`_field_kind`) of the columns other than ``lon`` and ``lat``."""
+    {name: kind} (:func:`_field_kind`) of the columns other than ``lon`` and ``lat``.
+
+    ``compiled``: insert the rows in one compiled pass, the GIL released
+    (:mod:`.sqlite_rows`), where numba and the SQLite library can be loaded; else (and with
+    False) with Python's ``sqlite3``, the same table."""
     import sqlite3
 
     names = list(columns)
     kinds = {name: _field_kind(columns[name]) for name in names}
     declared = ", ".join(f'"{n}" {"REAL" if kinds[n] == "Real" else "INTEGER"}' for n in names)
-    connection = sqlite3.connect(staged)
-    try:
-        connection.execute(f"CREATE TABLE points ({declared})")
-        # our own column names, values bound as parameters
-        insert = f"INSERT INTO points VALUES ({','.join('?' * len(names))})"  # nosec B608
-        connection.executemany(insert, _rows(columns))
-        connection.commit()
-    finally:
-        connection.close()
+    create = f"CREATE TABLE points ({declared})"
+    # our own column names, values bound as parameters
+    insert = f"INSERT INTO points VALUES ({','.join('?' * len(names))})"  # nosec B608
+    inserted = compiled and _compiled_insert_rows()
+    if not (inserted and inserted(staged, create, insert, columns)):
+        connection = sqlite3.connect(staged)
+        try:
+            connection.execute(create)
+            connection.executemany(insert, _rows(columns))
+            connection.commit()
+        finally:
+            connection.close()
     return {name: kind for name, kind in kinds.items() if name not in ("lon", "lat")}
+
+
+def _compiled_insert_rows():
+    """:func:`.sqlite_rows.insert_rows`, or None when numba cannot be imported."""
+    try:
+        from .sqlite_rows import insert_rows
+    except ImportError:
+        return None
+    return insert_rows
 
 
 def _write_by_sql(made, folder, columns, rows_per_copy=POINTS_PER_COPY):
@@ -163,6 +179,12 @@ def _write_by_sql(made, folder, columns, rows_per_copy=POINTS_PER_COPY):
     dataset = _create_layer(made, fields)
     copies = []
     try:
+        # a temporary file: SQLite need not wait for the disk after each part
+        _execute(dataset, "PRAGMA synchronous = OFF")
+        triggers = _query(dataset, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        counting = [t for t in triggers if t[0] == f"trigger_insert_feature_count_{POINTS_LAYER}"]
+        for name, _ in counting:  # OGR's update of the feature count after each row
+            _execute(dataset, f'DROP TRIGGER "{name}"')
         with concurrent.futures.ThreadPoolExecutor(1) as copier:  # one copy at a time, in order
             for number, part in enumerate(parts):
                 staged = folder / f"points{number}.sqlite"
@@ -172,6 +194,8 @@ def _write_by_sql(made, folder, columns, rows_per_copy=POINTS_PER_COPY):
                 copies.append(copier.submit(_copy_part, dataset, staged, fields))
             if not copies[-1].result():
                 return False
+        for _, sql in counting:  # made again, as OGR's own bulk inserts do
+            _execute(dataset, sql)
         _execute(dataset, f"RECOMPUTE EXTENT ON {POINTS_LAYER}")
     finally:
         dataset = None  # closes it, every copy done (the executor waited for them)
@@ -238,6 +262,16 @@ def _execute(dataset, statement):
     dataset.ExecuteSQL(statement)
     if gdal.GetLastErrorType() >= gdal.CE_Failure:
         raise RuntimeError(gdal.GetLastErrorMsg())
+
+
+def _query(dataset, statement):
+    """The rows (tuples) of an SQL query on an OGR ``dataset``."""
+    result = dataset.ExecuteSQL(statement)
+    try:
+        return [tuple(feature) for feature in result] if result is not None else []
+    finally:
+        if result is not None:
+            dataset.ReleaseResultSet(result)
 
 
 def _translate(made, staged, fields):

@@ -8,6 +8,7 @@ redone, and a file at one of those names that is not ours is left alone.
 """
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import html
 import json
@@ -223,7 +224,7 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     with atomic_outputs(*landed) as (netcdf, points, table, report):
         goci_values = {nm: (band, goci_bands[nm].values) for nm, band in pairs}
         # OGR writes the points (most of the time, GIL released) while the rest is written
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        with _clear_write_errors(landed), concurrent.futures.ThreadPoolExecutor(1) as pool:
             points_written = pool.submit(write_points, points, columns)
             write_netcdf(netcdf, subset, footprints, landsat_bands, screenings, goci_values,
                          attributes)  # fmt: skip
@@ -243,6 +244,25 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     _write_sidecar(files, before, options, register, result)
     control.progress(1.0)
     return result
+
+
+@contextlib.contextmanager
+def _clear_write_errors(paths):
+    """Turn what the libraries writing the product raise when the disk is full or the folder
+    is lost (netCDF4's "HDF error", SQLite's "database or disk is full", GDAL's) into the
+    user's message naming the folders of ``paths``."""
+    import sqlite3
+
+    try:
+        yield
+    except GociResampleError:
+        raise
+    except (OSError, RuntimeError, sqlite3.Error) as error:
+        folders = " and ".join(sorted({str(Path(path).parent) for path in paths}))
+        raise GociResampleError(
+            f"Writing the match-ups in {folders} failed ({error}). Check the free space and "
+            "that the folder is still writable."
+        ) from None
 
 
 def _landsat_strips(landsat_path, grid):

@@ -42,7 +42,20 @@ def atomic_outputs(*paths):
     finally:
         for temporary in temporaries:
             with contextlib.suppress(OSError):
+                _empty(temporary)
+            with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+def _empty(temporary):
+    """Truncate our temporary file, never through a symlink put in its place: a library may
+    keep it open after failing (HDF5 cannot close a file on a full disk), which would hold its
+    space until QGIS ends."""
+    descriptor = os.open(temporary, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        os.ftruncate(descriptor, 0)
+    finally:
+        os.close(descriptor)
 
 
 def _create_temporary(path):
