@@ -551,3 +551,50 @@ def test_a_full_disk_is_a_clear_error_that_leaves_nothing_and_frees_its_space(sc
     assert "Check the free space" in lines[0] and str(output.parent) in lines[0]
     assert lines[-2] == f"LEFT {[str(output.parent)]}"
     assert float(lines[-1].split()[1]) > 0.99
+
+
+@pytest.mark.parametrize("box", [3, 5])
+def test_the_screening_equals_a_box_by_box_evaluation(box):
+    """SPEC §8's screening evaluated box by box (numpy's mean and std of each box's pixels,
+    a box leaving the grid failing) on fields with NaN GOCI pixels, coverage gaps and a
+    coastline step: the same CVs to 1e-12, the same passes and the same counts per reason."""
+    from goci_resample_plugin.core.matchups.screen import REASONS, screen
+
+    rng = np.random.default_rng(11 + box)
+    rows, cols = 40, 50
+    landsat = rng.normal(80, 2, (rows, cols))
+    landsat[:, 30:] *= 0.3  # a coastline: boxes across it fail the CV test
+    landsat[rng.random((rows, cols)) < 0.02] = np.nan  # no Landsat mean
+    goci = landsat * 1.05 + rng.normal(0, 1.5, (rows, cols))
+    goci[rng.random((rows, cols)) < 0.02] = np.nan
+    coverage = np.where(np.isfinite(landsat), rng.uniform(0.47, 1.0, (rows, cols)), 0.0)
+    max_cv, min_coverage = 0.04, 0.5
+    made = screen(goci, landsat, coverage, box, max_cv, min_coverage)
+    half = box // 2
+    expected = {name: np.full((rows, cols), np.nan) for name in ("landsat", "goci")}
+    passes = np.zeros((rows, cols), dtype=bool)
+    failed = dict.fromkeys(REASONS, 0)
+    for r in range(rows):
+        for c in range(cols):
+            if not np.isfinite(landsat[r, c]):
+                continue
+            inside = half <= r < rows - half and half <= c < cols - half
+            window = (slice(r - half, r + half + 1), slice(c - half, c + half + 1))
+            covered = inside and bool((coverage[window] >= min_coverage).all())
+            valid = inside and bool(np.isfinite(goci[window]).all())
+            for name, values, usable in (("landsat", landsat, covered), ("goci", goci, valid)):
+                box_values = values[window]
+                if usable and np.isfinite(box_values).all() and box_values.mean() > 0:
+                    expected[name][r, c] = box_values.std() / box_values.mean()
+            tests = [covered, valid, expected["landsat"][r, c] <= max_cv,
+                     expected["goci"][r, c] <= max_cv]  # fmt: skip
+            reason = next((name for name, ok in zip(REASONS, tests) if not ok), None)
+            if reason is None:
+                passes[r, c] = True
+            else:
+                failed[reason] += 1
+    np.testing.assert_allclose(made.cv_landsat, expected["landsat"], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(made.cv_goci, expected["goci"], rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(made.passes, passes)
+    assert made.failed == failed
+    assert passes.sum() > 50 and all(failed.values())  # every test bites

@@ -194,11 +194,18 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     del resampler, shifted  # the engine's lattice and trees (~400 MB at full size): done
     landsat_bands = [(b, landsat_nm.get(b, 0)) for b in range(1, band_count + 1)]
     screenings, rows, plots = {}, [], []
-    for nm, band in pairs:
+
+    def screened(pair):
+        nm, band = pair
+        return screen(goci_bands[nm].values, footprints.mean[band - 1],
+                      footprints.coverage[band - 1], options.box, options.max_cv,
+                      options.min_coverage)  # fmt: skip
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # numpy's loops release the GIL
+        screened_pairs = list(pool.map(screened, pairs))
+    for (nm, band), screening in zip(pairs, screened_pairs):
         goci = goci_bands[nm].values
-        mean, coverage = footprints.mean[band - 1], footprints.coverage[band - 1]
-        screening = screen(goci, mean, coverage, options.box, options.max_cv,
-                           options.min_coverage)  # fmt: skip
+        mean = footprints.mean[band - 1]
         screenings[nm] = screening
         x, y = mean[screening.passes], goci[screening.passes]
         moments = Moments(3)

@@ -54,27 +54,37 @@ def screen(goci, landsat_mean, coverage, box, max_cv, min_coverage):
     return Screening(left, cv_landsat, cv_goci, failed)
 
 
-def _windows(values, box, fill):
-    """(rows, cols, box, box) view of the box around each pixel, ``values`` padded by ``fill``."""
+def _box_views(values, box, fill):
+    """The box × box (rows, cols) views of ``values`` padded by ``fill``: view ``k`` holds at
+    each pixel the ``k``-th pixel (row-major) of the box centred on it."""
     half = box // 2
     padded = np.pad(values, half, constant_values=fill)
-    return np.lib.stride_tricks.sliding_window_view(padded, (box, box))
+    rows, cols = values.shape
+    return [padded[i : i + rows, j : j + cols] for i in range(box) for j in range(box)]
 
 
 def _box_all(mask, box):
     """(rows, cols) bool: every pixel of the box is True (False where it leaves the grid)."""
-    return _windows(mask, box, False).all(axis=(2, 3))
+    views = _box_views(mask, box, False)
+    every = views[0].copy()
+    for view in views[1:]:
+        every &= view
+    return every
 
 
 def _box_cv(centres, values, box):
-    """(rows, cols) std / mean (ddof 0) of ``values`` over each box, where ``centres`` is
-    finite (NaN elsewhere, and where the mean is not positive)."""
-    cv = np.full(values.shape, np.nan)
-    where = np.isfinite(centres)
-    if where.any():
-        windows = _windows(values, box, np.nan)[where]
-        mean = windows.mean(axis=(1, 2))
-        std = windows.std(axis=(1, 2))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cv[where] = np.where(mean > 0, std / mean, np.nan)
-    return cv
+    """(rows, cols) std / mean (ddof 0, two passes: the mean, then the mean squared
+    deviation from it) of ``values`` over each box, where ``centres`` is finite (NaN
+    elsewhere, where the box holds NaN or leaves the grid, and where the mean is not
+    positive)."""
+    views = _box_views(np.asarray(values, dtype=np.float64), box, np.nan)
+    mean = views[0].copy()
+    for view in views[1:]:
+        mean += view
+    mean /= len(views)
+    squares = np.zeros_like(mean)
+    for view in views:
+        squares += (view - mean) ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = np.sqrt(squares / len(views)) / mean
+        return np.where(np.isfinite(centres) & (mean > 0), cv, np.nan)
