@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import html
 import json
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -163,6 +164,7 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     import rasterio
 
     before = input_identities(goci_path, landsat_path)
+    threading.Thread(target=_import_writers, daemon=True).start()
     subset = read_goci_subset(goci_path)
     grid = read_target_grid(landsat_path)
     with rasterio.open(landsat_path) as dataset:
@@ -183,11 +185,19 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
 
     def aggregate(engine):
         sums = FootprintSums(subset.shape, band_count, nodata, (grid.height, grid.width))
-        for row, strip in _landsat_strips(landsat_path, grid):
-            control.stop_if_cancelled()
-            stop = row + strip.shape[1]
-            sums.add(row, engine.assign_rows(row, stop), strip)
-            control.progress(0.9 * stop / grid.height)
+        # a strip's sums (compiled, the GIL released) added while the next strip is assigned
+        with concurrent.futures.ThreadPoolExecutor(1) as adder:
+            added = None
+            for row, strip in _landsat_strips(landsat_path, grid):
+                control.stop_if_cancelled()
+                stop = row + strip.shape[1]
+                assigned = engine.assign_rows(row, stop)
+                if added is not None:
+                    added.result()
+                added = adder.submit(sums.add, row, assigned, strip)
+                control.progress(0.9 * stop / grid.height)
+            if added is not None:
+                added.result()
         return sums.footprints()
 
     footprints = resample_with_fallback(resampler, aggregate, control)
@@ -251,6 +261,17 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     _write_sidecar(files, before, options, register, result)
     control.progress(1.0)
     return result
+
+
+def _import_writers():
+    """Import the libraries of the report's plots and of the points (matplotlib, GDAL's OGR:
+    0.7 s in a fresh process), in a thread while Landsat is read and aggregated; a library
+    that fails to import fails later, where it is used."""
+    with contextlib.suppress(Exception):
+        import matplotlib.backends.backend_agg
+        import matplotlib.colors
+        import matplotlib.figure  # noqa: F401
+        from osgeo import ogr  # noqa: F401
 
 
 @contextlib.contextmanager
