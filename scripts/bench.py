@@ -406,7 +406,9 @@ def save(rows, agreement):
     lines = [
         "# Benchmark: goci-resample vs GDAL's geolocation warp",
         "",
-        f"Produced by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}). Read → resample "
+        f"Produced by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}; the rows of a "
+        "later partial run, `scripts/bench.py --merge`, replace those of its formats and "
+        "sizes, each ratio taken within its own run). Read → resample "
         "→ write a float32 5-band tiled deflate (level 1, float predictor) GeoTIFF; wall time "
         "and peak RSS of a child process per run. Ratio to the peer: Gaussian and bilinear vs "
         "GDAL bilinear, cubic vs GDAL cubic, Nearest vs GDAL nearest, the match-ups "
@@ -459,12 +461,35 @@ def main():
     parser.add_argument("--formats", default="goci2,goci1")
     parser.add_argument("--sizes", default="full,half,quarter,aoi")
     parser.add_argument("--skip-qgis-process", action="store_true")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the rows of the other formats and sizes from "
+                             "bench/results.json; replace those measured now")  # fmt: skip
     args = parser.parse_args()
     formats = _choices(args.formats, FORMATS, "formats")
     sizes = _choices(args.sizes, SIZES, "sizes")
     print(HEADER.splitlines()[0])
     rows, agreement = run(formats, sizes, not args.skip_qgis_process)
+    if args.merge:
+        rows, agreement = merged(rows, agreement, formats, sizes)
     save(rows, agreement)
+
+
+def merged(rows, agreement, formats, sizes):
+    """``rows`` and ``agreement`` of this run in place of the earlier run's rows of the same
+    formats and sizes (``bench/results.json``), the earlier run's others kept, in its order;
+    each row's ratio is to its peer of the run that measured it."""
+    earlier = json.loads((REPO / "bench" / "results.json").read_text(encoding="utf-8"))
+    measured = {(FORMATS[f][0], "{} × {}".format(*SIZES[s])) for f in formats for s in sizes}
+    kept = [row for row in earlier["rows"] if (row["format"], row["size"]) not in measured]
+    order = [(row["format"], row["size"]) for row in earlier["rows"]]
+    new_first = {key: order.index(key) if key in order else len(order) for key in measured}
+
+    def position(row):
+        key = (row["format"], row["size"])
+        return new_first.get(key, order.index(key) if key in order else len(order))
+
+    combined = sorted(kept + rows, key=position)
+    return combined, earlier["agreement"] | agreement
 
 
 if __name__ == "__main__":
