@@ -27,7 +27,7 @@ from ..errors import GociResampleError
 from ..moments import Moments
 from ..options import MatchupOptions, ResampleOptions
 from ..provenance import plugin_version
-from ..read import read_goci_subset, read_target_grid
+from ..read import landsat_strips, read_goci_subset, read_target_grid
 from ..resample import check_overlap, make_resampler, resample_with_fallback
 from ..resample.geometry import shifted_lonlat
 from ..write import (
@@ -188,7 +188,7 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
         # a strip's sums (compiled, the GIL released) added while the next strip is assigned
         with concurrent.futures.ThreadPoolExecutor(1) as adder:
             added = None
-            for row, strip in _landsat_strips(landsat_path, grid):
+            for row, strip in landsat_strips(grid, STRIP_ROWS, GDAL_CACHE_MB):
                 control.stop_if_cancelled()
                 stop = row + strip.shape[1]
                 assigned = engine.assign_rows(row, stop)
@@ -291,28 +291,6 @@ def _clear_write_errors(paths):
             f"Writing the match-ups in {folders} failed ({error}). Check the free space and "
             "that the folder is still writable."
         ) from None
-
-
-def _landsat_strips(landsat_path, grid):
-    """Yield ``(first row, (bands, rows, width) values)`` of the Landsat raster strip by strip,
-    the next strip read in a thread while the caller works on this one (GDAL's block cache
-    bounded, ``GDAL_CACHE_MB``: its default of 5 % of the RAM grew past 1 GB)."""
-    import rasterio
-
-    rows = range(0, grid.height, STRIP_ROWS)
-    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), rasterio.open(landsat_path) as dataset, \
-            concurrent.futures.ThreadPoolExecutor(1) as reader:  # fmt: skip
-
-        def read(row):
-            height = min(STRIP_ROWS, grid.height - row)
-            return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
-
-        pending = reader.submit(read, rows[0])
-        for position, row in enumerate(rows):
-            strip = pending.result()
-            if position + 1 < len(rows):
-                pending = reader.submit(read, rows[position + 1])
-            yield row, strip
 
 
 def _point_columns(subset, footprints, pairs, goci_bands, screenings):

@@ -1,5 +1,6 @@
 """The target grid: size, affine transform and CRS of the Landsat GeoTIFF (SPEC §2)."""
 
+import concurrent.futures
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +120,26 @@ def read_target_grid(path):
             "located. Assign its CRS (e.g. with gdal_edit.py -a_srs EPSG:326NN) and run again."
         )
     return grid
+
+
+def landsat_strips(grid, strip_rows, cache_mb):
+    """Yield ``(first row, (bands, rows, width) values)`` of the Landsat raster of ``grid``
+    (a :class:`TargetGrid`), ``strip_rows`` rows at a time, the next strip read in a thread
+    while the caller works on this one; GDAL's block cache bounded to ``cache_mb`` MB (its
+    default of 5 % of the RAM grew past 1 GB)."""
+    import rasterio
+
+    rows = range(0, grid.height, strip_rows)
+    with rasterio.Env(GDAL_CACHEMAX=cache_mb), rasterio.open(grid.path) as dataset, \
+            concurrent.futures.ThreadPoolExecutor(1) as reader:  # fmt: skip
+
+        def read(row):
+            height = min(strip_rows, grid.height - row)
+            return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
+
+        pending = reader.submit(read, rows[0])
+        for position, row in enumerate(rows):
+            strip = pending.result()
+            if position + 1 < len(rows):
+                pending = reader.submit(read, rows[position + 1])
+            yield row, strip
