@@ -111,7 +111,8 @@ def insert_rows(path, create, insert, columns):
             integer and boolean columns as integers.
 
     Returns:
-        False when no SQLite library could be loaded (nothing written).
+        False when no SQLite library could be loaded, or this numba cannot compile the pass
+        (nothing left at ``path``).
 
     Raises:
         OSError: SQLite's message when the file cannot be made or written (a full disk).
@@ -119,6 +120,15 @@ def insert_rows(path, create, insert, columns):
     sqlite = _sqlite()
     if sqlite is None:
         return False
+    try:
+        _insert_all(sqlite, path, create, insert, columns)
+    except numba.core.errors.NumbaError:  # e.g. a numba without ctypes arguments
+        path.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _insert_all(sqlite, path, create, insert, columns):
     arrays = list(columns.values())
     integer = np.array([not np.issubdtype(np.asarray(a).dtype, np.floating) for a in arrays])
     database = ctypes.c_void_p()
@@ -143,7 +153,6 @@ def insert_rows(path, create, insert, columns):
         _execute(sqlite, database, "COMMIT", path)
     finally:
         sqlite.close(database)
-    return True
 
 
 def _execute(sqlite, database, sql, path):
