@@ -482,11 +482,10 @@ def merged(rows, agreement, formats, sizes):
     measured = {(FORMATS[f][0], "{} × {}".format(*SIZES[s])) for f in formats for s in sizes}
     kept = [row for row in earlier["rows"] if (row["format"], row["size"]) not in measured]
     order = [(row["format"], row["size"]) for row in earlier["rows"]]
-    new_first = {key: order.index(key) if key in order else len(order) for key in measured}
 
-    def position(row):
+    def position(row):  # where the earlier run had its format and size; new ones last
         key = (row["format"], row["size"])
-        return new_first.get(key, order.index(key) if key in order else len(order))
+        return order.index(key) if key in order else len(order)
 
     combined = sorted(kept + rows, key=position)
     return combined, earlier["agreement"] | agreement

@@ -45,11 +45,8 @@ def write_netcdf(path, subset, footprints, landsat_bands, screenings, goci_value
     """
     import netCDF4
 
-    compression = {
-        "zlib": True,
-        "complevel": 1,
-        "shuffle": True,
-    }  # level 4: 60 % slower, 3 % smaller
+    # zlib level 1: level 4 took 60 % longer for a file 3 % smaller
+    compression = {"zlib": True, "complevel": 1, "shuffle": True}
     with netCDF4.Dataset(path, "w", format="NETCDF4") as dataset:
         dataset.setncatts({"generator": GENERATOR, OUR_TAG: plugin_version(), **attributes})
         for name, size in zip(("y", "x"), subset.shape):

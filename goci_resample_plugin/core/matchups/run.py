@@ -30,6 +30,7 @@ from ..provenance import plugin_version
 from ..read import landsat_strips, read_goci_subset, read_target_grid
 from ..resample import check_overlap, make_resampler, resample_with_fallback
 from ..resample.geometry import shifted_lonlat
+from ..resample.grid_engine import compute_threads
 from ..write import (
     STRIP_ROWS,
     atomic_outputs,
@@ -211,7 +212,8 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
                       footprints.coverage[band - 1], options.box, options.max_cv,
                       options.min_coverage)  # fmt: skip
 
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # numpy's loops release the GIL
+    # numpy's loops release the GIL; a batch worker keeps to its share of the cores
+    with concurrent.futures.ThreadPoolExecutor(compute_threads()) as pool:
         screened_pairs = list(pool.map(screened, pairs))
     for (nm, band), screening in zip(pairs, screened_pairs):
         goci = goci_bands[nm].values
