@@ -199,13 +199,13 @@ def qgis_process_child(plugins, numba_cache, goci, landsat, output, method, code
     return seconds, rss, {"engine": sidecar["engine"], "seconds": sidecar["seconds"]}
 
 
-def _wait_for_compiling_child(numba_cache):
-    """Wait until the compiling child the plugin starts when QGIS loads it (its pid file under
-    ``numba_cache``) has ended, so that it neither competes with the next timed run nor writes
-    into a cache being copied."""
-    from goci_resample_plugin.core.resample.kernel_cache import LOCK_NAME
+def _wait_for_compiling_children(numba_cache):
+    """Wait until the compiling children the plugin starts when QGIS loads it (their pid files
+    under ``numba_cache``) have ended, so that they neither compete with the next timed run
+    nor write into a cache being copied."""
+    from goci_resample_plugin.core.resample.kernel_cache import LOCK_PATTERN
 
-    for lock in Path(numba_cache).rglob(LOCK_NAME):
+    for lock in Path(numba_cache).rglob(LOCK_PATTERN):
         try:
             pid = int(lock.read_text(encoding="ascii") or 0)
         except (OSError, ValueError):
@@ -300,7 +300,7 @@ def run(formats, sizes, with_qgis_process):
                         seconds, rss, answer = qgis_process_child(
                             plugins, cache, goci, landsat, output, method, codec
                         )
-                    _wait_for_compiling_child(cache)  # started by QGIS loading the plugin
+                    _wait_for_compiling_children(cache)  # started by QGIS loading the plugin
                     if cache != numba_cache:  # what the cold run compiled: warm from now on
                         shutil.copytree(cache, numba_cache, dirs_exist_ok=True)
                         shutil.rmtree(cache)

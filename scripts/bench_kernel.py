@@ -92,11 +92,13 @@ def newton_index_error(subset, grid, samples=20_000):
     import numpy as np
 
     from goci_resample_plugin.core import ResampleOptions
+    from goci_resample_plugin.core.resample import grid_interpolate, grid_kernel
+    from goci_resample_plugin.core.resample.compiled import from_python
     from goci_resample_plugin.core.resample.grid_engine import GridResampler
-    from goci_resample_plugin.core.resample.grid_interpolate import _index
-    from goci_resample_plugin.core.resample.grid_kernel import row_lattice
     from goci_resample_plugin.core.resample.index_space import fractional_index, on_grid
 
+    row_lattice = from_python(grid_kernel.row_lattice)
+    index = from_python(grid_interpolate._index)
     engine = GridResampler(subset, grid, ResampleOptions(method="bilinear"))
     engine.settle()
     geometry, sources = engine.geometry, engine._bundles[1]
@@ -110,7 +112,7 @@ def newton_index_error(subset, grid, samples=20_000):
         q, g = divmod(int(col), step)
         lon, lat = weights[g] @ along[q : q + 4]  # the kernel's cubic Lagrange along the row
         ci, cj = (1 - g / step) * centre[q + 1] + g / step * centre[q + 2]
-        kernel[n] = _index(sources.lonlat, sources.near, lon, lat, ci, cj, 0.0)
+        kernel[n] = index(sources.lonlat, sources.near, lon, lat, ci, cj, 0.0)
     lon, lat = grid.pixel_lonlat(rows, cols)
     located = subset.geolocation_valid
     exact = fractional_index(np.where(located, subset.longitude, np.nan),

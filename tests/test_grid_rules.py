@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from goci_resample_plugin.core.resample import grid_lattice, grid_rules, grid_window
+from goci_resample_plugin.core.resample.compiled import from_python
 from goci_resample_plugin.core.resample.grid_rules import D2, PENALTY, VALUES, X, Y, Z
 from goci_resample_plugin.core.resample.grid_window import (
     SLOT_MASK,
@@ -20,6 +21,14 @@ from goci_resample_plugin.core.resample.grid_window import (
     WINDOW_I,
     WINDOW_J,
 )
+
+# the helpers as compiled code calls them (they have no entry point for Python)
+gaussian_weight = from_python(grid_rules.gaussian_weight)
+source_weight = from_python(grid_rules.source_weight)
+band_from_window = from_python(grid_rules.band_from_window)
+far_close = from_python(grid_window.far_close)
+window_capacity = from_python(grid_window.window_capacity)
+split_k_nearest = from_python(grid_window.split_k_nearest)
 
 SMALLEST_NORMAL = sys.float_info.min
 SMALLEST_SUBNORMAL = 5e-324
@@ -79,10 +88,8 @@ def test_gaussian_weights_from_the_table_are_exp_to_1e_11(
     rule, table = grid_rules.make_rule(radius_m, sigma_m, 8, "skip", False)
     assert table.size > 0
     for d2 in _distances2(rule, sigma_m, fraction, exponent_fraction):
-        _assert_exp_accuracy(grid_rules.gaussian_weight(d2, rule, table), d2, sigma_m)
-        assert grid_rules.source_weight(d2, rule, table) == grid_rules.gaussian_weight(
-            d2, rule, table
-        )
+        _assert_exp_accuracy(gaussian_weight(d2, rule, table), d2, sigma_m)
+        assert source_weight(d2, rule, table) == gaussian_weight(d2, rule, table)
 
 
 @settings(max_examples=60, deadline=None)
@@ -101,14 +108,14 @@ def test_gaussian_weights_without_a_table_are_exp(
     rule, table = grid_rules.make_rule(radius_m, sigma_m, 8, "skip", False)
     assert table.size == 0
     for d2 in _distances2(rule, sigma_m, fraction, exponent_fraction):
-        _assert_exp_accuracy(grid_rules.gaussian_weight(d2, rule, table), d2, sigma_m)
+        _assert_exp_accuracy(gaussian_weight(d2, rule, table), d2, sigma_m)
 
 
 def test_nearest_weights_are_one():
     """Nearest: every source weighs 1 (the weight sum is the pixel count)."""
     rule, table = grid_rules.make_rule(1000.0, 500.0, 8, "skip", True)
     assert rule.k == 1
-    assert grid_rules.source_weight(250_000.0, rule, table) == 1.0
+    assert source_weight(250_000.0, rule, table) == 1.0
 
 
 # --- 2. A band's value from a pixel's window ------------------------------------------------
@@ -160,7 +167,7 @@ def _pixel_windows(draw, nearest):
         elif nearest:
             weight[m] = 1.0
         elif weighting == "kernel":
-            weight[m] = grid_rules.gaussian_weight(window[D2, m], rule, table)
+            weight[m] = gaussian_weight(window[D2, m], rule, table)
         else:  # any weights given for the first kk are the ones used
             weight[m] = draw(st.floats(0.01, 1.0))
     return window, n, kk, rule, table, weight, weighted, closest
@@ -181,7 +188,7 @@ def _reference_band(window, n, kk, b, rule, table, weight, weighted):
     def weight_of(m):
         if m < weighted:
             return float(weight[m])
-        return 1.0 if rule.nearest else grid_rules.gaussian_weight(d2[m], rule, table)
+        return 1.0 if rule.nearest else gaussian_weight(d2[m], rule, table)
 
     if rule.propagate:
         counted = [m for m in range(kk) if key[m] < rule.radius2]
@@ -218,9 +225,7 @@ def _check_bands(case):
     window, n, kk, rule, table, weight, weighted, closest = case
     before = window.copy(), weight.copy()
     for b in range(BANDS):
-        actual = grid_rules.band_from_window(
-            window, n, kk, b, rule, table, weight, weighted, closest
-        )
+        actual = band_from_window(window, n, kk, b, rule, table, weight, weighted, closest)
         _assert_same_band(actual, _reference_band(window, n, kk, b, rule, table, weight, weighted))
     assert np.array_equal(window, before[0], equal_nan=True)
     assert np.array_equal(weight, before[1], equal_nan=True)
@@ -250,7 +255,7 @@ def test_no_source_within_the_radius_gives_nan():
     window = np.zeros((VALUES + 1, 4))
     window[D2] = [1e6, 2e6, 0.0, 0.0]  # at the radius², beyond, and two with penalty +inf
     window[PENALTY] = [0.0, 0.0, math.inf, math.inf]
-    value, used, nearest_d2, norm = grid_rules.band_from_window(
+    value, used, nearest_d2, norm = band_from_window(
         window, 4, 4, 0, rule, table, np.empty(4), 0, -1
     )
     assert math.isnan(value) and used == 0 and nearest_d2 == math.inf and norm == 0.0
@@ -321,7 +326,7 @@ def test_far_close_break_ties_by_slot(entries, data):
     n = len(entries)
     k = data.draw(st.integers(0, n))
     _, _, d2_bits, penalty_bits = _window_of(entries)
-    far, close = grid_window.far_close(d2_bits, penalty_bits, k, n)
+    far, close = far_close(d2_bits, penalty_bits, k, n)
     groups = [_key_group(d2, penalty) for d2, penalty in entries]
     if k > 0:
         top = max(groups[:k])
@@ -340,7 +345,7 @@ def test_far_close_exact_and_near_ties():
     _, _, d2_bits, penalty_bits = _window_of(
         [(base, 0.0), (up, 0.0), (base, 0.0), (4e6, 0.0), (up, 0.0), (base, 0.0), (9e6, 0.0)]
     )
-    far, close = grid_window.far_close(d2_bits, penalty_bits, 3, 7)
+    far, close = far_close(d2_bits, penalty_bits, 3, 7)
     assert far & SLOT_MASK == 2 and close & SLOT_MASK == 4
     assert close > far  # in order: no swap
 
@@ -348,10 +353,10 @@ def test_far_close_exact_and_near_ties():
 def test_far_close_slots_of_the_largest_window():
     """Slots up to 624 (a 25 × 25 window, ``MAX_REACH`` 12) fit in the key: in a window of
     equal distances the far one is slot k - 1 and the close one slot k."""
-    assert grid_window.window_capacity(12.0) <= SLOT_MASK + 1
+    assert window_capacity(12.0) <= SLOT_MASK + 1
     _, _, d2_bits, penalty_bits = _window_of([(250_000.0, 0.0)] * 625)
     for k in (1, 300, 511, 512, 513, 600, 624):
-        far, close = grid_window.far_close(d2_bits, penalty_bits, k, 625)
+        far, close = far_close(d2_bits, penalty_bits, k, 625)
         assert (far & SLOT_MASK, close & SLOT_MASK) == (k - 1, k)
         assert far >> 10 == close >> 10 == _bits(250_000.0) >> 10
 
@@ -367,7 +372,7 @@ def test_split_puts_the_k_nearest_first_and_moves_whole_entries(entries, data):
     k = data.draw(st.integers(1, n + 2))
     window, index, d2_bits, penalty_bits = _window_of(entries)
     original, original_index = window.copy(), index.copy()
-    closest = grid_window.split_k_nearest(window, index, d2_bits, penalty_bits, k, n)
+    closest = split_k_nearest(window, index, d2_bits, penalty_bits, k, n)
 
     ids = window[X, :n].astype(np.int64)
     assert sorted(ids) == list(range(n))
@@ -411,9 +416,9 @@ def test_replacements_after_a_near_tie_in_the_split():
         [(10.0, 0.0), (20.0, 0.0), (up, 0.0), (base, 0.0), (2 * base, 0.0)]
     )
     window[VALUES, :5] = [math.nan, math.nan, 1.0, 2.0, 3.0]
-    closest = grid_window.split_k_nearest(window, index, d2_bits, penalty_bits, 2, 5)
+    closest = split_k_nearest(window, index, d2_bits, penalty_bits, 2, 5)
     weight = np.empty(window.shape[1])
-    actual = grid_rules.band_from_window(window, 5, 2, 0, rule, table, weight, 0, closest)
+    actual = band_from_window(window, 5, 2, 0, rule, table, weight, 0, closest)
     _assert_same_band(actual, _reference_band(window, 5, 2, 0, rule, table, weight, 0))
 
 
@@ -484,3 +489,12 @@ def test_newton_step_recovers_rows_and_columns(cases):
         rows, cols = grid_lattice.newton_step(offset, u, v)
         assert np.allclose(rows, a, rtol=0.0, atol=1e-9)
         assert np.allclose(cols, b, rtol=0.0, atol=1e-9)
+
+
+def test_a_helper_called_from_python_says_how_instead_of_crashing():
+    """A helper has no entry point for Python: a call from a notebook raises TypeError naming
+    the way to call it (numba would otherwise jump to a null address and end the process)."""
+    with pytest.raises(TypeError, match="from_python"):
+        grid_rules.gaussian_weight(1.0, *grid_rules.make_rule(1000.0, 500.0, 8, "skip", False))
+    rule, table = grid_rules.make_rule(1000.0, 500.0, 8, "skip", False)
+    assert gaussian_weight(250_000.0, rule, table) == pytest.approx(math.exp(-1.0), rel=1e-11)

@@ -15,6 +15,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
+from .compiled import helper
 from .geometry import EARTH_RADIUS_M
 from .grid_kernel import row_lattice
 from .index_space import NEWTON_STEPS, NEWTON_TOLERANCE, keys_weights, patch_step
@@ -27,8 +28,8 @@ __all__ = [
     "make_index_sources",
 ]
 
-_keys = numba.njit(keys_weights)
-_patch_step = numba.njit(patch_step)
+_keys = helper(keys_weights)
+_patch_step = helper(patch_step)
 
 IndexGeometry = namedtuple("IndexGeometry", "lonlat weights step width centre")
 IndexGeometry.__doc__ = """Where target pixels fall on the GOCI grid.
@@ -95,33 +96,27 @@ def interpolate_strip(geometry, sources, rule, row_start, out, quality, row_offs
             of their weights; 0, NaN, 0 where the band has no value.
         row_offset, row_step: the strip rows this call writes, ``row_offset::row_step``.
     """
-    point = np.empty((4, geometry.width))
-    for strip_row in range(row_offset, out.shape[1], row_step):
-        _interpolate_row(geometry, sources, rule, row_start + strip_row, strip_row, out, quality,
-                         point)  # fmt: skip
-
-
-@numba.njit(error_model="numpy")
-def _interpolate_row(geometry, sources, rule, row, strip_row, out, quality, point):
-    """Interpolate target row ``row`` into ``out[:, strip_row]`` (and ``quality``);
-    ``point``: a (4, width) float64 work array."""
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
-    # the bundles' arrays taken out once a row: a field read per pixel costs reference counts
+    # the bundles' arrays taken out once: a field read per pixel costs reference counts
     lonlat, values, near, xyz = sources.lonlat, sources.values, sources.near, sources.xyz
-    _row_index(geometry, lonlat, near, row, 0.0, point)
+    point = np.empty((4, geometry.width))
     total = np.empty(out.shape[0])
-    for col in range(geometry.width):
-        r, c = point[2, col], point[3, col]
-        if math.isnan(r):
-            for b in range(out.shape[0]):
-                out[b, strip_row, col] = np.nan
-        else:
-            _pixel_value(values, near.shape, r, c, rule, total)
-            for b in range(out.shape[0]):
-                out[b, strip_row, col] = total[b]
-        if with_quality:
-            pixel = (point[0, col], point[1, col], r, c)
-            _store_quality(values, xyz, near.shape, rule, pixel, out, quality, strip_row, col)
+    # each row here, not in a function of its own (see .compiled)
+    for strip_row in range(row_offset, out.shape[1], row_step):
+        _row_index(geometry, lonlat, near, row_start + strip_row, 0.0, point)
+        for col in range(geometry.width):
+            r, c = point[2, col], point[3, col]
+            if math.isnan(r):
+                for b in range(out.shape[0]):
+                    out[b, strip_row, col] = np.nan
+            else:
+                _pixel_value(values, near.shape, r, c, rule, total)
+                for b in range(out.shape[0]):
+                    out[b, strip_row, col] = total[b]
+            if with_quality:
+                pixel = (point[0, col], point[1, col], r, c)
+                _store_quality(values, xyz, near.shape, rule, pixel, out, quality, strip_row,
+                               col)  # fmt: skip
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
@@ -152,7 +147,7 @@ def assign_strip(geometry, lonlat, near, solid, centre_error, row_start, out, ro
                 out[strip_row, col] = _assigned(lonlat, near, solid, sure, lon, lat, ci, cj)
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _assigned(lonlat, near, solid, sure, lon, lat, ci, cj):
     """The flat GOCI pixel of the point (lon, lat) with start index (ci, cj), or −1 (see
     :func:`assign_strip`; ``sure`` = 0.5 − the start's error bound)."""
@@ -168,7 +163,7 @@ def _assigned(lonlat, near, solid, sure, lon, lat, ci, cj):
     return -1
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _row_index(geometry, lonlat, near, row, margin, point):
     """Fill ``point`` ((4, width) float64) with the lon, lat and fractional GOCI index r, c of
     every pixel of target row ``row`` (r, c NaN more than ``margin`` pixels off the grid)."""
@@ -183,7 +178,7 @@ def _row_index(geometry, lonlat, near, row, margin, point):
             point[2, col], point[3, col] = _index(lonlat, near, lon, lat, ci, cj, margin)
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _lonlat_position(along, centre_along, weights, step, q, g):
     """(lon, lat, start row, start col) of the pixel at column ``q * step + g`` of the row
     given by ``row_lattice``: cubic Lagrange along the row, linear for the start index."""
@@ -195,7 +190,7 @@ def _lonlat_position(along, centre_along, weights, step, q, g):
             (1.0 - fc) * centre_along[q + 1, 1] + fc * centre_along[q + 2, 1])  # fmt: skip
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _index(lonlat, near, lon, lat, ci, cj, margin):
     """The fractional GOCI index (r, c) of the point (lon, lat), by Newton from the lattice's
     start (ci, cj) (independent of the previous pixel, so pixels overlap in the CPU): NaN when
@@ -211,7 +206,7 @@ def _index(lonlat, near, lon, lat, ci, cj, margin):
     return _newton(lonlat, lon, lat, ci, cj, margin)
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _newton(lonlat, lon, lat, r, c, margin):
     """Newton from (r, c) on the bilinear patches of the (rows, cols, 2) ``lonlat`` (the edge
     cells' extended past the edge) until a step smaller than ``NEWTON_TOLERANCE`` stays in its
@@ -242,14 +237,14 @@ def _newton(lonlat, lon, lat, r, c, margin):
     return r, c
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _cell(index, size):
     """(first pixel, fraction) of the cell holding ``index`` on an axis of ``size`` pixels."""
     first = min(max(int(math.floor(index)), 0), size - 2)
     return first, index - first
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _pixel_value(values, shape, r, c, rule, total):
     """Write every band's value at index (r, c) into ``total`` (B,): one pass over the support
     per band, in registers (the bilinear weights sum to 1, Keys' too); a band that meets an
@@ -282,14 +277,14 @@ def _pixel_value(values, shape, r, c, rule, total):
                 total[b] = np.nan
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _row_sum(values, row, col_index, wc, b):
     """Σ wc[d] · values[b, row + col_index[d]] over the 4 columns of a cubic support row."""
     return (wc[0] * values[b, row + col_index[0]] + wc[1] * values[b, row + col_index[1]]
             + wc[2] * values[b, row + col_index[2]] + wc[3] * values[b, row + col_index[3]])  # fmt: skip
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _band_value(values, shape, i, j, fr, fc, b, rule):
     """Band ``b``'s value in the cell (i, j) at fractions (fr, fc) when its support holds an
     invalid pixel: the cubic value when every support pixel with w ≠ 0 is valid, NaN with
@@ -303,7 +298,7 @@ def _band_value(values, shape, i, j, fr, fc, b, rule):
     return value / norm if norm != 0.0 else np.nan
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _cubic_band(values, shape, i, j, fr, fc, b):
     """(every support pixel with w ≠ 0 valid, Σ w·v over those) of band ``b``."""
     rows, cols = shape
@@ -321,7 +316,7 @@ def _cubic_band(values, shape, i, j, fr, fc, b):
     return True, total
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _bilinear_band(values, cols, i, j, fr, fc, b):
     """(Σ w·v, Σ w over the valid pixels of the 2 × 2 support, an invalid pixel with w ≠ 0
     among them) of band ``b``."""
@@ -341,7 +336,7 @@ def _bilinear_band(values, cols, i, j, fr, fc, b):
     return total, norm, tainted
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _store_quality(values, xyz, shape, rule, point, out, quality, strip_row, col):
     """The first band's quality at (strip_row, col): support positions that entered its value
     (the 4 × 4 where the cubic value was used, else the valid 2 × 2), the distance (metres)
@@ -379,7 +374,7 @@ def _store_quality(values, xyz, shape, rule, point, out, quality, strip_row, col
     quality[2, strip_row, col] = weight_sum
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _distance2(point, xyz, s):
     """Squared chord distance (m²) from ``point`` to source ``s``."""
     dx, dy, dz = point[0] - xyz[s, 0], point[1] - xyz[s, 1], point[2] - xyz[s, 2]

@@ -16,8 +16,9 @@ its own.
 
 The inputs come in three bundles built by :func:`make_geometry`, :func:`make_sources` and
 :func:`.grid_rules.make_rule`, so every caller passes the same types and numba compiles one
-variant. Compiled without numba's ``parallel`` and without forced inlining; the engine runs one
-call per core on interleaved rows (the kernel releases the GIL). Compile time and speed:
+variant. Compiled without numba's ``parallel`` and without forced inlining (which took
+minutes), the helpers without Python wrappers (:mod:`.compiled`); the engine runs one call per
+core on interleaved rows (the kernel releases the GIL). Compile time and speed:
 ``bench/kernel.md`` (``scripts/bench_kernel.py``).
 """
 
@@ -27,6 +28,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
+from .compiled import helper
 from .grid_rules import D2, PENALTY, VALUES, band_from_window, gaussian_weights, make_rule
 from .grid_window import (
     SLOT_MASK,
@@ -105,71 +107,67 @@ def resample_strip(geometry, sources, rule, table, row_start, out, quality, row_
     cap = window_capacity(geometry.reach)
     if cap > SLOT_MASK + 1:  # the split keys could not carry the slot
         raise ValueError("the grid kernel's window is larger than SLOT_MASK allows")
-    for strip_row in range(row_offset, out.shape[1], row_step):
-        _resample_row(geometry, sources, rule, table, row_start + strip_row, strip_row, out,
-                      quality)  # fmt: skip
-
-
-@numba.njit(error_model="numpy")
-def _resample_row(geometry, sources, rule, table, row, strip_row, out, quality):
-    """Resample target row ``row`` into ``out[:, strip_row]`` (and ``quality``, see
-    :func:`resample_strip`): per pixel its position, then no source near, the Nearest
-    shortcut, or the window slid to it, split and weighted."""
+    # each row here, not in a function of its own: a compile 2 s shorter (see .compiled)
     with_quality = quality.shape[1] == out.shape[1] and quality.shape[2] == out.shape[2]
     xyz, values, usable_near = sources.xyz, sources.values, sources.usable_near
     penalty = sources.penalty
     weights, step, reach = geometry.weights, geometry.step, geometry.reach
     step_m, centre_error = geometry.step_m, geometry.centre_error
     n_bands = values.shape[1]
-    cap = window_capacity(reach)
     weight = np.empty(cap)
     window = np.empty((VALUES + n_bands, cap))
-    # the split compares keys as int64 bit patterns (views made once a row: one made per
-    # pixel would cost a reference count)
+    # the split compares keys as int64 bit patterns (views made once: one made per pixel would
+    # cost a reference count)
     d2_bits, penalty_bits = window[D2].view(np.int64), window[PENALTY].view(np.int64)
     index = np.empty((3, cap), dtype=np.int64)
-    along, centre_along = row_lattice(geometry.lattice, geometry.centre, weights, step, row)
-    n_win = 0
-    bounds = (0, -1, 0, -1)  # first row, last row, first col, last col of the window
-    q = 0
-    g = -1
-    for col in range(geometry.width):
-        g += 1  # col = q * step + g, without a division per pixel
-        if g == step:
-            g = 0
-            q += 1
-        x, y, z, ci, cj = _position(along, centre_along, weights, step, q, g)
-        if not _sources_near(usable_near, x, ci, cj):
-            for b in range(n_bands):
-                out[b, strip_row, col] = np.nan
-            if with_quality:
-                _store_quality(out, quality, strip_row, col, 0.0, np.nan, 0.0)
-            continue
-        if rule.nearest:
-            best, best_d2 = _nearest_shortcut(xyz, values, usable_near.shape, (x, y, z), ci, cj,
-                                              step_m * 1.0, centre_error, rule)  # fmt: skip
-            if best >= 0:
+    for strip_row in range(row_offset, out.shape[1], row_step):
+        # per pixel: its position, then no source near, the Nearest shortcut, or the window
+        # slid to it, split and weighted
+        along, centre_along = row_lattice(geometry.lattice, geometry.centre, weights, step,
+                                          row_start + strip_row)  # fmt: skip
+        n_win = 0
+        bounds = (0, -1, 0, -1)  # first row, last row, first col, last col of the window
+        q = 0
+        g = -1
+        for col in range(geometry.width):
+            g += 1  # col = q * step + g, without a division per pixel
+            if g == step:
+                g = 0
+                q += 1
+            x, y, z, ci, cj = _position(along, centre_along, weights, step, q, g)
+            if not _sources_near(usable_near, x, ci, cj):
                 for b in range(n_bands):
-                    out[b, strip_row, col] = values[best, b]
+                    out[b, strip_row, col] = np.nan
                 if with_quality:
-                    _store_quality(out, quality, strip_row, col, 1.0, best_d2, 1.0)
+                    _store_quality(out, quality, strip_row, col, 0.0, np.nan, 0.0)
                 continue
-        new_bounds = window_bounds(ci, cj, reach, usable_near.shape)
-        if new_bounds != bounds:
-            n_win = slide_window(window, index, xyz, penalty, values, usable_near.shape[1],
-                                  n_win, bounds, new_bounds)  # fmt: skip
-            bounds = new_bounds
-        distances(window, x, y, z, n_win)
-        closest = split_k_nearest(window, index, d2_bits, penalty_bits, rule.k, n_win)
-        used, nearest_d2, weight_sum = _pixel_value(window, n_win, closest, rule, table, weight,
-                                                    out, strip_row, col, with_quality)  # fmt: skip
-        if rule.cover:
-            _cover(window, n_win, rule.radius2, out, strip_row, col)
-        if with_quality:
-            _store_quality(out, quality, strip_row, col, float(used), nearest_d2, weight_sum)
+            if rule.nearest:
+                best, best_d2 = _nearest_shortcut(xyz, values, usable_near.shape, (x, y, z),
+                                                  ci, cj, step_m * 1.0, centre_error, rule)  # fmt: skip
+                if best >= 0:
+                    for b in range(n_bands):
+                        out[b, strip_row, col] = values[best, b]
+                    if with_quality:
+                        _store_quality(out, quality, strip_row, col, 1.0, best_d2, 1.0)
+                    continue
+            new_bounds = window_bounds(ci, cj, reach, usable_near.shape)
+            if new_bounds != bounds:
+                n_win = slide_window(window, index, xyz, penalty, values, usable_near.shape[1],
+                                      n_win, bounds, new_bounds)  # fmt: skip
+                bounds = new_bounds
+            distances(window, x, y, z, n_win)
+            closest = split_k_nearest(window, index, d2_bits, penalty_bits, rule.k, n_win)
+            used, nearest_d2, weight_sum = _pixel_value(window, n_win, closest, rule, table,
+                                                        weight, out, strip_row, col,
+                                                        with_quality)  # fmt: skip
+            if rule.cover:
+                _cover(window, n_win, rule.radius2, out, strip_row, col)
+            if with_quality:
+                _store_quality(out, quality, strip_row, col, float(used), nearest_d2,
+                               weight_sum)  # fmt: skip
 
 
-@numba.njit(error_model="numpy")
+@helper
 def row_lattice(lattice, centre, weights, step, row):
     """(LC, D) lattice values and (LC, 2) fractional source indices along target row ``row``
     at the lattice columns, from a (LR, LC, D) ``lattice`` (positions, or lon/lat) and its
@@ -194,7 +192,7 @@ def row_lattice(lattice, centre, weights, step, row):
     return along, centre_along
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _position(along, centre_along, weights, step, q, g):
     """(x, y, z, centre row, centre col) of the pixel at column ``q * step + g`` of the row
     given by ``row_lattice``: cubic Lagrange along the row, linear for the indices."""
@@ -208,7 +206,7 @@ def _position(along, centre_along, weights, step, q, g):
     return x, y, z, ci, cj
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _sources_near(usable_near, x, ci, cj):
     """False when the pixel has no position or no source that can count is near its rounded
     fractional index (ci, cj), clamped to the grid: the pixel is NaN without a scan."""
@@ -221,7 +219,7 @@ def _sources_near(usable_near, x, ci, cj):
     ]
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _nearest_shortcut(xyz, values, shape, point, ci, cj, step_m, centre_error, rule):
     """(source, distance² m²) of Nearest decided by the 2 × 2 sources around the fractional
     index (ci, cj) on a source grid of ``shape``: the nearest of them when it is closer than
@@ -251,7 +249,7 @@ def _nearest_shortcut(xyz, values, shape, point, ci, cj, step_m, centre_error, r
     return best, best_d2
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _pixel_value(window, n_win, closest, rule, table, weight, out, strip_row, col, with_quality):
     """Write every band's value of pixel (strip_row, col) into ``out`` from the split window and return the first
     band's quality (pixels used, nearest distance² m², weight sum; the distance only
@@ -293,7 +291,7 @@ def _pixel_value(window, n_win, closest, rule, table, weight, out, strip_row, co
     return used, nearest_d2, weight_sum
 
 
-@numba.njit(error_model="numpy", fastmath={"reassoc", "contract"})
+@helper(fastmath={"reassoc", "contract"})
 def _dot(weight, window, row, n):
     """Σ weight[m] · window[row, m] for m < n, vectorised (a NaN value gives NaN)."""
     total = 0.0
@@ -302,7 +300,7 @@ def _dot(weight, window, row, n):
     return total
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _cover(window, n_win, radius2, out, strip_row, col):
     """``cover``: NaN in every band where the nearest located source within the radius (valid
     or not) is invalid: no value past the edge of valid data."""
@@ -318,7 +316,7 @@ def _cover(window, n_win, radius2, out, strip_row, col):
                 out[b, strip_row, col] = np.nan
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _store_quality(out, quality, strip_row, col, count, nearest_d2, weight_sum):
     """Write a pixel's quality bands: pixels used, nearest distance (metres), weight sum; 0,
     NaN, 0 where the first band has no value."""

@@ -15,6 +15,8 @@ from collections import namedtuple
 import numba
 import numpy as np
 
+from .compiled import helper
+
 X, Y, Z, D2, PENALTY, VALUES = range(6)
 """Rows of a window (float64, (VALUES + bands, capacity)): an entry's position (metres), its
 distance² to the pixel (m²), its penalty (0, or +inf for a source that never counts; the sort
@@ -77,7 +79,7 @@ def exp_table(radius2, sigma2):
     return table, 1.0 / step, step / sigma2
 
 
-@numba.njit(error_model="numpy", fastmath={"contract"})
+@helper(fastmath={"contract"})
 def gaussian_weight(d2, rule, table):
     """exp(-d2 / σ²) for d2 (m²) below the radius², from the exp ``table`` (:func:`exp_table`)
     and a degree-4 Taylor polynomial of the remainder: relative error below 1e-11; exp itself
@@ -92,13 +94,13 @@ def gaussian_weight(d2, rule, table):
     return table[i] * (1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6 - r * (1.0 / 24)))))
 
 
-@numba.njit(error_model="numpy")
+@helper
 def source_weight(d2, rule, table):
     """A source's weight at distance² ``d2`` (m²): 1 for Nearest, else the Gaussian one."""
     return 1.0 if rule.nearest else gaussian_weight(d2, rule, table)
 
 
-@numba.njit(error_model="numpy", fastmath={"contract"})
+@helper(fastmath={"contract"})
 def gaussian_weights(window, n, rule, table, weight):
     """weight[m] = exp(-d²/σ²) for the window's entries m < n (row ``D2``, below the radius²;
     see ``gaussian_weight``). Unsigned indices and fused multiply-adds: a fifth faster."""
@@ -106,7 +108,7 @@ def gaussian_weights(window, n, rule, table, weight):
         weight[m] = gaussian_weight(window[D2, m], rule, table)
 
 
-@numba.njit(error_model="numpy")
+@helper
 def band_from_window(window, n, kk, b, rule, table, weight, weighted, closest):
     """(value, pixels used, nearest distance² (m²), weight sum) of band ``b`` from a pixel's
     window (rows ``D2`` (m²), ``PENALTY`` and ``VALUES + band`` of n sources, see
@@ -162,7 +164,7 @@ def band_from_window(window, n, kk, b, rule, table, weight, weighted, closest):
     return (total / norm if norm > 0.0 else np.nan), used, nearest_d2, norm
 
 
-@numba.njit(error_model="numpy")
+@helper
 def _next_valid(window, n, kk, band, closest, last):
     """The slot after the first kk with the smallest key d2 + penalty that is valid in window
     row ``band`` and comes after ``last`` (the previous replacement, -1 for the first) in the

@@ -10,6 +10,7 @@ import math
 
 import numba
 
+from .compiled import helper
 from .grid_rules import D2, PENALTY, VALUES, X, Y, Z
 
 SLOT_MASK = 1023
@@ -21,13 +22,13 @@ WINDOW_I, WINDOW_J, WINDOW_FREE = range(3)
 scratch for the slots freed when the window slides."""
 
 
-@numba.njit(error_model="numpy")
+@helper
 def window_capacity(reach):
     """Slots of a window scanning ``reach`` index steps on each side (at least 3 × 3)."""
     return max((2 * int(math.ceil(reach)) + 1) ** 2, 9)
 
 
-@numba.njit(error_model="numpy")
+@helper
 def window_bounds(ci, cj, reach, shape):
     """(first row, last row, first col, last col) of the sources within ``reach`` index steps
     of (ci, cj), clipped to a source grid of ``shape``."""
@@ -39,7 +40,7 @@ def window_bounds(ci, cj, reach, shape):
     )
 
 
-@numba.njit(error_model="numpy")
+@helper
 def slide_window(window, index, xyz, penalty, values, src_cols, n_win, old, new):
     """Move the window (float rows ``window``, index rows ``index``) of ``n_win`` entries from
     the source box ``old`` to ``new`` (bounds as ``_window_bounds``) on a source grid of
@@ -87,7 +88,7 @@ def slide_window(window, index, xyz, penalty, values, src_cols, n_win, old, new)
     return n_win
 
 
-@numba.njit(error_model="numpy", fastmath={"contract"})
+@helper(fastmath={"contract"})
 def distances(window, x, y, z, n):
     """Row ``D2`` of the window: squared distance (m²) from (x, y, z) to entry m < n. Unsigned
     indices: numba then skips negative-index handling and the loop is vectorised."""
@@ -98,7 +99,7 @@ def distances(window, x, y, z, n):
         window[D2, m] = dx * dx + dy * dy + dz * dz
 
 
-@numba.njit(error_model="numpy")
+@helper
 def split_k_nearest(window, index, d2_bits, penalty_bits, k, n_win):
     """Make the first k of the ``n_win`` entries those with the k smallest keys: swap the
     farthest of the first k with the nearest of the rest while they are out of order (from the
@@ -119,7 +120,7 @@ def split_k_nearest(window, index, d2_bits, penalty_bits, k, n_win):
     return closest
 
 
-@numba.njit(error_model="numpy")
+@helper
 def far_close(d2_bits, penalty_bits, k, n):
     """(largest key among the first k, smallest among entries k to n) from the int64 views of
     a window's rows ``D2`` and ``PENALTY``. A key is the int64 bit pattern of distance² +

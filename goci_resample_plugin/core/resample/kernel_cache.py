@@ -12,11 +12,13 @@ import sys
 import time
 from pathlib import Path
 
-LOCK_NAME = "goci_resample_precompile.pid"
-"""The compiling child's pid file, next to numba's cache: one child at a time."""
+LOCK_PATTERN = "goci_resample_precompile.*.pid"
+"""The compiling children's pid files next to numba's cache, one per kernel
+(:func:`lock_path`): one child at a time compiles a kernel."""
 
-TIMES_NAME = "goci_resample_compile.json"
-"""{kernel name: seconds its compile took}, next to numba's cache."""
+TIMES_NAME = "goci_resample_compile.{}.txt"
+"""The seconds a kernel's compile took, next to numba's cache (one file per kernel: two children
+compile at once)."""
 
 POLL_SECONDS = 0.2
 """How often a waiting run looks at the cache and at the child."""
@@ -97,19 +99,28 @@ def _state(path):
     return [status.st_mtime_ns, status.st_size]
 
 
+def lock_path(kernel):
+    """The pid file of the child compiling ``kernel``, next to numba's cache."""
+    return cache_folder(kernel) / LOCK_PATTERN.replace("*", kernel.__name__)
+
+
+def times_path(kernel):
+    """Where the seconds ``kernel``'s compile took are recorded."""
+    return cache_folder(kernel) / TIMES_NAME.format(kernel.__name__)
+
+
 def measured_seconds(kernel):
-    """How long ``kernel``'s compile took on this machine (None before it was measured: the
+    """How long ``kernel``'s compile took on this machine (None before it was measured: a
     child records only the kernels it compiled, not one a run compiled itself)."""
-    with contextlib.suppress(OSError, ValueError, LookupError, TypeError):
-        times = json.loads((cache_folder(kernel) / TIMES_NAME).read_text(encoding="utf-8"))
-        return float(times[kernel.__name__])
+    with contextlib.suppress(OSError, ValueError):
+        return float(times_path(kernel).read_text(encoding="ascii"))
     return None
 
 
 def compiling_child(kernel):
-    """The pid of a live compiling child (its pid file next to ``kernel``'s cache), else 0."""
+    """The pid of a live child compiling ``kernel`` (its pid file), else 0."""
     with contextlib.suppress(OSError, ValueError):
-        pid = int((cache_folder(kernel) / LOCK_NAME).read_text(encoding="ascii"))
+        pid = int(lock_path(kernel).read_text(encoding="ascii"))
         os.kill(pid, 0)
         return pid
     return 0

@@ -1,20 +1,21 @@
-"""Compile the grid engine's kernels ahead of the first run, in a process of its own.
+"""Compile the grid engine's kernels ahead of the first run, in processes of their own.
 
 The plugin starts ``python -m goci_resample_plugin.core.resample.precompile`` when QGIS loads
-it and no kernel is compiled yet (after an install or an update): numba's compile (about 6 s
-of one core for the three kernels, more on a slow machine) then happens while the user fills
-in a dialog, and the first run finds the kernels in numba's cache. A child process cannot take
-QGIS down, as a compiling thread once did with ``qgis_process`` on exit. A run that starts
-while the child still compiles waits for it (:func:`.kernel_cache.wait_for`) instead of
-compiling the same kernel a second time on the second core.
+it and no kernel is compiled yet (after an install or an update): numba's compile then happens
+while the user fills in a dialog, and the first run finds the kernels in numba's cache. Two
+children, one per core (``GROUPS``): the Gaussian/Nearest kernel in one, the interpolators' and
+the match-ups' in the other, so that a first run waits only for the kernel it needs (measured:
+a bilinear first run through ``qgis_process`` no longer waits for the Gaussian kernel's 6 s
+first). A child process cannot take QGIS down, as a compiling thread once did with
+``qgis_process`` on exit. A run that starts while a child still compiles its kernel waits for it
+(:func:`.kernel_cache.wait_for`) instead of compiling the same kernel a second time.
 
-The child records how long each kernel took (``TIMES_NAME`` next to numba's cache): the time a
-later run's message announces, measured on this machine. Once every kernel is compiled, a stamp
+A child records how long each kernel took (:func:`.kernel_cache.times_path`): the time a later
+run's message announces, measured on this machine. Once every kernel is compiled, a stamp
 (:func:`.kernel_cache.record_compiled`) lets later QGIS starts see it without importing numba.
 """
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -22,26 +23,28 @@ import time
 from pathlib import Path
 
 from .kernel_cache import (
-    LOCK_NAME,
-    TIMES_NAME,
-    cache_folder,
     compiled,
     compiling_child,
+    lock_path,
     record_compiled,
     stamped_compiled,
+    times_path,
 )
 
 KERNELS = ((False, False), (True, False), (True, True))
 """(interpolates, assign) of every kernel: Gaussian/Nearest, bilinear/cubic, the match-ups'
 assignment (:func:`.grid_engine._kernel`)."""
 
+GROUPS = ((0,), (1, 2))
+"""The kernels (indices into ``KERNELS``) each child compiles, in this order."""
+
 BAND_COUNT = 5
 """Bands of the tiny call that compiles a kernel (any count gives the same compilation)."""
 
 
 def start_compiling():
-    """Start the compiling child unless every kernel is compiled or a child already runs;
-    never raises (a machine where it cannot start compiles on the first run instead).
+    """Start a compiling child for each group of kernels not compiled yet and not being
+    compiled; never raises (a machine where none can start compiles on the first run instead).
 
     Returns:
         True when a child is compiling (started now or before).
@@ -53,26 +56,39 @@ def start_compiling():
         if all(compiled(k) for k in kernels):
             record_compiled(kernels)
             return False
-        if compiling_child(kernels[0]):
-            return True
         python = python_executable()
-        if python is None:
-            return False
-        package_root = Path(__file__).resolve().parents[3]
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(
-            [str(package_root), *filter(None, [environment.get("PYTHONPATH")])]
-        )
-        child = subprocess.Popen(
-            [python, "-m", __name__], cwd=package_root, env=environment,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-        # its pid file at once, so that a run starting now waits for it rather than compiling
-        _claim(cache_folder(kernels[0]), child.pid)
-        return True
+        compiling = False
+        for group in GROUPS:
+            left = [kernels[i] for i in group if not compiled(kernels[i])]
+            if not left:
+                continue
+            if any(compiling_child(k) for k in left):
+                compiling = True
+                continue
+            if python is None:
+                continue
+            child = _start_child(python, group)
+            # its pid files at once, so that a run starting now waits for it
+            for kernel in left:
+                _claim(lock_path(kernel), child.pid)
+            compiling = True
+        return compiling
     except Exception:
         return False
+
+
+def _start_child(python, group):
+    """Start the child compiling ``group`` (indices into ``KERNELS``), detached and silent."""
+    package_root = Path(__file__).resolve().parents[3]
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(package_root), *filter(None, [environment.get("PYTHONPATH")])]
+    )
+    return subprocess.Popen(
+        [python, "-m", __name__, *map(str, group)], cwd=package_root, env=environment,
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
 
 
 def python_executable():
@@ -93,11 +109,10 @@ def python_executable():
     return None
 
 
-def _claim(folder, pid):
-    """Make ``folder``'s pid file name ``pid`` (created exclusively; a dead child's is taken
+def _claim(lock, pid):
+    """Make the pid file ``lock`` name ``pid`` (created exclusively; a dead child's is taken
     over). Returns False when a live process other than ``pid`` holds it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = folder / LOCK_NAME
+    lock.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(2):
         try:
@@ -117,15 +132,23 @@ def _claim(folder, pid):
     return False
 
 
+def _release(lock):
+    """Remove the pid file ``lock`` when it is still this process's."""
+    with contextlib.suppress(OSError, ValueError):
+        if int(lock.read_text(encoding="ascii") or 0) == os.getpid():
+            lock.unlink()
+
+
 def _kernels():
     from .grid_engine import _kernel
 
     return [_kernel(interpolates, assign)[1] for interpolates, assign in KERNELS]
 
 
-def main():
-    """The child: compile every kernel not in the cache, at low priority, recording how long
-    each took; one child at a time (the pid file is created exclusively)."""
+def main(group):
+    """The child: compile the kernels ``group`` (indices into ``KERNELS``) not in the cache, at
+    low priority, recording how long each took; a kernel another live child holds is left to
+    it (the pid files are created exclusively)."""
     import warnings
 
     from .grid_engine import _tiny_call
@@ -135,28 +158,27 @@ def main():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         kernels = _kernels()
-    folder = cache_folder(kernels[0])
-    if not _claim(folder, os.getpid()):
-        return  # another child compiles
-    lock = folder / LOCK_NAME
+    mine = [kernels[i] for i in group if _claim(lock_path(kernels[i]), os.getpid())]
     try:
-        times_path = folder / TIMES_NAME
-        times = {}
-        with contextlib.suppress(OSError, ValueError):
-            times = dict(json.loads(times_path.read_text(encoding="utf-8")))
-        for kernel in kernels:
-            if compiled(kernel):
-                continue
-            started = time.perf_counter()
-            _tiny_call(kernel, BAND_COUNT)
-            times[kernel.__name__] = round(time.perf_counter() - started, 2)
-            temporary = times_path.with_name(f".{TIMES_NAME}.{os.getpid()}")
-            temporary.write_text(json.dumps(times), encoding="utf-8")
-            os.replace(temporary, times_path)
+        for kernel in mine:
+            if not compiled(kernel):
+                started = time.perf_counter()
+                _tiny_call(kernel, BAND_COUNT)
+                _record_seconds(kernel, time.perf_counter() - started)
+            _release(lock_path(kernel))  # a run waiting for this kernel goes on now
         record_compiled(kernels)
     finally:
-        lock.unlink(missing_ok=True)
+        for kernel in mine:
+            _release(lock_path(kernel))
+
+
+def _record_seconds(kernel, seconds):
+    """Write how long ``kernel``'s compile took (replacing the file whole)."""
+    path = times_path(kernel)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(f"{seconds:.2f}", encoding="ascii")
+    os.replace(temporary, path)
 
 
 if __name__ == "__main__":
-    main()
+    main([int(index) for index in sys.argv[1:]] or range(len(KERNELS)))
