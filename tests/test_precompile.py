@@ -4,6 +4,7 @@ that process instead of compiling the same kernel again (``core/resample/precomp
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -72,6 +73,7 @@ def test_a_run_started_while_the_engine_compiles_waits_for_it(scene, tmp_path):
                                check=True)  # fmt: skip
     lines = json.loads(completed.stdout.splitlines()[-1])
     [preparing] = [line for line in lines if "Preparing the fast engine" in line]
+    assert re.search(r"about \d+ s of one core", preparing), preparing
     assert "by a background process started when QGIS loaded the plugin" in preparing
     _wait_for_every_kernel(cache)
     # the child, not the run, compiled the kernel: its time is recorded, measured here

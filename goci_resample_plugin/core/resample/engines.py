@@ -56,15 +56,14 @@ def make_resampler(subset, grid, options, engine, control, assign=False):
 
 def _preparing_message(resampler):
     """What the first run after an install says while the fast engine is compiled."""
-    seconds = resampler.measured_compile_seconds
-    about = "a few seconds" if seconds is None else f"about {seconds:.0f} s"
+    where = "" if resampler.measured_compile_seconds is None else ", measured on this machine"
+    about = f"about {resampler.compile_seconds:.0f} s of one core{where}"
     if resampler.compiled_elsewhere:
         return (f"Preparing the fast engine: it is being compiled once after installation, by "
-                f"a background process started when QGIS loaded the plugin ({about} of one core "
-                f"in all); waiting for it while the inputs are set up.")  # fmt: skip
+                f"a background process started when QGIS loaded the plugin ({about}); waiting "
+                f"for it while the inputs are set up.")  # fmt: skip
     return (f"Preparing the fast engine: the first run after installation compiles it "
-            f"({about} of one core, while the inputs are set up; once: later runs start at "
-            "once).")  # fmt: skip
+            f"({about}, while the inputs are set up; once: later runs start at once).")  # fmt: skip
 
 
 def reference_engine(options):

@@ -23,6 +23,9 @@ a pair raise :class:`EngineMismatch`, and :meth:`GridResampler.fallback` is that
 
 import concurrent.futures
 import contextlib
+import ctypes
+import ctypes.util
+import functools
 import math
 import os
 import time
@@ -69,9 +72,10 @@ CHECKS_PER_STRIP = 32
 FAR_AWAY_M = 1e12
 """Where the kernel sees sources without geolocation: beyond any radius."""
 
-COMPILE_SECONDS = 8.0
-"""About how long a kernel's compile takes on a slow machine (measured: ``bench/kernel.md``),
-for the progress shown while it runs until :mod:`.precompile` measured it on this one."""
+COMPILE_SECONDS = {"resample_strip": 7.5, "interpolate_strip": 5.0, "assign_strip": 1.0}
+"""About how long each kernel's compile takes (seconds of one core; ``bench/kernel.md``, a
+2-core AMD EPYC), for the message and the progress of a first run until :mod:`.precompile` has
+measured it on this machine."""
 
 PREPARE_POLL_SECONDS = 0.2
 """How often progress and cancel are looked at while the compile runs."""
@@ -114,13 +118,15 @@ class GridResampler(Resampler):
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self.first_use = not compiled(self._kernel)
         self.measured_compile_seconds = measured_seconds(self._kernel)  # None before a child
+        self.compile_seconds = self.measured_compile_seconds or COMPILE_SECONDS.get(
+            self._kernel.__name__, max(COMPILE_SECONDS.values())
+        )
         self.compiled_elsewhere = self.first_use and bool(compiling_child(self._kernel))
-        # In the background while the geometry below is worked out: compiling the kernel (a
-        # first run only) and the spot checks' reference engine. ``settle`` waits for both.
+        # In the background while the geometry below is worked out: loading the kernel from
+        # numba's cache (0.25-0.35 s in a fresh process) or, on a first run, compiling it; and
+        # the spot checks' reference engine. ``settle`` waits for both.
         background = concurrent.futures.ThreadPoolExecutor(2)
-        self._compiling = None
-        if self.first_use:
-            self._compiling = background.submit(_compile, self._kernel, len(subset.bands))
+        self._loading = background.submit(_load, self._kernel, len(subset.bands))
         reference = IndexResampler if options.interpolates else KdTreeResampler
         self._reference = background.submit(reference, subset, grid, options)
         background.shutdown(wait=False)
@@ -224,8 +230,7 @@ class GridResampler(Resampler):
         Raises:
             EngineMismatch: spot checks disagree with the reference engine.
         """
-        if self._compiling is not None:
-            self._compiling.result()
+        self._loading.result()
         out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
         # one compiled variant: the kernel takes C-contiguous arrays only
         written_quality = (
@@ -251,8 +256,7 @@ class GridResampler(Resampler):
         """(rows, width) int64: the GOCI pixel (flat index) each target pixel of the rows
         belongs to for the match-ups (:func:`.grid_interpolate.assign_strip`), −1 for none;
         spot-checked against the reference engine."""
-        if self._compiling is not None:
-            self._compiling.result()
+        self._loading.result()
         if self._assign_masks is None:
             self._assign_masks = (
                 grow(self._located, CUBIC_REACH + math.ceil(self.centre_error + 0.5)),
@@ -272,7 +276,7 @@ class GridResampler(Resampler):
         rows = random.integers(0, out.shape[0], CHECKS_PER_STRIP)
         cols = random.integers(0, out.shape[1], CHECKS_PER_STRIP)
         reference = self._reference.result()
-        expected = reference.assign(*self.grid.pixel_lonlat(rows + row_start, cols))
+        expected = _checked(reference.assign, *self.grid.pixel_lonlat(rows + row_start, cols))
         self._count_disagreements(int((out[rows, cols] != expected).sum()), row_start + len(out))
         return out
 
@@ -284,11 +288,11 @@ class GridResampler(Resampler):
             ResampleCancelled: the control asked to stop (the compile finishes in the
                 background; ``settle`` waits for it).
         """
-        if self._compiling is None:
+        if not self.first_use:
             return
         started = time.perf_counter()
-        expected = self.measured_compile_seconds or COMPILE_SECONDS
-        while not concurrent.futures.wait([self._compiling], PREPARE_POLL_SECONDS).done:
+        expected = self.compile_seconds
+        while not concurrent.futures.wait([self._loading], PREPARE_POLL_SECONDS).done:
             control.stop_if_cancelled()
             control.progress(min(0.95, (time.perf_counter() - started) / expected))
         control.progress(1.0)
@@ -299,14 +303,14 @@ class GridResampler(Resampler):
         """Wait for the work this engine started in the background: a process should not end
         while numba compiles in another thread (``qgis_process`` was seen to crash on exit
         with a compile still running)."""
-        concurrent.futures.wait([f for f in (self._compiling, self._reference) if f])
+        concurrent.futures.wait([self._loading, self._reference])
 
     def _spot_check(self, row_start, out):
         random = np.random.default_rng(row_start)
         rows = random.integers(0, out.shape[1], CHECKS_PER_STRIP)
         cols = random.integers(0, out.shape[2], CHECKS_PER_STRIP)
         lon, lat = self.grid.pixel_lonlat(rows + row_start, cols)
-        expected = self._reference.result().resample(lon, lat)
+        expected = _checked(self._reference.result().resample, lon, lat)
         got = out[:, rows, cols]
         with np.errstate(invalid="ignore", divide="ignore"):
             relative = np.abs(got - expected) / np.abs(expected)
@@ -324,6 +328,31 @@ class GridResampler(Resampler):
             )
 
 
+def _checked(reference, *arguments):
+    """``reference(*arguments)`` run in the spot checks' thread (:func:`_checking_thread`)."""
+    return _checking_thread().submit(reference, *arguments).result()
+
+
+@functools.cache
+def _checking_thread():
+    """The thread in which spot checks ask their reference engine, where OpenMP (pykdtree's
+    queries) runs on one thread: a 32-pixel query split over both cores waited for the core
+    the kernel or the writer held, ~40 waits costing 0.45 s of a 1925 × 1950 Nearest run."""
+    return concurrent.futures.ThreadPoolExecutor(
+        1, thread_name_prefix="goci-resample-checks", initializer=_one_openmp_thread
+    )
+
+
+def _one_openmp_thread():
+    """Set this thread's OpenMP thread count to 1 (the OpenMP runtime pykdtree links: GNU's,
+    LLVM's or Microsoft's); nothing where none is found."""
+    names = (ctypes.util.find_library("gomp"), ctypes.util.find_library("omp"), "vcomp140.dll")
+    for name in filter(None, names):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).omp_set_num_threads(1)
+            return
+
+
 def _kernel(interpolates, assign=False):
     """(module, compiled entry point) of the kernel a method (or the match-ups' assignment)
     runs: only that one is compiled."""
@@ -337,16 +366,16 @@ def _kernel(interpolates, assign=False):
     return grid_kernel, grid_kernel.resample_strip
 
 
-def _compile(kernel, band_count):
-    """Compile ``kernel`` (a compiled entry point; numba caches it) for the argument types
-    the engine passes, by a call on tiny arrays that resamples no row; or, while the child
-    the plugin started compiles it (:mod:`.precompile`), wait for that instead. Run in a
-    thread while the engine sets up: the compiler's optimisation passes release the GIL. A
-    failure here is left to the first real call, which compiles again and raises it where it
-    can be handled."""
+def _load(kernel, band_count):
+    """Load ``kernel`` (a compiled entry point) from numba's cache, or compile it (numba caches
+    it) for the argument types the engine passes, by a call on tiny arrays that resamples no
+    row; while the child the plugin started compiles it (:mod:`.precompile`), wait for that
+    first. Run in a thread while the engine sets up: the compiler's optimisation passes release
+    the GIL. A failure here is left to the first real call, which compiles again and raises it
+    where it can be handled."""
     with contextlib.suppress(Exception):
-        if not wait_for(kernel):
-            _tiny_call(kernel, band_count)
+        wait_for(kernel)
+        _tiny_call(kernel, band_count)
 
 
 def _tiny_call(kernel, band_count):
