@@ -133,6 +133,9 @@ def main(output_folder):
     wavelengths = [band["wavelength_nm"] for band in sidecar["bands"]]
     png = output_folder / "quicklook.png"
     quicklook(pair.landsat, results["OUTPUT"], wavelengths, png)
+    for line in answer.get("log", {}).get("info", []):
+        if "fast engine" in line.lower():  # the first run: how long preparing takes, and took
+            print(f"First run:       {line}")
     print(f"Output:          {results['OUTPUT']}")
     print(f"Valid fraction:  {results['VALID_FRACTION']:.4f}")
     print(
