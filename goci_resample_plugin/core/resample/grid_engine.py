@@ -23,9 +23,6 @@ a pair raise :class:`EngineMismatch`, and :meth:`GridResampler.fallback` is that
 
 import concurrent.futures
 import contextlib
-import ctypes
-import ctypes.util
-import functools
 import math
 import os
 import time
@@ -50,6 +47,7 @@ from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
 from .kernel_cache import compiled, compiling_child, measured_seconds, wait_for
+from .reference_thread import checked
 
 MAX_REACH = 12.0
 """Largest index reach worth scanning; beyond it the KD-tree engine is used."""
@@ -276,7 +274,7 @@ class GridResampler(Resampler):
         rows = random.integers(0, out.shape[0], CHECKS_PER_STRIP)
         cols = random.integers(0, out.shape[1], CHECKS_PER_STRIP)
         reference = self._reference.result()
-        expected = _checked(reference.assign, *self.grid.pixel_lonlat(rows + row_start, cols))
+        expected = checked(reference.assign, *self.grid.pixel_lonlat(rows + row_start, cols))
         self._count_disagreements(int((out[rows, cols] != expected).sum()), row_start + len(out))
         return out
 
@@ -310,7 +308,7 @@ class GridResampler(Resampler):
         rows = random.integers(0, out.shape[1], CHECKS_PER_STRIP)
         cols = random.integers(0, out.shape[2], CHECKS_PER_STRIP)
         lon, lat = self.grid.pixel_lonlat(rows + row_start, cols)
-        expected = _checked(self._reference.result().resample, lon, lat)
+        expected = checked(self._reference.result().resample, lon, lat)
         got = out[:, rows, cols]
         with np.errstate(invalid="ignore", divide="ignore"):
             relative = np.abs(got - expected) / np.abs(expected)
@@ -326,31 +324,6 @@ class GridResampler(Resampler):
                 f"the grid engine disagreed with the {self._reference.result().label} engine "
                 f"on {self.disagreements} spot-checked pixels up to row {up_to_row}"
             )
-
-
-def _checked(reference, *arguments):
-    """``reference(*arguments)`` run in the spot checks' thread (:func:`_checking_thread`)."""
-    return _checking_thread().submit(reference, *arguments).result()
-
-
-@functools.cache
-def _checking_thread():
-    """The thread in which spot checks ask their reference engine, where OpenMP (pykdtree's
-    queries) runs on one thread: a 32-pixel query split over both cores waited for the core
-    the kernel or the writer held, ~40 waits costing 0.45 s of a 1925 × 1950 Nearest run."""
-    return concurrent.futures.ThreadPoolExecutor(
-        1, thread_name_prefix="goci-resample-checks", initializer=_one_openmp_thread
-    )
-
-
-def _one_openmp_thread():
-    """Set this thread's OpenMP thread count to 1 (the OpenMP runtime pykdtree links: GNU's,
-    LLVM's or Microsoft's); nothing where none is found."""
-    names = (ctypes.util.find_library("gomp"), ctypes.util.find_library("omp"), "vcomp140.dll")
-    for name in filter(None, names):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(name).omp_set_num_threads(1)
-            return
 
 
 def _kernel(interpolates, assign=False):
