@@ -204,18 +204,14 @@ def _wait_for_compiling_children(numba_cache):
     under ``numba_cache``) have ended, so that they neither compete with the next timed run
     nor write into a cache being copied."""
     from goci_resample_plugin.core.resample.kernel_cache import LOCK_PATTERN
+    from goci_resample_plugin.core.write.atomic import process_alive
 
     for lock in Path(numba_cache).rglob(LOCK_PATTERN):
         try:
             pid = int(lock.read_text(encoding="ascii") or 0)
         except (OSError, ValueError):
             continue
-        give_up = time.monotonic() + 600  # a zombie (no init to reap it) never "ends"
-        while pid > 0 and lock.exists() and time.monotonic() < give_up:
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                break
+        while pid > 0 and lock.exists() and process_alive(pid):  # a zombie counts as ended
             time.sleep(0.2)
 
 

@@ -140,3 +140,36 @@ def test_once_compiled_a_qgis_start_does_not_even_import_numba_until_the_cache_i
     assert start() == [True, True]  # the cache is gone: compiled again
     _wait_for_every_kernel(cache)
     assert start() == [False, False]
+
+
+KILLED_CHILD_RUN = """
+import glob, json, os, signal, sys, time
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
+from goci_resample_plugin.core.resample.precompile import start_compiling
+assert start_compiling()
+[lock] = glob.glob(os.path.join(os.environ["NUMBA_CACHE_DIR"], "**",
+                                "goci_resample_precompile.resample_strip.pid"), recursive=True)
+time.sleep(1)
+os.kill(int(open(lock).read()), signal.SIGKILL)  # our own child: a zombie until reaped
+lines = []
+control = RunControl(log=lambda level, text: lines.append(text))
+result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)),
+                       control)
+print(json.dumps([result.valid_fraction, lines]))
+"""
+
+
+def test_a_run_whose_compiling_child_was_killed_compiles_the_kernel_itself(scene, tmp_path):
+    """The child compiling the Gaussian kernel dies (killed, out of memory) while a run waits
+    for it; not reaped yet, it is a zombie, which a signal test still finds "alive". The run
+    must see it gone and compile the kernel itself, not wait for ever."""
+    paths = dict(goci=str(scene.goci), landsat=str(scene.landsat), output=str(tmp_path / "o.tif"))
+    code = KILLED_CHILD_RUN.format(repo=str(REPO), **paths)
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
+                               timeout=240)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    valid_fraction, lines = json.loads(completed.stdout.splitlines()[-1])
+    assert valid_fraction > 0.5
+    assert any("Fast engine compiled" in line for line in lines)

@@ -116,9 +116,8 @@ class GridResampler(Resampler):
             raise EngineUnavailable(f"numba is not available ({error})") from None
         self.first_use = not compiled(self._kernel)
         self.measured_compile_seconds = measured_seconds(self._kernel)  # None before a child
-        self.compile_seconds = self.measured_compile_seconds or COMPILE_SECONDS.get(
-            self._kernel.__name__, max(COMPILE_SECONDS.values())
-        )
+        self.compile_seconds = (self.measured_compile_seconds
+                                or COMPILE_SECONDS[self._kernel.__name__])  # fmt: skip
         self.compiled_elsewhere = self.first_use and bool(compiling_child(self._kernel))
         # In the background while the geometry below is worked out: loading the kernel from
         # numba's cache (0.25-0.35 s in a fresh process) or, on a first run, compiling it; and

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..write.atomic import process_alive
+
 LOCK_PATTERN = "goci_resample_precompile.*.pid"
 """The compiling children's pid files next to numba's cache, one per kernel
 (:func:`lock_path`): one child at a time compiles a kernel."""
@@ -121,8 +123,8 @@ def compiling_child(kernel):
     """The pid of a live child compiling ``kernel`` (its pid file), else 0."""
     with contextlib.suppress(OSError, ValueError):
         pid = int(lock_path(kernel).read_text(encoding="ascii"))
-        os.kill(pid, 0)
-        return pid
+        if pid > 0 and process_alive(pid):  # a killed child, not yet reaped, is gone
+            return pid
     return 0
 
 

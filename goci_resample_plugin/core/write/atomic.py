@@ -146,7 +146,7 @@ def remove_stale_temporaries(*folders):
             continue
         for path in folder.glob(".*"):
             pid = temporary_owner(path)
-            if pid is not None and not _process_alive(pid):
+            if pid is not None and not process_alive(pid):
                 with contextlib.suppress(OSError):
                     if path.is_dir() and not path.is_symlink():
                         shutil.rmtree(path)
@@ -154,7 +154,7 @@ def remove_stale_temporaries(*folders):
                         path.unlink()
 
 
-def _process_alive(pid):
+def process_alive(pid):
     """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
     if pid == os.getpid():
         return True
