@@ -204,7 +204,7 @@ def _wait_for_compiling_children(numba_cache):
     under ``numba_cache``) have ended, so that they neither compete with the next timed run
     nor write into a cache being copied."""
     from goci_resample_plugin.core.resample.kernel_cache import LOCK_PATTERN
-    from goci_resample_plugin.core.write.atomic import process_alive
+    from goci_resample_plugin.core.system import process_alive
 
     for lock in Path(numba_cache).rglob(LOCK_PATTERN):
         try:

@@ -9,7 +9,7 @@ from conftest import REPO
 CORE = REPO / "goci_resample_plugin" / "core"
 
 ROOMS = {
-    "base": 0,  # errors, control, bands, options, moments, memory, provenance, dependencies
+    "base": 0,  # errors, control, bands, options, moments, system, provenance, dependencies
     "read": 1,
     "resample": 2,
     "write": 2,

@@ -12,7 +12,6 @@ import numpy as np
 from .bands import band_name
 from .control import RunControl
 from .errors import GociResampleError
-from .memory import BASELINE_BYTES, check_memory
 from .options import ProductRequest, ResampleOptions
 from .read import available_bands, read_goci_subset, read_target_grid
 from .resample import (
@@ -28,6 +27,7 @@ from .resample import (
     resample_with_fallback,
 )
 from .resample.geometry import shifted_lonlat
+from .system import BASELINE_BYTES, check_memory
 from .write import (
     OUTPUT_ROOT_LOCK,
     STRIP_ROWS,

@@ -28,9 +28,9 @@ from pathlib import Path
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
 from ..matchups.series import check_series_outputs, write_series
-from ..memory import available_memory_bytes
 from ..options import ProductRequest, ResampleOptions
 from ..pair import pair_memory_bytes
+from ..system import available_memory_bytes
 from ..write import check_path_usable, make_folder, remove_stale_temporaries
 from .cluster import SchedulerLost, cluster_client, run_on_cluster
 from .lock import output_root_lock

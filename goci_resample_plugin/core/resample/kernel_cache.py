@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..write.atomic import process_alive
+from ..system import process_alive
 
 LOCK_PATTERN = "goci_resample_precompile.*.pid"
 """The compiling children's pid files next to numba's cache, one per kernel

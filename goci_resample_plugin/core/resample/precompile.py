@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..write.atomic import process_alive
+from ..system import process_alive
 from .kernel_cache import (
     compiled,
     compiling_child,

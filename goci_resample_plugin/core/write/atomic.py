@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import GociResampleError
+from ..system import process_alive
 from .names import fits, temporary_owner, temporary_prefix
 
 _UMASK = os.umask(0o022)
@@ -152,20 +153,3 @@ def remove_stale_temporaries(*folders):
                         shutil.rmtree(path)
                     else:
                         path.unlink()
-
-
-def process_alive(pid):
-    """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rsplit(") ", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True  # no /proc (macOS, Windows): the signal test is all there is

@@ -1,4 +1,5 @@
-"""Memory: what the system can give now, and a stop before work that cannot fit."""
+"""What the machine gives: memory (free now, and a stop before work that cannot fit), and
+whether another process still runs (the temporaries' owners, the compiling children)."""
 
 import os
 
@@ -36,3 +37,20 @@ def check_memory(needed_bytes, what):
             f"{available / 2**30:.1f} GB are available. Close other programs, run fewer "
             "scenes at once (WORKERS), or process a smaller Landsat grid."
         )
+
+
+def process_alive(pid):
+    """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(") ", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS, Windows): the signal test is all there is
