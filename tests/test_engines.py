@@ -98,6 +98,32 @@ def test_steeply_rotated_grid_int16_with_many_fill_pixels(tmp_path):
     _assert_same(tmp_path, write_scene(tmp_path, spec), method="gauss", invalid="skip")
 
 
+@pytest.mark.parametrize(("engine", "method"), [("grid", "gauss"), ("grid", "cubic"),
+                                               ("kdtree", "nearest")])  # fmt: skip
+def test_many_strips_of_many_blocks_give_the_same_product(scene, tmp_path, monkeypatch, engine,
+                                                          method):  # fmt: skip
+    """The strips' arrays are reused in turn while the writer writes: a wide scene (several
+    blocks of rows per strip) and a tall one (many strips) must give the very values and
+    quality of a scene written in one block per strip."""
+    from goci_resample_plugin.core import pair
+    from goci_resample_plugin.core.resample import engines
+
+    def product(name):
+        raster, quality = tmp_path / f"{name}.tif", tmp_path / f"{name}_qa.tif"
+        resample_pair(scene.goci, scene.landsat, raster, ResampleOptions(method=method),
+                      engine=engine, quality_output=quality)  # fmt: skip
+        with rasterio.open(raster) as values, rasterio.open(quality) as qa:
+            return values.read(), qa.read()
+
+    values, quality = product("whole")
+    monkeypatch.setattr(pair, "STRIP_ROWS", 64)  # 600 rows: 9 strips of 64 and one of 24
+    monkeypatch.setattr(engines, "BLOCK_BUDGET_BYTES", 600 * 200 * 10)  # about 10 rows a block
+    many_values, many_quality = product("many")
+    assert np.isfinite(values).mean() > 0.3
+    np.testing.assert_array_equal(many_values, values)
+    np.testing.assert_array_equal(many_quality, quality)
+
+
 def test_the_background_compile_is_the_variant_the_engine_runs(scene, tmp_path):
     """A first run compiles the kernel in the background on tiny arrays; their types must be
     those ``resample_rows`` passes, or every first run compiles a second variant."""

@@ -216,19 +216,24 @@ class GridResampler(Resampler):
         index-space engine for the interpolators)."""
         return self._reference.result()
 
-    def resample_rows(self, row_start, row_stop, quality=None):
+    def resample_rows(self, row_start, row_stop, quality=None, out=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value.
 
         Args:
             row_start, row_stop: target rows.
             quality: None, or a (3, row_stop - row_start, width) float32 array that receives
                 the per-pixel quality in the same pass (see :data:`.QUALITY_BANDS`).
+            out: None, or a float32 array of the result's shape to fill and return (used
+                when C-contiguous, as the kernel needs).
 
         Raises:
             EngineMismatch: spot checks disagree with the reference engine.
         """
         self._loading.result()
-        out = np.empty((self.band_count, row_stop - row_start, self.grid.width), dtype=np.float32)
+        shape = (self.band_count, row_stop - row_start, self.grid.width)
+        fits = out is not None and out.shape == shape and out.dtype == np.float32
+        if not (fits and out.flags.c_contiguous):
+            out = np.empty(shape, dtype=np.float32)
         # one compiled variant: the kernel takes C-contiguous arrays only
         written_quality = (
             np.empty((3, 1, 1), dtype=np.float32)

@@ -43,12 +43,13 @@ class IndexResampler(Resampler):
         indices, weights and gathered values, the bilinear one and the quality's distances."""
         return 1200 + 16 * len(self.values)
 
-    def resample_rows(self, row_start, row_stop, quality=None):
+    def resample_rows(self, row_start, row_stop, quality=None, out=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value.
 
         ``quality``: None, or a (3, row_stop - row_start, width) float32 array receiving the
         first band's quality (support pixels used, distance to the nearest of them, their
-        weight sum) from the same pass."""
+        weight sum) from the same pass. ``out`` is not used: the engine returns arrays of
+        its own."""
         lon, lat = self.grid.pixel_centres_lonlat(row_start, row_stop)
         shape = (len(self.values), row_stop - row_start, -1)
         if quality is None:

@@ -14,10 +14,11 @@ class Resampler:
     first_use = False
     """True when the engine must first be prepared (compiled) before it resamples."""
 
-    def resample_rows(self, row_start, row_stop, quality=None):
+    def resample_rows(self, row_start, row_stop, quality=None, out=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no
         value. ``quality``: None, or a (3, rows, width) float32 array receiving the per-pixel
-        quality (:data:`.QUALITY_BANDS`) from the same pass."""
+        quality (:data:`.QUALITY_BANDS`) from the same pass. ``out``: None, or an array of
+        the result's shape the engine may fill and return instead of a new one."""
         raise NotImplementedError
 
     def assign_rows(self, row_start, row_stop):

@@ -61,11 +61,12 @@ class KdTreeResampler(Resampler):
         if options.invalid == "cover":
             [self.cover] = _source_groups(subset, propagate=True)  # every located source
 
-    def resample_rows(self, row_start, row_stop, quality=None):
+    def resample_rows(self, row_start, row_stop, quality=None, out=None):
         """Return (bands, row_stop - row_start, width) float32 for target rows; NaN = no value.
 
         ``quality``: None, or a (3, row_stop - row_start, width) float32 array that receives
-        the per-pixel quality from the same neighbour search (:mod:`.quality`)."""
+        the per-pixel quality from the same neighbour search (:mod:`.quality`). ``out`` is
+        not used: the engine returns arrays of its own."""
         lon, lat = self.grid.pixel_centres_lonlat(row_start, row_stop)
         if quality is None:
             return self.resample(lon, lat).reshape(self.band_count, row_stop - row_start, -1)

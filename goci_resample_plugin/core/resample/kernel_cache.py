@@ -115,7 +115,9 @@ def measured_seconds(kernel):
     """How long ``kernel``'s compile took on this machine (None before it was measured: a
     child records only the kernels it compiled, not one a run compiled itself)."""
     with contextlib.suppress(OSError, ValueError):
-        return float(times_path(kernel).read_text(encoding="ascii"))
+        seconds = float(times_path(kernel).read_text(encoding="ascii"))
+        if 0 < seconds < float("inf"):  # a damaged file is no measurement
+            return seconds
     return None
 
 
