@@ -244,8 +244,8 @@ def run(formats, sizes, with_qgis_process):
             if with_qgis_process and size_name == "full":
                 cases += [("qgis_process", method, "warm ZSTD") for method in METHODS]
             if size_name == "full":
-                cases += [("write only", "gauss", "–"), ("write only", "nearest", "–"),
-                          ("write only", "gauss", "ZSTD"), ("write only", "nearest", "ZSTD"),
+                cases += [("write only", method, "–") for method in METHODS]
+                cases += [("write only", "gauss", "ZSTD"), ("write only", "nearest", "ZSTD"),
                           ("brute force", "matchups", "–"), ("plugin", "matchups", "cold"),
                           ("plugin", "matchups", "warm")]  # fmt: skip
                 if with_qgis_process:
