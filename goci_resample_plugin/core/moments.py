@@ -34,7 +34,10 @@ class Moments:
         block -= block_mean[:, np.newaxis]  # centred, in place
         delta = block_mean - self.mean
         total = self.count + size
-        self.comoment += block @ block.T + np.outer(delta, delta) * (self.count * size / total)
+        # numpy's own loop, not BLAS: OpenBLAS threads this product, and its threads then spin
+        # for a while, taking a core from the kernel and the GeoTIFF's compression
+        products = np.einsum("ij,kj->ik", block, block)
+        self.comoment += products + np.outer(delta, delta) * (self.count * size / total)
         self.mean += delta * (size / total)
         self.count = total
 
