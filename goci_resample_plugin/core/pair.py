@@ -35,6 +35,7 @@ from .write import (
     GeoTiffWriter,
     atomic_outputs,
     band_tags,
+    busy_message,
     check_free,
     check_outputs,
     check_product_outputs,
@@ -161,21 +162,14 @@ def resample_product(goci_path, landsat_path, output_path, options, request, con
     check_planned_files(goci_path, landsat_path, output_path, options, request)
     if not request.in_batch:  # a batch writing into this folder or its parent comes first
         for folder in (output_path.parent, output_path.parent.parent):
-            check_free(folder / OUTPUT_ROOT_LOCK, lambda holder, f=folder: _busy(f, holder))
+            check_free(folder / OUTPUT_ROOT_LOCK, lambda holder, f=folder: busy_message(f, holder))
     make_folder(output_path.parent)
-    with held_lock(lock_path(output_path), lambda holder: _busy(output_path, holder)):
+    with held_lock(lock_path(output_path), lambda holder: busy_message(output_path, holder)):
         result = _make(goci_path, landsat_path, output_path, options, request, control, engine,
                        started)  # fmt: skip
     result.replaced_because = stale
     _say_what_was_written(result, Path(goci_path).name, options, control)
     return result
-
-
-def _busy(output, holder):
-    """The message when another run (a batch, for a folder) writes ``output``."""
-    what = "A batch is writing into" if output.is_dir() else "Another run is writing"
-    return (f"{what} {output} ({holder}). Two runs on one output would mix their files: wait "
-            "for it to finish, or choose another OUTPUT.")  # fmt: skip
 
 
 def _make(goci_path, landsat_path, output_path, options, request, control, engine, started):

@@ -34,6 +34,7 @@ from ..resample.grid_engine import compute_threads
 from ..write import (
     STRIP_ROWS,
     atomic_outputs,
+    busy_message,
     check_outputs,
     check_unchanged,
     file_identity,
@@ -131,7 +132,8 @@ def match_pair(goci_path, landsat_path, output, options=None, control=None, *, p
             return reused
     for folder in {path.parent for path in files.values()}:
         make_folder(folder)
-    with held_lock(lock_path(files["netcdf"]), lambda holder: _busy(files["netcdf"], holder)):
+    netcdf = files["netcdf"]
+    with held_lock(lock_path(netcdf), lambda holder: busy_message(netcdf, holder)):
         remove_stale_temporaries(*{path.parent for path in files.values()})
         applied = options
         if register:
@@ -148,11 +150,6 @@ def match_pair(goci_path, landsat_path, output, options=None, control=None, *, p
         f"{files['table'].name} and {files['report'].name} in {result.seconds['total']:.1f} s."
     )
     return result
-
-
-def _busy(output, holder):
-    return (f"Another run is writing {output} ({holder}). Wait for it to finish, or choose "
-            "another OUTPUT.")  # fmt: skip
 
 
 def _red(pairs):

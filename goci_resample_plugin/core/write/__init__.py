@@ -18,7 +18,7 @@ from .geotiff import (
     geotiff_profile,
     write_geotiff,
 )
-from .lock import check_free, held_lock
+from .lock import busy_message, check_free, held_lock
 from .names import (
     OUTPUT_ROOT_LOCK,
     check_raster_names,
@@ -59,6 +59,7 @@ __all__ = [
     "atomic_output",
     "atomic_outputs",
     "band_tags",
+    "busy_message",
     "check_free",
     "check_outputs",
     "check_path_usable",

@@ -17,6 +17,14 @@ from datetime import datetime, timezone
 from ..errors import GociResampleError
 
 
+def busy_message(output, holder):
+    """The message when another run (``holder``, as :func:`held_lock` names it; a batch, when
+    ``output`` is a folder) writes ``output``."""
+    what = "A batch is writing into" if os.path.isdir(output) else "Another run is writing"
+    return (f"{what} {output} ({holder}). Two runs on one output would mix their files: wait "
+            "for it to finish, or choose another OUTPUT.")  # fmt: skip
+
+
 @contextlib.contextmanager
 def held_lock(path, busy):
     """Hold the lock file ``path`` for the duration of the block (its folder must exist).
