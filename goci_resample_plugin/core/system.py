@@ -2,6 +2,7 @@
 whether another process still runs (the temporaries' owners, the compiling children)."""
 
 import os
+import sys
 
 from .errors import GociResampleError
 
@@ -43,6 +44,8 @@ def process_alive(pid):
     """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
     if pid == os.getpid():
         return True
+    if sys.platform == "win32":  # there os.kill(pid, 0) would terminate the process
+        return _windows_process_alive(pid)
     try:
         os.kill(pid, 0)
     except (ProcessLookupError, OverflowError):
@@ -53,4 +56,21 @@ def process_alive(pid):
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
             return stat.read().rsplit(") ", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
-        return True  # no /proc (macOS, Windows): the signal test is all there is
+        return True  # no /proc (macOS): the signal test is all there is
+
+
+def _windows_process_alive(pid):
+    """Windows: the process ``pid`` can be opened and has no exit code yet."""
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists, not ours
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
