@@ -64,7 +64,7 @@ def test_a_worker_killed_mid_scene_leaves_every_scene_done(cluster, cluster_root
 
     def kill_a_writing_worker():  # one of the two, while it writes a scene
         for partial in _hidden(output):
-            pid = temporary_owner(partial)
+            pid = (temporary_owner(partial) or (None,))[0]
             if not killed and pid in {w.pid for w in workers.values()}:
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)

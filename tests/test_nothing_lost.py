@@ -176,7 +176,7 @@ def test_a_killed_worker_fails_at_most_its_own_scene(big_root, tmp_path):
 
     def kill_the_first_writer():
         partial = _wait_for_partial(tmp_path)
-        pid = temporary_owner(partial)
+        pid, _ = temporary_owner(partial)
         os.kill(pid, signal.SIGKILL)
         killed.append(pid)
 

@@ -325,3 +325,29 @@ def test_an_input_deleted_during_a_run_is_a_message_not_a_traceback(scene, tmp_p
         resample_pair(goci, scene.landsat, tmp_path / "o.tif", ONE_BAND,
                       RunControl(progress=delete_once))  # fmt: skip
     assert gone and not list(tmp_path.glob("o.*"))
+
+
+@covers("shared-folder-temporaries", "pid-out-of-range")
+def test_another_machines_temporaries_in_a_shared_folder_are_left_to_it(scene, tmp_path):
+    """Two machines write into one NFS folder: this one cannot look at the other's processes,
+    so a temporary the other is writing (its pid unknown here) must survive this run, while
+    this machine's own dead temporary, the other's left for days, and one whose pid no process
+    can have (a damaged name) go."""
+    import time
+
+    output = tmp_path / "out.tif"
+    elsewhere = tmp_path / f".{output.name}.partial-4194303.0badc0de-abcdefgh"
+    elsewhere.write_bytes(b"the other machine's half-written raster")
+    abandoned = tmp_path / f".{output.name}.partial-4194302.0badc0de-ijklmnop"
+    abandoned.write_bytes(b"written three days ago")
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(abandoned, (three_days_ago, three_days_ago))
+    from goci_resample_plugin.core.write.names import host_mark
+
+    dead_here = tmp_path / f".{output.name}.partial-4194303.{host_mark()}-qrstuvwx"
+    dead_here.write_bytes(b"this machine's, its run killed")
+    impossible = tmp_path / f".{output.name}.partial-0-yzabcdef"
+    impossible.write_bytes(b"pid 0: the kernel's, never a run's")
+    resample_pair(scene.goci, scene.landsat, output, ONE_BAND)
+    assert elsewhere.read_bytes() == b"the other machine's half-written raster"
+    assert not abandoned.exists() and not dead_here.exists() and not impossible.exists()

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from rows import covers
+
 REPO = Path(__file__).resolve().parent.parent
 KERNEL_FILES = ("grid_kernel.resample_strip", "grid_interpolate.interpolate_strip",
                 "grid_interpolate.assign_strip")  # fmt: skip
@@ -28,7 +30,7 @@ def _times(cache):
 
 def _wait_for_every_kernel(cache, seconds=180):
     deadline = time.monotonic() + seconds
-    while _compiled(cache) != set(KERNEL_FILES) or any(cache.rglob("*.pid")):
+    while _compiled(cache) != set(KERNEL_FILES) or any(cache.rglob("*.lock")):
         assert time.monotonic() < deadline, f"compiled so far: {_compiled(cache)}"
         time.sleep(0.5)
 
@@ -143,15 +145,16 @@ def test_once_compiled_a_qgis_start_does_not_even_import_numba_until_the_cache_i
 
 
 KILLED_CHILD_RUN = """
-import glob, json, os, signal, sys, time
+import glob, json, os, re, signal, sys, time
 sys.path.insert(0, {repo!r})
 from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
 from goci_resample_plugin.core.resample.precompile import start_compiling
 assert start_compiling()
 [lock] = glob.glob(os.path.join(os.environ["NUMBA_CACHE_DIR"], "**",
-                                "goci_resample_precompile.resample_strip.pid"), recursive=True)
+                                "goci_resample_precompile.resample_strip.lock"), recursive=True)
 time.sleep(1)
-os.kill(int(open(lock).read()), signal.SIGKILL)  # our own child: a zombie until reaped
+child = int(re.search("[0-9]+", open(lock).read()).group())  # its pid, or "process <pid> on"
+os.kill(child, signal.SIGKILL)  # our own child: a zombie until reaped
 lines = []
 control = RunControl(log=lambda level, text: lines.append(text))
 result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)),
@@ -173,3 +176,145 @@ def test_a_run_whose_compiling_child_was_killed_compiles_the_kernel_itself(scene
     valid_fraction, lines = json.loads(completed.stdout.splitlines()[-1])
     assert valid_fraction > 0.5
     assert any("Fast engine compiled" in line for line in lines)
+
+
+PLANTED_LOCK_RUN = """
+import json, os, sys, time
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import ResampleOptions, RunControl, resample_pair
+from goci_resample_plugin.core.resample.grid_engine import _kernel
+from goci_resample_plugin.core.resample.kernel_cache import lock_path
+lock = lock_path(_kernel(False)[1])
+lock.parent.mkdir(parents=True, exist_ok=True)
+lock.write_text(str(os.getppid()))  # a live process, compiling nothing
+an_hour_ago = time.time() - 3600
+os.utime(lock, (an_hour_ago, an_hour_ago))
+lines = []
+control = RunControl(log=lambda level, text: lines.append(text))
+started = time.monotonic()
+result = resample_pair({goci!r}, {landsat!r}, {output!r}, ResampleOptions(wavelengths=(660,)),
+                       control)
+print(json.dumps([result.valid_fraction, time.monotonic() - started, lines]))
+"""
+
+
+@covers("compile-lock-pid-reused")
+def test_a_lock_file_naming_a_live_process_that_compiles_nothing_holds_up_no_run(scene, tmp_path):
+    """A compiling child killed an hour ago (out of memory, a logout) left its kernel's lock
+    file naming its pid, and another process now has that pid: a run must not wait for it."""
+    paths = dict(goci=str(scene.goci), landsat=str(scene.landsat), output=str(tmp_path / "o.tif"))
+    completed = subprocess.run(
+        [sys.executable, "-c", PLANTED_LOCK_RUN.format(repo=str(REPO), **paths)],
+        capture_output=True, text=True, timeout=240,
+        env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    valid_fraction, seconds, lines = json.loads(completed.stdout.splitlines()[-1])
+    assert valid_fraction > 0.5
+    [preparing] = [line for line in lines if "Preparing the fast engine" in line]
+    assert "the first run after installation compiles it" in preparing, preparing
+    assert seconds < 120  # it compiled (~10 s), rather than waited
+
+
+STOPPED_CHILD_RUN = """
+import json, os, signal, sys, threading, time
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core import GociResampleError, ResampleOptions, RunControl, resample_pair
+from goci_resample_plugin.core.matchups import match_pair
+from goci_resample_plugin.core.resample.grid_engine import _kernel
+from goci_resample_plugin.core.resample.kernel_cache import lock_path, wait_for
+from goci_resample_plugin.core.resample.precompile import start_compiling
+from goci_resample_plugin.core.system import lock_holder
+assert start_compiling()
+kernels = [_kernel(False)[1], _kernel(True, assign=True)[1]]
+deadline = time.monotonic() + 60
+while not all(lock_holder(lock_path(k)) for k in kernels):  # each child holds its lock
+    assert time.monotonic() < deadline, "no child took its lock"
+    time.sleep(0.05)
+children = {{int(lock_holder(lock_path(k)).split()[1]) for k in kernels}}
+for child in children:
+    os.kill(child, signal.SIGSTOP)  # alive, holding the lock, never finishing
+answer = {{}}
+try:
+    started = time.monotonic()
+    answer["wait_for"] = [wait_for(kernels[0], 1.0, threading.Event()),
+                          time.monotonic() - started]
+    for name, run in (
+        ("pair", lambda control: resample_pair({goci!r}, {landsat!r}, {output!r},
+                                               ResampleOptions(wavelengths=(660,)), control)),
+        ("matchups", lambda control: match_pair({goci!r}, {landsat!r}, {matchups!r},
+                                                control=control)),
+    ):
+        cancel_at = time.monotonic() + 3
+        control = RunControl(cancelled=lambda: time.monotonic() > cancel_at)
+        try:
+            run(control)
+            answer[name] = ["finished", 0]
+        except GociResampleError as error:
+            answer[name] = [str(error), time.monotonic() - cancel_at]
+finally:
+    for child in children:
+        os.kill(child, signal.SIGKILL)
+print(json.dumps(answer))
+"""
+
+
+@covers("compile-child-stopped")
+def test_a_run_waiting_for_a_stopped_compiling_child_stops_at_once_on_cancel(scene, tmp_path):
+    """The compiling children hang (stopped, starved): a run waiting for one stops within a
+    second or two of the user's cancel, the pair's and the match-ups' alike, and nobody waits
+    for a child beyond the limit it is given."""
+    paths = dict(goci=str(scene.goci), landsat=str(scene.landsat), output=str(tmp_path / "o.tif"),
+                 matchups=str(tmp_path / "Landsat_on_GOCI_x.nc"))  # fmt: skip
+    completed = subprocess.run(
+        [sys.executable, "-c", STOPPED_CHILD_RUN.format(repo=str(REPO), **paths)],
+        capture_output=True, text=True, timeout=240,
+        env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    answer = json.loads(completed.stdout.splitlines()[-1])
+    found, seconds = answer["wait_for"]
+    assert not found and 0.9 < seconds < 3
+    for name in ("pair", "matchups"):
+        message, after_cancel = answer[name]
+        assert "Cancelled" in message, (name, message)
+        assert after_cancel < 2.5, (name, after_cancel)
+    assert not list(tmp_path.glob("o.tif*")) and not list(tmp_path.glob("Landsat_on_GOCI*"))
+
+
+COMPILED_NOW = """
+import sys
+sys.path.insert(0, {copy!r})
+from goci_resample_plugin.core.resample.grid_engine import _kernel, _tiny_call
+from goci_resample_plugin.core.resample.kernel_cache import compiled
+kernel = _kernel(True, assign=True)[1]
+before = compiled(kernel)
+if {compile!r}:
+    _tiny_call(kernel, 5)
+print(before, compiled(kernel))
+"""
+
+
+@covers("cache-stale-after-update")
+def test_a_cache_numba_will_not_use_after_an_update_counts_as_not_compiled(tmp_path):
+    """The plugin is updated (a kernel's source changes) and numba's cache folder is kept:
+    numba compiles again, so the run must know it (the message, progress and Cancel of a first
+    run) rather than block silently in what it takes for a load."""
+    import shutil
+
+    copy = tmp_path / "plugins"
+    shutil.copytree(REPO / "goci_resample_plugin", copy / "goci_resample_plugin",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    env = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+
+    def run(compile):
+        code = COMPILED_NOW.format(copy=str(copy), compile=compile)
+        completed = subprocess.run([sys.executable, "-c", code], env=env, timeout=240,
+                                   capture_output=True, text=True, check=True)  # fmt: skip
+        return completed.stdout.split()
+
+    assert run(True) == ["False", "True"]
+    assert run(False) == ["True", "True"]
+    source = copy / "goci_resample_plugin" / "core" / "resample" / "grid_interpolate.py"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # updated
+    assert run(False) == ["False", "False"]

@@ -1,8 +1,21 @@
-"""What the machine gives: memory (free now, and a stop before work that cannot fit), and
-whether another process still runs (the temporaries' owners, the compiling children)."""
+"""What the machine gives: memory (free now, and a stop before work that cannot fit), whether
+another process still runs (the temporaries' owners), and lock files that a process holds for
+as long as it works on something (an output, a kernel being compiled).
 
+A lock file's lock is an OS file lock, released by the OS when the holding process ends,
+however it ends (killed, out of memory, its machine restarted), so a dead holder never leaves
+anything locked and a reused pid never looks like the holder. The holder removes the file when
+it is done; a process that locked a file just removed (its inode no longer at the path) tries
+again.
+"""
+
+import contextlib
+import errno
 import os
+import socket
+import stat
 import sys
+from datetime import datetime, timezone
 
 from .errors import GociResampleError
 
@@ -41,7 +54,10 @@ def check_memory(needed_bytes, what):
 
 
 def process_alive(pid):
-    """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone; a
+    number no process can have, as 0 or one read from a damaged name, as gone)."""
+    if not 0 < pid < 2**31:
+        return False
     if pid == os.getpid():
         return True
     if sys.platform == "win32":  # there os.kill(pid, 0) would terminate the process
@@ -64,6 +80,10 @@ def _windows_process_alive(pid):
     import ctypes
 
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.argtypes = [ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
+    kernel32.OpenProcess.restype = ctypes.c_void_p  # a handle: pointer-wide
+    kernel32.GetExitCodeProcess.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_ulong)]
+    kernel32.CloseHandle.argtypes = [ctypes.c_void_p]
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
         return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists, not ours
@@ -74,3 +94,153 @@ def _windows_process_alive(pid):
         return code.value == 259  # STILL_ACTIVE
     finally:
         kernel32.CloseHandle(handle)
+
+
+@contextlib.contextmanager
+def held_lock(path, busy):
+    """Hold the lock file ``path`` for the duration of the block (its folder must exist).
+
+    Args:
+        path: the lock file (hidden, next to what it guards; removed when the block ends).
+        busy: ``busy(holder)`` returns the message when another run holds it; ``holder``
+            names that run (process, host, start time).
+
+    Raises:
+        GociResampleError: another run holds it, or the name holds something not ours.
+    """
+    with _locked(path, busy) as handle:
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        _replace_text(handle, f"process {os.getpid()} on {socket.gethostname()}, started {started}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            _unlock(handle)
+
+
+def leave_in_lock_file(path, text):
+    """Write ``text`` into the lock file ``path`` (created when missing) and leave it there,
+    not held: what shows, until it takes the lock, that a process just started will hold it.
+    Nothing is written while another process holds it.
+
+    Raises:
+        GociResampleError: another process holds it, or the name holds something not ours.
+    """
+    with _locked(path, lambda holder: f"{path} is held by {holder}") as handle:
+        _replace_text(handle, text)
+        _unlock(handle)
+
+
+def _locked(path, busy):
+    """The lock file ``path``, opened (:func:`_open`) and locked, still at the path.
+
+    Raises:
+        GociResampleError: ``busy(holder)`` when another process holds it; see :func:`_open`.
+    """
+    while True:
+        handle = _open(path)
+        if not _try_lock(handle):
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise GociResampleError(busy(holder))
+        if _still_at(path, handle):
+            return handle
+        _unlock(handle)
+        handle.close()
+
+
+def _replace_text(handle, text):
+    with contextlib.suppress(OSError):  # a full disk: the holder's name is a courtesy
+        handle.seek(0)
+        handle.truncate()
+        handle.write(text)
+        handle.flush()
+
+
+def lock_holder(path):
+    """Who holds the lock file ``path`` (its text: process, host, start time), or None when
+    nobody does (no file there, or not one of ours). Nothing is created or changed; the test
+    takes a shared lock for an instant, so two processes looking at once do not collide."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, encoding="utf-8", errors="replace") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        if _try_lock(handle, shared=True):
+            _unlock(handle)
+            return None
+        return handle.read().strip() or "another process"
+
+
+def _open(path):
+    """Open (creating) the lock file, never through a symbolic link and never anything but a
+    regular file: a link planted at the name would have its target truncated.
+
+    Raises:
+        GociResampleError: the root is not writable, or the name holds something not ours.
+    """
+    not_ours = GociResampleError(
+        f"{path} is not goci-resample's lock file (a symbolic or hard link, or not a regular "
+        "file); it is left untouched. Remove it, or choose another output folder."
+    )
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except OSError as error:
+        if os.path.islink(path):
+            raise not_ours from None
+        raise GociResampleError(
+            f"Cannot write to {path.parent} ({error.strerror or error}). Choose a folder you "
+            "can write to."
+        ) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode) or status.st_nlink > 1:  # a hard link is another's
+        os.close(descriptor)
+        raise not_ours
+    return os.fdopen(descriptor, "a+", encoding="utf-8")
+
+
+def _still_at(path, handle):
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except OSError:
+        return False
+
+
+def _try_lock(handle, shared=False):
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError as error:
+        # held by another run; any other error (ENOLCK, ENOSYS, EOPNOTSUPP: a file system
+        # without locks, e.g. Lustre without -o flock) must not read as busy forever
+        return error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
+    return True
+
+
+def _unlock(handle):
+    if sys.platform == "win32":
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    with contextlib.suppress(OSError):  # a file system without locks: nothing was held
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -1,6 +1,6 @@
-"""One batch per output root at a time (:func:`~..write.lock.held_lock` on the root)."""
+"""One batch per output root at a time (:func:`~..system.held_lock` on the root)."""
 
-from ..write.lock import held_lock
+from ..system import held_lock
 from ..write.names import OUTPUT_ROOT_LOCK
 
 

@@ -26,6 +26,7 @@ from ..control import RunControl
 from ..errors import GociResampleError
 from ..moments import Moments
 from ..options import MatchupOptions, ResampleOptions
+from ..pair import PREPARE_SHARE
 from ..provenance import plugin_version
 from ..read import landsat_strips, read_goci_subset, read_target_grid
 from ..resample import check_overlap, make_resampler, resample_with_fallback
@@ -180,8 +181,10 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
     check_overlap(shifted, grid, 0.0)
     index_options = ResampleOptions(method="bilinear", wavelengths=subset.wavelengths)
     resampler = make_resampler(shifted, grid, index_options, engine, control, assign=True)
+    share = PREPARE_SHARE if resampler.first_use else 0.0  # the first run's compile
 
     def aggregate(engine):
+        engine.prepare(control.part(0.0, share))  # cancel and progress while it compiles
         sums = FootprintSums(subset.shape, band_count, nodata, (grid.height, grid.width))
         # a strip's sums (compiled, the GIL released) added while the next strip is assigned
         with concurrent.futures.ThreadPoolExecutor(1) as adder:
@@ -193,7 +196,7 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
                 if added is not None:
                     added.result()
                 added = adder.submit(sums.add, row, assigned, strip)
-                control.progress(0.9 * stop / grid.height)
+                control.progress(share + (0.9 - share) * stop / grid.height)
             if added is not None:
                 added.result()
         return sums.footprints()

@@ -25,6 +25,7 @@ import concurrent.futures
 import contextlib
 import math
 import os
+import threading
 import time
 import warnings
 
@@ -46,7 +47,7 @@ from .grid_lattice import (
 from .index_engine import IndexResampler
 from .interface import Resampler
 from .kdtree import KdTreeResampler
-from .kernel_cache import compiled, compiling_child, measured_seconds, wait_for
+from .kernel_cache import compiled, compiling_child, measured_seconds, wait_for, wait_limit_seconds
 from .reference_thread import checked
 
 MAX_REACH = 12.0
@@ -123,7 +124,10 @@ class GridResampler(Resampler):
         # numba's cache (0.25-0.35 s in a fresh process) or, on a first run, compiling it; and
         # the spot checks' reference engine. ``settle`` waits for both.
         background = concurrent.futures.ThreadPoolExecutor(2)
-        self._loading = background.submit(_load, self._kernel, len(subset.bands))
+        self._stop_waiting = threading.Event()  # set by settle: a run that ends waits no more
+        self._loading = background.submit(_load, self._kernel, len(subset.bands),
+                                          wait_limit_seconds(self.compile_seconds),
+                                          self._stop_waiting)  # fmt: skip
         reference = IndexResampler if options.interpolates else KdTreeResampler
         self._reference = background.submit(reference, subset, grid, options)
         background.shutdown(wait=False)
@@ -304,7 +308,8 @@ class GridResampler(Resampler):
     def settle(self):
         """Wait for the work this engine started in the background: a process should not end
         while numba compiles in another thread (``qgis_process`` was seen to crash on exit
-        with a compile still running)."""
+        with a compile still running). Waiting for a child's compile stops at once."""
+        self._stop_waiting.set()
         concurrent.futures.wait([self._loading, self._reference])
 
     def _spot_check(self, row_start, out):
@@ -343,15 +348,17 @@ def _kernel(interpolates, assign=False):
     return grid_kernel, grid_kernel.resample_strip
 
 
-def _load(kernel, band_count):
+def _load(kernel, band_count, limit_seconds, stop):
     """Load ``kernel`` (a compiled entry point) from numba's cache, or compile it (numba caches
     it) for the argument types the engine passes, by a call on tiny arrays that resamples no
     row; while the child the plugin started compiles it (:mod:`.precompile`), wait for that
-    first. Run in a thread while the engine sets up: the compiler's optimisation passes release
-    the GIL. A failure here is left to the first real call, which compiles again and raises it
-    where it can be handled."""
+    first, at most ``limit_seconds`` and until the event ``stop`` is set (then nothing is
+    compiled here). Run in a thread while the engine sets up: the compiler's optimisation
+    passes release the GIL. A failure here is left to the first real call, which compiles
+    again and raises it where it can be handled."""
     with contextlib.suppress(Exception):
-        wait_for(kernel)
+        if not wait_for(kernel, limit_seconds, stop) and stop.is_set():
+            return
         _tiny_call(kernel, band_count)
 
 

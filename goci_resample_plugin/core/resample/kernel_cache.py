@@ -8,15 +8,19 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from ..system import process_alive
+from ..errors import GociResampleError
+from ..system import leave_in_lock_file, lock_holder, process_alive
 
-LOCK_PATTERN = "goci_resample_precompile.*.pid"
-"""The compiling children's pid files next to numba's cache, one per kernel
-(:func:`lock_path`): one child at a time compiles a kernel."""
+LOCK_PATTERN = "goci_resample_precompile.*.lock"
+"""The compiling children's lock files next to numba's cache, one per kernel
+(:func:`lock_path`): a child holds a kernel's (:func:`~..system.held_lock`) while it compiles
+it, so one child at a time compiles a kernel and a run knows whether to wait."""
 
 TIMES_NAME = "goci_resample_compile.{}.txt"
 """The seconds a kernel's compile took, next to numba's cache (one file per kernel: two children
@@ -24,6 +28,15 @@ compile at once)."""
 
 POLL_SECONDS = 0.2
 """How often a waiting run looks at the cache and at the child."""
+
+STARTING_SECONDS = 30.0
+"""How long after the plugin started a child the kernel's lock file, naming the child's pid,
+says "being compiled" before the child holds the lock itself (a Python start and numba's
+import: under a second, longer on a loaded machine)."""
+
+WAIT_FACTOR, WAIT_MARGIN_SECONDS = 3.0, 30.0
+"""A run waits for a child at most ``WAIT_FACTOR`` × the kernel's compile time +
+``WAIT_MARGIN_SECONDS``, then compiles the kernel itself (a child stopped, or starved of CPU)."""
 
 STAMP_FOLDER_NAME = "goci-resample"
 """The stamps' folder, in the user's cache folder (``XDG_CACHE_HOME`` or ``~/.cache``)."""
@@ -38,8 +51,20 @@ def cache_folder(kernel):
 
 
 def compiled(kernel):
-    """True when numba has a cached compilation of ``kernel`` where it will look for one."""
-    return _index_file(kernel) is not None
+    """True when numba's cache holds a compilation of ``kernel`` that numba will use: its
+    index is of this numba, for the kernel's source as it is now and for this CPU (after an
+    update of the plugin or of numba, or with a cache folder shared with another machine,
+    numba compiles again)."""
+    if _index_file(kernel) is None:
+        return False
+    try:
+        overloads = kernel._cache._cache_file._load_index()  # {} when numba would ignore it
+        cpu = kernel.targetctx.codegen().magic_tuple()
+        return any(key[1] == cpu for key in overloads)
+    except AttributeError:  # another numba's private layout: the index file is all we know
+        return True
+    except Exception:  # a damaged index: numba compiles again, so do we
+        return False
 
 
 def _index_file(kernel):
@@ -75,9 +100,26 @@ def record_compiled(kernels):
         content = json.dumps({str(path): _state(path) for path in files})
         path = stamp_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(content, encoding="utf-8")
+        write_replacing(path, content)
+
+
+def write_replacing(path, text):
+    """Replace the file ``path`` whole by ``text`` (UTF-8) through a temporary created
+    exclusively beside it (a name planted as a link there is never written through); the
+    temporary is removed when writing fails.
+
+    Raises:
+        OSError: it cannot be written.
+    """
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
         os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def stamped_compiled():
@@ -102,7 +144,7 @@ def _state(path):
 
 
 def lock_path(kernel):
-    """The pid file of the child compiling ``kernel``, next to numba's cache."""
+    """The lock file of the child compiling ``kernel``, next to numba's cache."""
     return cache_folder(kernel) / LOCK_PATTERN.replace("*", kernel.__name__)
 
 
@@ -122,19 +164,46 @@ def measured_seconds(kernel):
 
 
 def compiling_child(kernel):
-    """The pid of a live child compiling ``kernel`` (its pid file), else 0."""
-    with contextlib.suppress(OSError, ValueError):
-        pid = int(lock_path(kernel).read_text(encoding="ascii"))
-        if pid > 0 and process_alive(pid):  # a killed child, not yet reaped, is gone
-            return pid
-    return 0
+    """True while a child compiles ``kernel``: it holds the kernel's lock file (an OS lock: a
+    child that ended, however, holds nothing, and a pid reused by another process does not
+    count), or the plugin started it less than ``STARTING_SECONDS`` ago and it has not taken
+    the lock yet (the file, not held, names its pid: :func:`mark_starting`)."""
+    path = lock_path(kernel)
+    if lock_holder(path) is not None:
+        return True
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with os.fdopen(descriptor, encoding="ascii", errors="replace") as handle:
+        status = os.fstat(descriptor)
+        text = handle.read(32).strip()
+    fresh = 0 <= time.time() - status.st_mtime < STARTING_SECONDS
+    return stat.S_ISREG(status.st_mode) and fresh and text.isdigit() and process_alive(int(text))
 
 
-def wait_for(kernel):
-    """Wait while a child compiles ``kernel``. Returns True once it is in the cache, False
-    when no child is compiling (any more) and it is still not there (the caller compiles)."""
+def mark_starting(kernel, pid):
+    """Write the pid of the child just started to compile ``kernel`` into the kernel's lock
+    file, so that a run starting before the child holds the lock waits for it. Leaves alone a
+    lock file a process holds, and a name that is a link or not a regular file."""
+    with contextlib.suppress(GociResampleError, OSError):
+        path = lock_path(kernel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        leave_in_lock_file(path, str(pid))
+
+
+def wait_limit_seconds(compile_seconds):
+    """The longest a run waits for a child compiling a kernel of ``compile_seconds``."""
+    return WAIT_FACTOR * compile_seconds + WAIT_MARGIN_SECONDS
+
+
+def wait_for(kernel, limit_seconds, stop):
+    """Wait while a child compiles ``kernel``, at most ``limit_seconds`` and until the event
+    ``stop`` is set. Returns True once it is in the cache, False when it is not (no child
+    compiling it any more, the limit reached, or stopped): the caller compiles it then."""
+    deadline = time.monotonic() + limit_seconds
     while not compiled(kernel):
-        if not compiling_child(kernel):
+        if not compiling_child(kernel) or time.monotonic() > deadline or stop.is_set():
             return compiled(kernel)
-        time.sleep(POLL_SECONDS)
+        stop.wait(POLL_SECONDS)
     return True

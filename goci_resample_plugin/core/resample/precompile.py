@@ -9,7 +9,9 @@ on the demo's 1500 × 1500 pair: a bilinear first run through ``qgis_process`` w
 for the one child, which compiled the Gaussian kernel first, and now waits 2.6 s). A child
 process cannot take QGIS down, as a compiling thread once did with ``qgis_process`` on exit.
 A run that starts while a child still compiles its kernel waits for it
-(:func:`.kernel_cache.wait_for`) instead of compiling the same kernel a second time.
+(:func:`.kernel_cache.wait_for`) instead of compiling the same kernel a second time: the child
+holds the kernel's lock file while it compiles it (an OS lock, so a child that died, however,
+holds nothing), and a run waits at most a few times the compile's time.
 
 A child records how long each kernel took (:func:`.kernel_cache.times_path`): the time a later
 run's message announces, measured on this machine. Once every kernel is compiled, a stamp
@@ -23,14 +25,17 @@ import sys
 import time
 from pathlib import Path
 
-from ..system import process_alive
+from ..errors import GociResampleError
+from ..system import held_lock
 from .kernel_cache import (
     compiled,
     compiling_child,
     lock_path,
+    mark_starting,
     record_compiled,
     stamped_compiled,
     times_path,
+    write_replacing,
 )
 
 KERNELS = ((False, False), (True, False), (True, True))
@@ -70,9 +75,8 @@ def start_compiling():
             if python is None:
                 continue
             child = _start_child(python, group)
-            # its pid files at once, so that a run starting now waits for it
-            for kernel in left:
-                _claim(lock_path(kernel), child.pid)
+            for kernel in left:  # at once, so that a run starting now waits for the child
+                mark_starting(kernel, child.pid)
             compiling = True
         return compiling
     except Exception:
@@ -111,36 +115,6 @@ def python_executable():
     return None
 
 
-def _claim(lock, pid):
-    """Make the pid file ``lock`` name ``pid`` (created exclusively; a dead child's is taken
-    over). Returns False when a live process other than ``pid`` holds it."""
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for _ in range(2):
-        try:
-            descriptor = os.open(lock, flags, 0o644)
-        except FileExistsError:
-            with contextlib.suppress(OSError, ValueError):
-                holder = int(lock.read_text(encoding="ascii") or 0)
-                if holder == pid:
-                    return True
-                if holder > 0 and process_alive(holder):
-                    return False
-            lock.unlink(missing_ok=True)  # a killed child's
-            continue
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(str(pid))
-        return True
-    return False
-
-
-def _release(lock):
-    """Remove the pid file ``lock`` when it is still this process's."""
-    with contextlib.suppress(OSError, ValueError):
-        if int(lock.read_text(encoding="ascii") or 0) == os.getpid():
-            lock.unlink()
-
-
 def _kernels():
     from .grid_engine import _kernel
 
@@ -149,8 +123,8 @@ def _kernels():
 
 def main(group):
     """The child: compile the kernels ``group`` (indices into ``KERNELS``) not in the cache, at
-    low priority, recording how long each took; a kernel another live child holds is left to
-    it (the pid files are created exclusively)."""
+    low priority, recording how long each took; each is compiled holding its lock file, and a
+    kernel whose lock another live child holds is left to it."""
     import warnings
 
     from .grid_engine import _tiny_call
@@ -160,26 +134,32 @@ def main(group):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         kernels = _kernels()
-    mine = [kernels[i] for i in group if _claim(lock_path(kernels[i]), os.getpid())]
-    try:
-        for kernel in mine:
+    for kernel in (kernels[i] for i in group):
+        with contextlib.ExitStack() as holding:
+            if not _hold(kernel, holding):
+                continue  # another child compiles it
             if not compiled(kernel):
                 started = time.perf_counter()
                 _tiny_call(kernel, BAND_COUNT)
-                _record_seconds(kernel, time.perf_counter() - started)
-            _release(lock_path(kernel))  # a run waiting for this kernel goes on now
-        record_compiled(kernels)
-    finally:
-        for kernel in mine:
-            _release(lock_path(kernel))
+                with contextlib.suppress(OSError):
+                    write_replacing(times_path(kernel), f"{time.perf_counter() - started:.2f}")
+    record_compiled(kernels)
 
 
-def _record_seconds(kernel, seconds):
-    """Write how long ``kernel``'s compile took (replacing the file whole)."""
-    path = times_path(kernel)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_text(f"{seconds:.2f}", encoding="ascii")
-    os.replace(temporary, path)
+def _hold(kernel, holding, attempts=5):
+    """Hold ``kernel``'s lock file until the ``contextlib.ExitStack`` ``holding`` closes; False
+    when another child holds it or the name is not a lock file of ours. A run looking at the
+    lock holds it for an instant, so a busy lock is tried again a few times."""
+    path = lock_path(kernel)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(attempts):
+        try:
+            holding.enter_context(held_lock(path, lambda holder: f"{path}: {holder}"))
+            return True
+        except GociResampleError:
+            time.sleep(0.05)
+    return False
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The product: file names, which files may be replaced, atomic commit, the GeoTIFF, its JSON
 sidecar and QGIS styles, and when an existing output is complete for a run."""
 
+from ..system import held_lock
 from .atomic import (
     atomic_output,
     atomic_outputs,
@@ -18,7 +19,7 @@ from .geotiff import (
     geotiff_profile,
     write_geotiff,
 )
-from .lock import busy_message, check_free, held_lock
+from .lock import busy_message, check_free
 from .names import (
     OUTPUT_ROOT_LOCK,
     check_raster_names,

@@ -5,6 +5,7 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import GociResampleError
@@ -139,16 +140,29 @@ def check_path_usable(path):
         ) from None
 
 
+ELSEWHERE_STALE_SECONDS = 2 * 86400
+"""Age after which another machine's temporary (a shared folder) is taken for a killed run's:
+no run writes one product for two days."""
+
+
 def remove_stale_temporaries(*folders):
-    """Delete temporary files (and working folders) that a killed run (its process gone) left
-    in ``folders``."""
+    """Delete temporary files (and working folders) that a killed run left in ``folders``: this
+    machine's whose process is gone, another machine's once ``ELSEWHERE_STALE_SECONDS`` old
+    (its process cannot be looked at from here)."""
     for folder in map(Path, folders):
         if not folder.is_dir():
             continue
         for path in folder.glob(".*"):
-            pid = temporary_owner(path)
-            if pid is not None and not process_alive(pid):
-                with contextlib.suppress(OSError):
+            owner = temporary_owner(path)
+            if owner is None:
+                continue
+            pid, written_here = owner
+            with contextlib.suppress(OSError):
+                if written_here:
+                    stale = not process_alive(pid)
+                else:
+                    stale = time.time() - path.lstat().st_mtime > ELSEWHERE_STALE_SECONDS
+                if stale:
                     if path.is_dir() and not path.is_symlink():
                         shutil.rmtree(path)
                     else:

@@ -5,6 +5,7 @@ One home, so the Processing layer, the batch and the comparison never spell a na
 
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 from ..errors import GociResampleError
@@ -151,18 +152,25 @@ TEMPORARY_RANDOM = 8
 
 
 def temporary_prefix(path):
-    """The hidden temporary name prefix ``.<name>.partial-<pid>-`` next to ``path``; the
-    temporary itself is created exclusively with random characters after it
-    (:func:`~.atomic.atomic_outputs`), so no name can be planted in advance.
+    """The hidden temporary name prefix ``.<name>.partial-<pid>.<host>-`` next to ``path``
+    (``<host>``: :func:`host_mark`); the temporary itself is created exclusively with random
+    characters after it (:func:`~.atomic.atomic_outputs`), so no name can be planted in
+    advance.
 
     It does not end in the output's extension, so no tool mistakes it for a result.
     """
-    return _hidden(path, f"{TEMPORARY_MARK}{os.getpid()}-", TEMPORARY_RANDOM)
+    return _hidden(path, f"{TEMPORARY_MARK}{os.getpid()}.{host_mark()}-", TEMPORARY_RANDOM)
+
+
+def host_mark():
+    """8 hex digits of this machine's name: in a folder that several machines share (NFS),
+    only the machine that wrote a temporary can tell whether its writer still runs."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:8]
 
 
 def lock_path(output):
     """``.<name>.lock`` next to ``output``: the lock a run holds while it writes that product
-    (:func:`~.lock.held_lock`)."""
+    (:func:`~..system.held_lock`)."""
     return _hidden(output, ".lock")
 
 
@@ -181,10 +189,11 @@ def _hidden(path, suffix, reserve=0):
 
 
 def temporary_owner(path):
-    """The process id in a temporary name (``….partial-<pid>-<random>``, or without the random
-    part as older versions wrote it), or None when ``path`` is not one of ours."""
+    """``(pid, written here)`` of a temporary name (``….partial-<pid>.<host>-<random>``;
+    older versions wrote ``<pid>-<random>`` or ``<pid>``, on this machine as far as anyone
+    can tell), or None when ``path`` is not one of ours."""
     name = Path(path).name
     if not name.startswith(".") or TEMPORARY_MARK not in name:
         return None
-    pid = name.rsplit(TEMPORARY_MARK, 1)[1].split("-", 1)[0]
-    return int(pid) if pid.isdigit() else None
+    pid, _, host = name.rsplit(TEMPORARY_MARK, 1)[1].split("-", 1)[0].partition(".")
+    return (int(pid), host in ("", host_mark())) if pid.isdigit() else None
