@@ -1,5 +1,6 @@
 """run_batch: report rows, isolation of bad scenes, resume, overwrite, workers, kill and re-run."""
 
+import contextlib
 import json
 import os
 import re
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -219,3 +221,44 @@ def test_compare_adds_the_key_figures_to_the_report(batch_root, tmp_path):
         assert re.search(offset, html.read_text())
     assert rows["LC08_L1TP_116040_20200412_20200422_01_T1"]["r2_by_band"] == ""
     assert batch.counts()["ok"] == 3
+
+
+UNPRIVILEGED_DISCOVERY = """
+import json, os, sys
+os.setgid(65534)
+os.setuid(65534)  # nobody: a folder it may not list is unreadable, as for any user
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core.batch import discover_scenes
+print(json.dumps([[s.name, bool(s.landsat), s.problem] for s in discover_scenes({root!r})]))
+"""
+
+
+@covers("scene-folder-unreadable")
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs to drop root")
+def test_a_scene_folder_that_cannot_be_read_is_a_row_not_the_end_of_the_batch(batch_root):
+    """An input root at a drive's top holds folders the user may not read (``System Volume
+    Information``): they get a row saying so; the readable scenes are found as before."""
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="unreadable-"))
+    try:
+        input_root, names = batch_root
+        good = input_root / names[0]
+        shutil.copytree(good, root / good.name)
+        (root / "System Volume Information").mkdir(mode=0o000)
+        for path in [root, *root.rglob("*")]:
+            if path.name != "System Volume Information":
+                path.chmod(0o755 if path.is_dir() else 0o644)
+        code = UNPRIVILEGED_DISCOVERY.format(repo=str(REPO), root=str(root))
+        completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                   timeout=120)  # fmt: skip
+        assert completed.returncode == 0, completed.stderr[-1500:]
+        found = {name: (paired, problem) for name, paired, problem in
+                 json.loads(completed.stdout.splitlines()[-1])}  # fmt: skip
+        assert found[good.name] == (True, "")
+        paired, problem = found["System Volume Information"]
+        assert not paired and "cannot read" in problem and "Permission denied" in problem
+    finally:
+        with contextlib.suppress(OSError):
+            (root / "System Volume Information").chmod(0o755)
+        shutil.rmtree(root)

@@ -16,6 +16,7 @@ import rasterio
 from conftest import REPO
 from netcdf_files import edited_copy
 from reference import landsat_lonlat, reference_footprints
+from rows import covers
 
 from goci_resample_plugin.core import GociResampleError, RunControl
 from goci_resample_plugin.core.matchups import match_pair
@@ -604,3 +605,19 @@ def test_the_screening_equals_a_box_by_box_evaluation(box):
     np.testing.assert_array_equal(made.passes, passes)
     assert made.failed == failed
     assert passes.sum() > 50 and all(failed.values())  # every test bites
+
+
+@covers("products-in-the-scene-folder")
+def test_a_batch_writing_into_its_input_root_finds_the_same_pairs_the_next_time(tmp_path):
+    """OUTPUT_ROOT = INPUT_ROOT: the match-ups (``Landsat_on_GOCI_<goci stem>.nc``) and the
+    resampled rasters land in the scene folders; the next run must not take them for a second
+    GOCI or Landsat file of the scene (every scene "holds 2 GOCI files")."""
+    from goci_resample_plugin.core import run_batch
+
+    root = calibrated_root(tmp_path, count=1)
+    first = run_batch(root, root, matchups=True)
+    assert first.counts()["ok"] == 1
+    [scene] = [p for p in root.iterdir() if p.is_dir()]
+    assert list(scene.glob("Landsat_on_GOCI_*.nc")) and list(scene.glob("GOCI_on_Landsat_*.tif"))
+    again = run_batch(root, root, matchups=True)
+    assert again.counts()["skipped"] == 1, [(r.status, r.message) for r in again.scenes]

@@ -285,3 +285,73 @@ def test_the_difference_raster_loads_diverging_in_the_scene_group(plugin, scene,
     with rasterio.open(tmp_path / "d.tif") as dataset:
         red = np.abs(dataset.read(4))
     assert shader.maximumValue() == pytest.approx(np.nanpercentile(red, 98), rel=0.05)
+
+
+def test_a_batch_into_a_temporary_folder_writes_there_not_into_the_working_folder(
+    plugin, batch_root, tmp_path, monkeypatch
+):
+    """ "Save to a Temporary Directory" or a model's temporary folder (``TEMPORARY_OUTPUT``):
+    the batch writes into a folder QGIS makes and returns its absolute path, never into
+    ``./TEMPORARY_OUTPUT`` under the working folder (on Windows often QGIS's install folder)."""
+    import os
+    from pathlib import Path
+
+    import processing
+
+    root, _ = batch_root
+    working = tmp_path / "working"
+    working.mkdir()
+    monkeypatch.chdir(working)
+    results = processing.run("gociresample:batchresample",
+                             {"INPUT_ROOT": str(root), "OUTPUT_ROOT": "TEMPORARY_OUTPUT",
+                              "METHOD": 1})  # fmt: skip
+    report = Path(results["REPORT"])
+    assert results["PROCESSED"] == 3 and report.is_file() and report.is_absolute()
+    assert report.parent == Path(results["OUTPUT_ROOT"]) and not os.listdir(working)
+
+
+def test_a_rerun_with_qa_keeps_one_quality_layer_in_the_scene_group(plugin, scene, tmp_path):
+    """OUTPUT_QA was loaded by Processing outside the scene group, and every re-run added
+    another copy of it."""
+    import processing
+
+    project = QgsProject.instance()
+    project.clear()
+    output, quality = tmp_path / "o.tif", tmp_path / "o_QA.tif"
+    parameters = {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat), "BANDS": "660",
+                  "METHOD": 1, "OUTPUT": str(output), "OUTPUT_QA": str(quality)}  # fmt: skip
+    for overwrite in (False, True):
+        processing.runAndLoadResults("gociresample:resamplepair",
+                                     parameters | {"OVERWRITE": overwrite})  # fmt: skip
+    name = scene.scene_dir.name
+    [group] = project.layerTreeRoot().findGroups()
+    assert [node.name() for node in group.findLayers()] == [
+        f"GOCI NEAREST quality {name}", f"GOCI NEAREST {name}", f"Landsat {name}"]  # fmt: skip
+    assert len(project.mapLayers()) == 3
+
+
+def test_temporary_match_up_points_are_a_geopackage_whatever_the_default_vector_format(
+    plugin, scene, tmp_path
+):
+    """A user whose Processing default vector format is Shapefile: a temporary OUTPUT_POINTS
+    (the dialog's default) was made ``….shp`` and then refused as not a GeoPackage."""
+    import processing
+    from qgis.core import QgsSettings, QgsVectorFileWriter
+
+    settings = QgsSettings()
+    key = "Processing/Configuration/DefaultOutputVectorLayerExt"
+    before = settings.value(key)
+    settings.setValue(key, QgsVectorFileWriter.supportedFormatExtensions().index("shp"))
+    try:
+        results = processing.run("gociresample:matchups",
+                                 {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat),
+                                  "OUTPUT": str(tmp_path / "Landsat_on_GOCI_x.nc"),
+                                  "OUTPUT_POINTS": "TEMPORARY_OUTPUT",
+                                  "OUTPUT_TABLE": str(tmp_path / "m.csv"),
+                                  "OUTPUT_REPORT": str(tmp_path / "m.html")})  # fmt: skip
+    finally:
+        if before is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, before)
+    assert results["OUTPUT_POINTS"].endswith(".gpkg")

@@ -175,6 +175,7 @@ def test_docs_table_lists_every_row_the_tests_run():
         "test_nothing_lost_3",
         "test_cluster",
         "test_precompile",
+        "test_matchups",
     ):
         importlib.import_module(module)  # their @covers marks record the rows they test
     assert rows == COVERED

@@ -1,5 +1,7 @@
 """``gociresample:batchresample``: resample every scene pair under an input root."""
 
+import os
+
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputFile,
@@ -208,9 +210,14 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         options = resample_options(self, parameters, context)
         input_root = self.parameterAsFile(parameters, INPUT_ROOT, context)
-        output_root = self.parameterAsString(parameters, OUTPUT_ROOT, context)
+        # as a file output: QGIS turns TEMPORARY_OUTPUT (the dialog's "Save to a Temporary
+        # Directory", a model's temporary folder) into a folder of its own
+        output_root = self.parameterAsFileOutput(parameters, OUTPUT_ROOT, context)
         if not input_root:
             raise QgsProcessingException(tr("INPUT_ROOT: choose the folder of scene folders."))
+        if not output_root:
+            raise QgsProcessingException(tr("OUTPUT_ROOT: choose the folder for the outputs."))
+        output_root = os.path.abspath(output_root)
         with core_errors(), run_control(feedback) as control:
             batch = run_batch(
                 input_root,

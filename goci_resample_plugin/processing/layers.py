@@ -156,6 +156,11 @@ def result_name(method_suffix, scene, registered=False):
     return f"GOCI {method_suffix}{' registered' if registered else ''} {scene}"
 
 
+def quality_name(method_suffix, scene):
+    """Layer name of a result's per-pixel quality (``OUTPUT_QA``)."""
+    return f"GOCI {method_suffix} quality {scene}"
+
+
 def landsat_name(scene):
     """Layer name of the Landsat layer the plugin adds next to a result."""
     return f"Landsat {scene}"

@@ -31,6 +31,11 @@ class GociResampleProvider(QgsProcessingProvider):
     def supportedOutputRasterLayerExtensions(self):  # noqa: N802 (QGIS API)
         return ["tif"]
 
+    def supportedOutputVectorLayerExtensions(self):  # noqa: N802 (QGIS API)
+        # the match-up points are a GeoPackage: a temporary one too, whatever the user's
+        # default vector format (e.g. Shapefile, which would be refused)
+        return ["gpkg"]
+
     def loadAlgorithms(self):  # noqa: N802 (QGIS API)
         self.addAlgorithm(ResamplePairAlgorithm())
         self.addAlgorithm(BatchResampleAlgorithm())

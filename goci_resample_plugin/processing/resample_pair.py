@@ -9,7 +9,7 @@ from qgis.core import (
 from ..core import ProductRequest, make_product, scene_name
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
-from .layers import load_scene_pair
+from .layers import load_scene_pair, load_styled, quality_name
 from .parameters import (
     OVERWRITE,
     REGISTER,
@@ -157,9 +157,12 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
             result, registration = make_product(goci_path, landsat_path, output_path, options,
                                                 request, control)  # fmt: skip
         shift = (registration.east_m, registration.north_m) if registration else (0.0, 0.0)
-        load_scene_pair(context, output_path, landsat_path, scene_name(landsat_path),
-                        options.suffix, output_is_destination=True,
+        scene = scene_name(landsat_path)
+        load_scene_pair(context, output_path, landsat_path, scene, options.suffix,
+                        output_is_destination=True,
                         registered=bool(registration and registration.applied))  # fmt: skip
+        if quality_path:  # in the scene's group; a re-run replaces it rather than adding one
+            load_styled(context, quality_path, quality_name(options.suffix, scene), None, scene)
         results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction,
                    SHIFT_EAST_M: shift[0], SHIFT_NORTH_M: shift[1]}  # fmt: skip
         if result.quality is not None:

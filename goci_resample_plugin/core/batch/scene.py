@@ -75,16 +75,8 @@ def process_scene(scene, output_root, options, request=None, control=None):
         figures = _register_figures(registration) if registration else {}
     except ResampleCancelled:
         raise
-    except GociResampleError as error:
-        return failed(str(error))
-    except MemoryError:
-        return failed("ran out of memory; run with fewer WORKERS.")
     except Exception as error:  # one bad scene never stops the batch
-        control.info(traceback.format_exc())
-        return failed(
-            f"unexpected error with {scene.goci.name} / {scene.landsat.name}: "
-            f"{type(error).__name__}: {error}. Please report it with these files."
-        )
+        return failed(_problem(error, scene, control))
     if result.reused:
         status, message = SKIPPED, "output already complete; set OVERWRITE to redo it"
     else:
@@ -96,8 +88,20 @@ def process_scene(scene, output_root, options, request=None, control=None):
     done = SceneResult(scene.name, status, message, time.perf_counter() - started, output,
                        result.valid_fraction, scene.landsat, figures)  # fmt: skip
     if request.compare:
-        done = _with_comparison(done, started, request.overwrite)
+        done = _with_comparison(done, scene, started, request.overwrite, control)
     return _with_matchups(done, scene, request, started, control) if request.matchups else done
+
+
+def _problem(error, scene, control):
+    """What the scene's row says of ``error``, raised while one of its products was made (the
+    traceback of an unexpected one goes to the log)."""
+    if isinstance(error, GociResampleError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "ran out of memory; run with fewer WORKERS."
+    control.info(traceback.format_exc())
+    return (f"unexpected error with {scene.goci.name} / {scene.landsat.name}: "
+            f"{type(error).__name__}: {error}. Please report it with these files.")  # fmt: skip
 
 
 def _with_matchups(result, scene, request, started, control):
@@ -109,8 +113,9 @@ def _with_matchups(result, scene, request, started, control):
     try:
         matched = match_pair(scene.goci, scene.landsat, output, control=control,
                              overwrite=request.overwrite, register=request.register)  # fmt: skip
-    except GociResampleError as error:
-        return replace(result, message=f"{result.message}; match-ups failed: {error}",
+    except Exception as error:  # the scene's raster stands: its row says what failed
+        return replace(result, message=f"{result.message}; match-ups failed: "
+                       f"{_problem(error, scene, control)}",
                        seconds=time.perf_counter() - started)  # fmt: skip
     figures = {"matchups_passing": str(matched.passing)}
     return replace(result, figures=result.figures | figures, seconds=time.perf_counter() - started)
@@ -129,7 +134,7 @@ def _register_figures(registration):
     }
 
 
-def _with_comparison(result, started, overwrite):
+def _with_comparison(result, scene, started, overwrite, control):
     """``result`` with the comparison's key figures (or why it failed, in the message)."""
     from ..compare import compare_pair
     from ..compare.registration import describe_shift
@@ -137,9 +142,10 @@ def _with_comparison(result, started, overwrite):
     table, report = comparison_paths(result.output)
     try:
         comparison = compare_pair(result.output, result.landsat, table, report,
-                                  overwrite=overwrite)  # fmt: skip
-    except GociResampleError as error:
-        return replace(result, message=f"{result.message}; comparison failed: {error}",
+                                  overwrite=overwrite, control=control)  # fmt: skip
+    except Exception as error:  # the scene's raster stands: its row says what failed
+        return replace(result, message=f"{result.message}; comparison failed: "
+                       f"{_problem(error, scene, control)}",
                        seconds=time.perf_counter() - started)  # fmt: skip
     shift, pairs = comparison.shift, comparison.pairs
     measured = shift.measurable  # e.g. small scenes: too uncertain

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..write.names import LANDSAT_MARKER
+from ..matchups.run import MATCHUP_PREFIX
+from ..write.names import LANDSAT_MARKER, OUTPUT_PREFIX
 
 LANDSAT_SUFFIXES = (".tif", ".tiff")
 GOCI_MARKER = "_subset"
@@ -51,12 +52,18 @@ def find_pair(folder):
     """Return the :class:`SceneFolder` of ``folder``: its pair or why there is none.
 
     A Landsat file is a ``.tif``/``.tiff`` whose name contains ``_TOA_RAD_B``; a GOCI file is a
-    ``.nc`` whose name contains ``_subset``. Among several GOCI candidates ``_subset_footprint``
-    names win; several candidates left of one kind make the scene ambiguous (never a guess).
+    ``.nc`` whose name contains ``_subset``; the plugin's own products (``GOCI_on_Landsat_…``,
+    ``Landsat_on_GOCI_…``, written into the scene folder when OUTPUT_ROOT is the input root)
+    are neither. Among several GOCI candidates ``_subset_footprint`` names win; several
+    candidates left of one kind make the scene ambiguous (never a guess).
     """
     folder = Path(folder)
-    landsat = _candidates(folder, _is_landsat)
-    goci = _candidates(folder, _is_goci)
+    try:
+        landsat = _candidates(folder, _is_landsat)
+        goci = _candidates(folder, _is_goci)
+    except OSError as error:  # unreadable (a drive's system folder), or removed meanwhile
+        return SceneFolder(folder.name, folder, problem=f"cannot read {folder} "
+                           f"({error.strerror or error}); no pair looked for there")  # fmt: skip
     if len(goci) > 1:
         goci = [p for p in goci if GOCI_PREFERRED in p.name] or goci
     missing = [
@@ -86,8 +93,11 @@ def find_pair(folder):
 
 
 def _candidates(folder, test):
+    ours = (OUTPUT_PREFIX, MATCHUP_PREFIX)
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and test(p.name)
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith((".", *ours)) and test(p.name)
     )
 
 

@@ -37,16 +37,24 @@ def atomic_outputs(*paths):
                 os.chmod(temporary, 0o666 & ~_UMASK)
                 os.replace(temporary, path)
             except OSError as error:
-                raise GociResampleError(
-                    f"Cannot write {path} ({error.strerror or error}). Check that the folder "
-                    "is still writable and has free space."
-                ) from None
+                raise GociResampleError(_landing_message(path, error)) from None
     finally:
         for temporary in temporaries:
             with contextlib.suppress(OSError):
                 _empty(temporary)
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+def _landing_message(path, error):
+    """Why the finished ``path`` could not replace the file at its name, and what to do."""
+    # Windows refuses to replace a file a program has open (access denied, sharing violation)
+    if getattr(error, "winerror", None) in (5, 32) and Path(path).is_file():
+        return (f"Cannot replace {path} ({error.strerror or error}): another program has it "
+                "open, e.g. as a layer in QGIS or in a spreadsheet. Remove that layer or close "
+                "the file, then run again; the file there is kept as it was.")  # fmt: skip
+    return (f"Cannot write {path} ({error.strerror or error}). Check that the folder is still "
+            "writable and has free space.")  # fmt: skip
 
 
 def _empty(temporary):
