@@ -351,3 +351,32 @@ def test_another_machines_temporaries_in_a_shared_folder_are_left_to_it(scene, t
     resample_pair(scene.goci, scene.landsat, output, ONE_BAND)
     assert elsewhere.read_bytes() == b"the other machine's half-written raster"
     assert not abandoned.exists() and not dead_here.exists() and not impossible.exists()
+
+
+@covers("report-lost-with-workers")
+def test_a_report_that_cannot_be_written_stops_the_workers_at_once(tmp_path):
+    """WORKERS=2 and the report becomes unwritable after the first row (a spreadsheet locking
+    it on Windows, a full disk): the batch stops with the report's message, the scenes still
+    queued are not computed first, and no half row is left."""
+    from sample_data import goci2_spec, write_scene
+
+    root, out = tmp_path / "in", tmp_path / "out"
+    for number in range(6):
+        write_scene(root, goci2_spec(scene=f"LC08_L1TP_11803{number}_20210429_20210507_02_T1",
+                                     width=160, height=150, centre_lat=31.0 + 0.2 * number,
+                                     seed=40 + number))  # fmt: skip
+    report = out / "batch_report.csv"
+
+    def lock_the_report(fraction):
+        if fraction > 0 and report.is_file():  # after the first row: it can no longer be written
+            kept = report.read_text(encoding="utf-8")
+            report.unlink()
+            report.mkdir()
+            (tmp_path / "kept.csv").write_text(kept, encoding="utf-8")
+
+    with pytest.raises(GociResampleError, match="Cannot add to the batch report"):
+        run_batch(root, out, ONE_BAND, workers=2, control=RunControl(progress=lock_the_report))
+    written = list(out.rglob("GOCI_on_Landsat_*.tif"))
+    assert 1 <= len(written) <= 3, written  # the first, and at most the two then running
+    rows = list(csv.reader((tmp_path / "kept.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 2 and rows[1][1] == "ok"

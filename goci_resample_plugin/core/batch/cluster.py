@@ -107,8 +107,13 @@ def run_on_cluster(client, scenes, settings, finished, control):
             except concurrent.futures.CancelledError:  # not ours: the scheduler went away
                 lost = lost or datetime.now().isoformat(sep=" ", timespec="seconds")
                 continue
-            if result is not None:
-                finished(_landed_here(result[0]), result[1])
+            try:
+                if result is not None:
+                    finished(_landed_here(result[0]), result[1])
+            except BaseException:  # the report cannot be written: stop the others at once
+                stop.set()
+                client.cancel(list(pending))
+                raise
             done += 1
             control.progress(done / max(1, len(scenes)))
     if lost:

@@ -300,14 +300,21 @@ def _submit_all(pool, scenes, settings, flag, finished, control, progress):
             if future.cancelled():
                 continue
             try:
-                finished(*future.result())
+                outcome = future.result()
             except ResampleCancelled:
                 continue
             except BrokenProcessPool:
                 broken.append(scene)
                 continue
             except Exception as error:  # an executor of the caller's failed the task
-                finished(SceneResult(scene.name, FAILED, f"the worker failed: {error}"))
+                outcome = (SceneResult(scene.name, FAILED, f"the worker failed: {error}"),)
+            try:
+                finished(*outcome)
+            except BaseException:  # the report cannot be written: stop the others at once
+                flag.touch()
+                for other in pending:
+                    other.cancel()
+                raise
             progress.advance()
         if control.cancelled() and not flag.exists():
             flag.touch()
