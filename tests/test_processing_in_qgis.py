@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterDefinition,
     QgsProject,
 )
+from rows import covers
 
 from goci_resample_plugin import classFactory
 
@@ -355,3 +356,41 @@ def test_temporary_match_up_points_are_a_geopackage_whatever_the_default_vector_
         else:
             settings.setValue(key, before)
     assert results["OUTPUT_POINTS"].endswith(".gpkg")
+
+
+@covers("user-layer-of-the-output")
+def test_a_layer_of_the_output_the_user_loaded_shows_the_new_values_after_a_rerun(
+    plugin, scene, tmp_path
+):
+    """The user loaded the result themselves (drag and drop) and runs again with another
+    METHOD into the same OUTPUT: their layer must show the new file, not the replaced one
+    (GDAL kept the old file open), and stay theirs."""
+    import processing
+    from qgis.core import QgsPointXY, QgsRaster, QgsRasterLayer
+
+    project = QgsProject.instance()
+    project.clear()
+    output = tmp_path / "result.tif"
+    parameters = {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat), "BANDS": "660",
+                  "OUTPUT": str(output), "OVERWRITE": True}  # fmt: skip
+    processing.run("gociresample:resamplepair", parameters | {"METHOD": 1})
+    mine = QgsRasterLayer(str(output), "my result", "gdal")
+    project.addMapLayer(mine)
+    with rasterio.open(output) as dataset:
+        row, col = dataset.height // 2, dataset.width // 2
+        point = QgsPointXY(*dataset.xy(row, col))
+
+    def shown():
+        identified = mine.dataProvider().identify(
+            point, QgsRaster.IdentifyFormat.IdentifyFormatValue
+        )
+        return identified.results()[1]
+
+    nearest = shown()
+    # "Open output file after running" unchecked: nothing is loaded, the user's layer stays
+    processing.run("gociresample:resamplepair", parameters | {"METHOD": 0})
+    with rasterio.open(output) as dataset:
+        gaussian = float(dataset.read(1)[row, col])
+    assert gaussian != pytest.approx(nearest, rel=1e-6)
+    assert shown() == pytest.approx(gaussian, rel=1e-6)
+    assert mine.name() == "my result" and project.mapLayer(mine.id()) is not None

@@ -176,6 +176,7 @@ def test_docs_table_lists_every_row_the_tests_run():
         "test_cluster",
         "test_precompile",
         "test_matchups",
+        "test_processing_in_qgis",
     ):
         importlib.import_module(module)  # their @covers marks record the rows they test
     assert rows == COVERED

@@ -5,11 +5,15 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.provenance import plugin_file, plugin_metadata
 from .bridge import tr
+from .layers import refresh_layers_of
 
 
 class GociResampleAlgorithm(QgsProcessingAlgorithm):
     """Base of the provider's algorithms; subclasses give ``name``, ``displayName``, ``tags``,
-    ``initAlgorithm``, ``processAlgorithm`` and ``help_map`` (``{parameter: text}``)."""
+    ``initAlgorithm``, ``processAlgorithm`` and ``help_map`` (``{parameter: text}``);
+    ``processAlgorithm`` lists the files it wrote in ``written``."""
+
+    written = ()
 
     def group(self):
         return tr("Resampling")
@@ -32,3 +36,10 @@ class GociResampleAlgorithm(QgsProcessingAlgorithm):
     def help_map(self):
         """``{"ALG_DESC": ..., parameter or output name: help text}`` (HTML allowed)."""
         raise NotImplementedError
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802 (QGIS API)
+        """In the main thread, after every run (results loaded or not): the project's layers
+        that show a file the run replaced read it again (GDAL kept the replaced one open)."""
+        if context.project() is not None:
+            refresh_layers_of(context.project(), self.written)
+        return {}

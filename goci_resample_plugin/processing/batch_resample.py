@@ -248,6 +248,7 @@ class BatchResampleAlgorithm(GociResampleAlgorithm):
             )
         if self.parameterAsBool(parameters, LOAD_OUTPUTS, context):
             self._load_outputs(batch, context, feedback, options)
+        self.written = [scene.output for scene in batch.scenes if scene.output]
         return {
             OUTPUT_ROOT: output_root,
             REPORT: str(batch.report),

@@ -68,6 +68,19 @@ def _remove_older_copies(project, layer):
             project.removeMapLayer(other.id())
 
 
+def refresh_layers_of(project, paths):
+    """Make every layer of ``project`` on one of the files ``paths`` (a raster, or a layer of
+    a GeoPackage) read its file again and redraw: a layer the user loaded of an output that a
+    run replaced kept showing the old file's values."""
+    wanted = {os.path.normcase(os.path.abspath(str(path))) for path in paths if path}
+    for layer in project.mapLayers().values():
+        source = layer.source().split("|", 1)[0]
+        if source and os.path.normcase(os.path.abspath(source)) in wanted:
+            if layer.dataProvider() is not None:
+                layer.dataProvider().reloadData()
+            layer.triggerRepaint()
+
+
 def _move_into_group(project, layer, group_name, on_top):
     root = project.layerTreeRoot()
     node = root.findLayer(layer.id())

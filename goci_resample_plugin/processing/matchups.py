@@ -166,6 +166,7 @@ class MatchupsAlgorithm(GociResampleAlgorithm):
             result = match_pair(goci, landsat, output, options, control, points=points,
                                 table=table, report=report, overwrite=overwrite,
                                 register=register)  # fmt: skip
+        self.written = [result.files["points"]]
         red = min((p["goci_nm"] for p in result.pairs), key=lambda nm: abs(nm - 660))
         load_points(context, points, tr("Match-ups {scene}").format(scene=scene_name(landsat)),
                     red, group=scene_name(landsat))  # fmt: skip

@@ -163,6 +163,7 @@ class ResamplePairAlgorithm(GociResampleAlgorithm):
                         registered=bool(registration and registration.applied))  # fmt: skip
         if quality_path:  # in the scene's group; a re-run replaces it rather than adding one
             load_styled(context, quality_path, quality_name(options.suffix, scene), None, scene)
+        self.written = [result.output, result.quality]
         results = {OUTPUT: str(result.output), VALID_FRACTION: result.valid_fraction,
                    SHIFT_EAST_M: shift[0], SHIFT_NORTH_M: shift[1]}  # fmt: skip
         if result.quality is not None:
