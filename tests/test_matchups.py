@@ -439,7 +439,7 @@ def test_the_compiled_staging_makes_the_table_pythons_sqlite3_makes(tmp_path):
             tables.append((kinds, connection.execute(f"SELECT {typed} FROM points").fetchall()))
     assert tables[0] == tables[1] and len(tables[0][1]) == n
     direct = tmp_path / "direct.sqlite"  # the compiled pass itself ran (no silent fallback)
-    assert sqlite_rows.insert_rows(direct, "CREATE TABLE t (a REAL)", "INSERT INTO t VALUES (?)",
+    assert sqlite_rows.insert_rows(direct, ["CREATE TABLE t (a REAL)"], "INSERT INTO t VALUES (?)",
                                    {"a": columns["mean"]})  # fmt: skip
     with contextlib.closing(sqlite3.connect(direct)) as connection:
         stored = [row[0] for row in connection.execute("SELECT a FROM t")]

@@ -100,13 +100,14 @@ def _sqlite():
     return None
 
 
-def insert_rows(path, create, insert, columns):
-    """Create the SQLite file ``path`` with the table of the ``create`` statement and insert
-    one row per value of ``columns`` with ``insert`` (its ``?`` in the columns' order).
+def insert_rows(path, first, insert, columns):
+    """Create the SQLite file ``path``, run the statements ``first`` (pragmas, the table's
+    ``CREATE TABLE``) and insert one row per value of ``columns`` with ``insert`` (its ``?``
+    in the columns' order).
 
     Args:
         path: the new file (pathlib.Path).
-        create: ``CREATE TABLE ...``.
+        first: SQL statements run before the rows (``PRAGMA …``, ``CREATE TABLE …``).
         insert: ``INSERT INTO ... VALUES (?, ...)``.
         columns: {name: (n,) ints, floats or bools}; NaN is stored as null, the values of
             integer and boolean columns as integers.
@@ -122,14 +123,14 @@ def insert_rows(path, create, insert, columns):
     if sqlite is None:
         return False
     try:
-        _insert_all(sqlite, path, create, insert, columns)
+        _insert_all(sqlite, path, first, insert, columns)
     except numba.core.errors.NumbaError:  # e.g. a numba without ctypes arguments
         path.unlink(missing_ok=True)
         return False
     return True
 
 
-def _insert_all(sqlite, path, create, insert, columns):
+def _insert_all(sqlite, path, first, insert, columns):
     arrays = list(columns.values())
     integer = np.array([not np.issubdtype(np.asarray(a).dtype, np.floating) for a in arrays])
     database = ctypes.c_void_p()
@@ -138,7 +139,7 @@ def _insert_all(sqlite, path, create, insert, columns):
         if opened != 0:
             raise OSError(f"{path}: {_message(sqlite, database)}")
         statement = ctypes.c_void_p()
-        for sql in (create, "BEGIN"):
+        for sql in (*first, "BEGIN"):
             _execute(sqlite, database, sql, path)
         if sqlite.prepare(database, insert.encode("utf-8"), -1, ctypes.byref(statement), None):
             raise OSError(f"{path}: {_message(sqlite, database)}")
