@@ -5,6 +5,8 @@ content (drop, rename, reshape, retype, re-attribute) and ``save`` writes a new 
 from it. ``edited_copy`` changes a copy in place, for edits that keep shapes and types.
 """
 
+import warnings
+
 import netCDF4
 import numpy as np
 
@@ -43,9 +45,9 @@ def save(content, path):
                     if dimension not in dataset.dimensions:
                         dataset.createDimension(dimension, size)
                 fill = attributes.pop("_FillValue", None)
-                try:
+                if fill is None or _fits(fill, data.dtype):
                     variable = group.createVariable(name, data.dtype, dimensions, fill_value=fill)
-                except (TypeError, ValueError, OverflowError):  # fill of another type: as attribute
+                else:  # a fill of another type (-999 for bytes): kept as an attribute
                     variable = group.createVariable(name, data.dtype, dimensions)
                     attributes["_FillValue_text"] = str(fill)
                 variable.set_auto_maskandscale(False)
@@ -69,3 +71,14 @@ def edited_copy(source, target, edit):
         dataset.set_auto_maskandscale(False)
         edit(dataset)
     return target
+
+
+def _fits(fill, dtype):
+    """Whether ``fill`` is a value of ``dtype`` (numpy 2 refuses -999 as uint8, numpy 1 wraps
+    it; netCDF4 would define the variable before failing, so it is asked first)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return bool(np.array(fill).astype(dtype) == fill)
+    except (TypeError, ValueError, OverflowError):
+        return False

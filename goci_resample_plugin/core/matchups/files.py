@@ -200,6 +200,11 @@ def _write_by_sql(made, folder, columns, rows_per_copy=POINTS_PER_COPY):
                 copies.append(copier.submit(_copy_part, dataset, staged, fields))
             if not copies[-1].result():
                 return False
+        # the count OGR keeps (GDAL 3.10 reports it: 0, as when the layer was created)
+        counted = f'(SELECT COUNT(*) FROM "{POINTS_LAYER}")'  # nosec B608 (our own name)
+        where = f"lower(table_name) = lower('{POINTS_LAYER}')"
+        update = f"UPDATE gpkg_ogr_contents SET feature_count = {counted} WHERE {where}"  # nosec
+        _execute(dataset, update)
         for _, sql in counting:  # made again, as OGR's own bulk inserts do
             _execute(dataset, sql)
         _execute(dataset, f"RECOMPUTE EXTENT ON {POINTS_LAYER}")
