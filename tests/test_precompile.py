@@ -178,6 +178,16 @@ def test_a_run_whose_compiling_child_was_killed_compiles_the_kernel_itself(scene
     assert any("Fast engine compiled" in line for line in lines)
 
 
+def _answer(code, tmp_path, timeout=240):
+    """The last line of what ``code`` prints (JSON), run in a fresh Python with an empty numba
+    cache of its own under ``tmp_path``."""
+    env = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=timeout, env=env)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
 PLANTED_LOCK_RUN = """
 import json, os, sys, time
 sys.path.insert(0, {repo!r})
@@ -203,13 +213,8 @@ def test_a_lock_file_naming_a_live_process_that_compiles_nothing_holds_up_no_run
     """A compiling child killed an hour ago (out of memory, a logout) left its kernel's lock
     file naming its pid, and another process now has that pid: a run must not wait for it."""
     paths = dict(goci=str(scene.goci), landsat=str(scene.landsat), output=str(tmp_path / "o.tif"))
-    completed = subprocess.run(
-        [sys.executable, "-c", PLANTED_LOCK_RUN.format(repo=str(REPO), **paths)],
-        capture_output=True, text=True, timeout=240,
-        env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    valid_fraction, seconds, lines = json.loads(completed.stdout.splitlines()[-1])
+    valid_fraction, seconds, lines = _answer(PLANTED_LOCK_RUN.format(repo=str(REPO), **paths),
+                                             tmp_path)  # fmt: skip
     assert valid_fraction > 0.5
     [preparing] = [line for line in lines if "Preparing the fast engine" in line]
     assert "the first run after installation compiles it" in preparing, preparing
@@ -266,13 +271,7 @@ def test_a_run_waiting_for_a_stopped_compiling_child_stops_at_once_on_cancel(sce
     for a child beyond the limit it is given."""
     paths = dict(goci=str(scene.goci), landsat=str(scene.landsat), output=str(tmp_path / "o.tif"),
                  matchups=str(tmp_path / "Landsat_on_GOCI_x.nc"))  # fmt: skip
-    completed = subprocess.run(
-        [sys.executable, "-c", STOPPED_CHILD_RUN.format(repo=str(REPO), **paths)],
-        capture_output=True, text=True, timeout=240,
-        env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    answer = json.loads(completed.stdout.splitlines()[-1])
+    answer = _answer(STOPPED_CHILD_RUN.format(repo=str(REPO), **paths), tmp_path)
     found, seconds = answer["wait_for"]
     assert not found and 0.9 < seconds < 3
     for name in ("pair", "matchups"):
@@ -318,3 +317,22 @@ def test_a_cache_numba_will_not_use_after_an_update_counts_as_not_compiled(tmp_p
     source = copy / "goci_resample_plugin" / "core" / "resample" / "grid_interpolate.py"
     source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # updated
     assert run(False) == ["False", "False"]
+
+
+FIFO_LOCK_LOOK = """
+import json, os, sys
+sys.path.insert(0, {repo!r})
+from goci_resample_plugin.core.resample.grid_engine import _kernel
+from goci_resample_plugin.core.resample.kernel_cache import compiling_child, lock_path
+lock = lock_path(_kernel(False)[1])
+lock.parent.mkdir(parents=True, exist_ok=True)
+os.mkfifo(lock)  # a plain open of it for reading waits until something writes to it
+print(json.dumps(compiling_child(_kernel(False)[1])))
+"""
+
+
+@covers("lock-name-a-fifo")
+def test_a_fifo_planted_at_a_compile_lock_name_holds_up_no_run(tmp_path):
+    """A named pipe at the kernel's lock name (a shared cache folder): looking at it must not
+    block the run (it is no lock file of ours, so no child compiles there)."""
+    assert _answer(FIFO_LOCK_LOOK.format(repo=str(REPO)), tmp_path, timeout=60) is False

@@ -96,6 +96,11 @@ def _windows_process_alive(pid):
         kernel32.CloseHandle(handle)
 
 
+READ_NEVER_WAITING = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+"""How a lock file is opened to be looked at: never through a link, and never waiting (a FIFO
+planted at the name would block a plain open until something writes to it)."""
+
+
 @contextlib.contextmanager
 def held_lock(path, busy):
     """Hold the lock file ``path`` for the duration of the block (its folder must exist).
@@ -164,7 +169,7 @@ def lock_holder(path):
     nobody does (no file there, or not one of ours). Nothing is created or changed; the test
     takes a shared lock for an instant, so two processes looking at once do not collide."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, READ_NEVER_WAITING)
     except OSError:
         return None
     with os.fdopen(descriptor, encoding="utf-8", errors="replace") as handle:

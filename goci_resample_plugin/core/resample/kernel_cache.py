@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from ..errors import GociResampleError
-from ..system import leave_in_lock_file, lock_holder, process_alive
+from ..system import READ_NEVER_WAITING, leave_in_lock_file, lock_holder, process_alive
 
 LOCK_PATTERN = "goci_resample_precompile.*.lock"
 """The compiling children's lock files next to numba's cache, one per kernel
@@ -172,7 +172,7 @@ def compiling_child(kernel):
     if lock_holder(path) is not None:
         return True
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, READ_NEVER_WAITING)
     except OSError:
         return False
     with os.fdopen(descriptor, encoding="ascii", errors="replace") as handle:
