@@ -53,6 +53,15 @@ def check_memory(needed_bytes, what):
         )
 
 
+def compute_threads():
+    """Threads the compute kernels and the GeoTIFF tile encoder run on: ``NUMBA_NUM_THREADS``
+    when set (a batch worker's share of the cores), else every core this process may use."""
+    configured = os.environ.get("NUMBA_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def process_alive(pid):
     """True while process ``pid`` runs (a zombie, dead but not yet reaped, counts as gone; a
     number no process can have, as 0 or one read from a damaged name, as gone)."""

@@ -31,7 +31,7 @@ from ..provenance import plugin_version
 from ..read import landsat_strips, read_goci_subset, read_target_grid
 from ..resample import check_overlap, make_resampler, resample_with_fallback
 from ..resample.geometry import shifted_lonlat
-from ..resample.grid_engine import compute_threads
+from ..system import compute_threads
 from ..write import (
     STRIP_ROWS,
     atomic_outputs,

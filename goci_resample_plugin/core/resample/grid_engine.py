@@ -24,13 +24,13 @@ a pair raise :class:`EngineMismatch`, and :meth:`GridResampler.fallback` is that
 import concurrent.futures
 import contextlib
 import math
-import os
 import threading
 import time
 import warnings
 
 import numpy as np
 
+from ..system import compute_threads
 from .geometry import lonlat_to_xyz
 from .grid_lattice import (
     LATTICE_BYTES_PER_POINT,
@@ -81,15 +81,6 @@ PREPARE_POLL_SECONDS = 0.2
 
 ALLOWED_DISAGREEMENTS = 2
 """Spot-check disagreements (distance ties at the radius) tolerated per pair."""
-
-
-def compute_threads():
-    """Threads the kernel runs on: ``NUMBA_NUM_THREADS`` when set (a batch worker's share of
-    the cores), else every core this process may use."""
-    configured = os.environ.get("NUMBA_NUM_THREADS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class EngineUnavailable(Exception):

@@ -1,4 +1,6 @@
 """The output GeoTIFF: one profile, written strip by strip by a background thread, checked.
+GDAL makes the file; its tiles are encoded on every core by :mod:`.tiles` (GDAL's own path
+where the codec's library is missing).
 
 Float32, NaN nodata, tiled, lossless with the floating-point predictor: DEFLATE level 1 by
 default (a full scene in about half the time of the default level 6 for a file 4 % larger;
@@ -7,12 +9,15 @@ cheaper; read by GDAL-based software, not by every TIFF reader).
 """
 
 import concurrent.futures
+import contextlib
 import time
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import GociResampleError
+from ..system import compute_threads
+from .tiles import TileFile, needs_bigtiff, tile_codec
 
 GEOTIFF_PROFILE = {
     "driver": "GTiff",
@@ -63,10 +68,11 @@ def write_geotiff(path, shown_as, profile, strips, tags=None, bands=(), on_strip
 
 class GeoTiffWriter:
     """Writes a GeoTIFF strip by strip: a background thread compresses and writes one strip
-    while the caller produces the next (at most two strips in memory). On a clean exit the
-    metadata is set, the file closed and the last strip read back: GDAL writes the final tiles
-    and the TIFF directory when the file is closed and does not report a failure there (a full
-    disk) as an error.
+    while the caller produces the next (at most two strips in memory). GDAL creates the file
+    with its metadata and :class:`~.tiles.TileFile` adds the tiles (where the codec's library
+    is missing, GDAL writes them and the metadata is set on a clean exit). Then the file is
+    closed and the last strip read back: GDAL writes its final tiles and the TIFF directory
+    when the file is closed and does not report a failure there (a full disk) as an error.
 
     Args:
         path: the file to write (usually a temporary name).
@@ -95,13 +101,29 @@ class GeoTiffWriter:
 
         self._env = rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB)
         self._env.__enter__()
+        self._tiles, self._dataset = None, None
+        codec = tile_codec(self.profile)
         try:
-            self._dataset = rasterio.open(self.path, "w", **self.profile)
+            if codec is None:  # GDAL encodes and writes the tiles
+                self._dataset = rasterio.open(self.path, "w", **self.profile)
+            else:  # GDAL writes the structure, the tiles are encoded here (see .tiles)
+                profile = self.profile | {
+                    "sparse_ok": True,
+                    "endianness": "little",
+                    "bigtiff": "yes" if needs_bigtiff(codec, self.profile) else "no",
+                }
+                with rasterio.open(self.path, "w", **profile) as dataset:
+                    _describe(dataset, self.tags, self.bands)
+                self._tiles = TileFile(self.path, self.shown_as, profile, codec,
+                                       compute_threads())  # fmt: skip
         except rasterio.errors.RasterioIOError as error:
             self._env.__exit__(None, None, None)
             raise GociResampleError(
                 f"Cannot write {self.shown_as} ({error}). Choose a folder you can write to."
             ) from None
+        except BaseException:
+            self._env.__exit__(None, None, None)
+            raise
         self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         return self
 
@@ -116,6 +138,10 @@ class GeoTiffWriter:
         import rasterio
 
         tick = time.perf_counter()
+        if self._tiles is not None:
+            self._tiles.write(row_start, strip, meanwhile=self.on_strip)
+            self.seconds += time.perf_counter() - tick
+            return
         if self.on_strip is not None:
             self.on_strip(strip)
         window = rasterio.windows.Window(0, row_start, strip.shape[2], strip.shape[1])
@@ -127,13 +153,19 @@ class GeoTiffWriter:
 
     def __exit__(self, kind, error, trace):
         try:
-            with self._dataset:
+            with contextlib.ExitStack() as closing:
+                if self._dataset is not None:
+                    closing.enter_context(self._dataset)
+                if self._tiles is not None:
+                    closing.callback(self._tiles.close)
                 try:
                     if self._pending is not None and kind is None:
                         self._pending.result()
                 finally:
                     self._thread.shutdown(wait=True)
-                if kind is None:
+                if kind is None and self._tiles is not None:
+                    self._tiles.finish()
+                elif kind is None:
                     _describe(self._dataset, self.tags, self.bands)
             if kind is None and self._last is not None:
                 _check_written(self.path, self.shown_as, *self._last)

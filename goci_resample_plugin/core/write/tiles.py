@@ -1,0 +1,347 @@
+"""GeoTIFF tiles encoded here, on every core, into a file whose structure GDAL wrote.
+
+GDAL encodes a tile through libtiff, whose floating-point predictor (TIFF Technical Note 3)
+goes a byte at a time: of the ~14.8 CPU seconds GDAL spent writing a full GOCI-II output
+(5 bands of 7700 × 7800), ~7 were that predictor (an all-NaN raster of the same size cost
+10.4 s with it, 3.3 s without). Here the predictor is a few numpy passes per tile and the
+codec is the same library GDAL uses (libdeflate, libzstd), called on every core: the same
+output cost 8.4 CPU seconds (``scripts/bench.py`` measures it as *write only*).
+
+The file stays GDAL's own: GDAL creates it (header, tags, georeferencing, band metadata) with
+``SPARSE_OK`` and no tile, :class:`TileFile` appends the encoded tiles and points the
+``TileOffsets`` and ``TileByteCounts`` tags at them. Every tile is written, so the result is
+an ordinary tiled GeoTIFF; its tile bytes are what libtiff writes for the same codec level.
+Without the codec's library (or on a big-endian machine) :func:`tile_codec` returns None and
+GDAL writes the tiles.
+"""
+
+import concurrent.futures
+import ctypes
+import ctypes.util
+import functools
+import os
+import struct
+import sys
+
+import numpy as np
+
+from ..errors import GociResampleError
+
+TILE_OFFSETS, TILE_BYTE_COUNTS = 324, 325
+"""The TIFF tags that locate each tile's bytes."""
+
+LONG, LONG8 = 4, 16
+"""TIFF field types: unsigned 32-bit (classic TIFF), unsigned 64-bit (BigTIFF)."""
+
+CLASSIC_LIMIT = 1 << 32
+"""Bytes a classic TIFF can address."""
+
+
+@functools.cache
+def _library(names):
+    """The first of the shared libraries ``names`` that loads, or None."""
+    for name in names:
+        found = ctypes.util.find_library(name) or name
+        try:
+            return ctypes.CDLL(found)
+        except OSError:
+            continue
+    return None
+
+
+class _Deflate:
+    """libdeflate's zlib format (TIFF compression 8, "Adobe Deflate"), the library GDAL uses."""
+
+    names = ("deflate", "libdeflate.so.0", "libdeflate.dll", "deflate.dll", "libdeflate.dylib")
+    compression = 8
+
+    def __init__(self, library, options):
+        self.level = int(options["zlevel"])
+        self._alloc = library.libdeflate_alloc_compressor
+        self._alloc.argtypes, self._alloc.restype = [ctypes.c_int], ctypes.c_void_p
+        self._free = library.libdeflate_free_compressor
+        self._free.argtypes, self._free.restype = [ctypes.c_void_p], None
+        self._bound = library.libdeflate_zlib_compress_bound
+        self._bound.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+        self._bound.restype = ctypes.c_size_t
+        self._compress = library.libdeflate_zlib_compress
+        self._compress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                                   ctypes.c_void_p, ctypes.c_size_t]  # fmt: skip
+        self._compress.restype = ctypes.c_size_t
+
+    def new(self):
+        return self._alloc(self.level)
+
+    def free(self, context):
+        self._free(context)
+
+    def bound(self, context, size):
+        return self._bound(context, size)
+
+    def compress(self, context, source, size, target, capacity):
+        return self._compress(context, source, size, target, capacity)  # 0 = did not fit
+
+
+class _Zstd:
+    """A Zstandard frame (TIFF compression 50000, as GDAL writes it)."""
+
+    names = ("zstd", "libzstd.so.1", "libzstd.dll", "zstd.dll", "libzstd.dylib")
+    compression = 50000
+
+    def __init__(self, library, options):
+        self.level = int(options["zstd_level"])
+        self._create = library.ZSTD_createCCtx
+        self._create.argtypes, self._create.restype = [], ctypes.c_void_p
+        self._free = library.ZSTD_freeCCtx
+        self._free.argtypes, self._free.restype = [ctypes.c_void_p], ctypes.c_size_t
+        self._bound = library.ZSTD_compressBound
+        self._bound.argtypes, self._bound.restype = [ctypes.c_size_t], ctypes.c_size_t
+        self._is_error = library.ZSTD_isError
+        self._is_error.argtypes, self._is_error.restype = [ctypes.c_size_t], ctypes.c_uint
+        self._compress = library.ZSTD_compressCCtx
+        self._compress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                                   ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]  # fmt: skip
+        self._compress.restype = ctypes.c_size_t
+
+    def new(self):
+        return self._create()
+
+    def free(self, context):
+        self._free(context)
+
+    def bound(self, context, size):
+        return self._bound(size)
+
+    def compress(self, context, source, size, target, capacity):
+        written = self._compress(context, target, capacity, source, size, self.level)
+        return 0 if self._is_error(written) else written
+
+
+_CODECS = {"deflate": _Deflate, "zstd": _Zstd}
+
+
+def tile_codec(profile):
+    """The codec that encodes ``profile``'s tiles here (its ``compress`` and level options), or
+    None where GDAL has to: the library is missing, or this machine is big-endian (the
+    predictor below is written for little-endian floats)."""
+    kind = _CODECS.get(str(profile.get("compress", "")).lower())
+    if kind is None or sys.byteorder != "little" or profile.get("predictor") != 3:
+        return None
+    library = _library(kind.names)
+    if library is None:
+        return None
+    try:
+        return kind(library, profile)
+    except (AttributeError, KeyError, ValueError):  # an older library without these calls
+        return None
+
+
+def predicted(block, tile):
+    """Return (tile, 4 · tile) uint8: a tile under TIFF's floating-point predictor.
+
+    ``block`` is the tile's part of the raster, (rows, cols) float32 with rows, cols ≤ tile;
+    the rest of the tile is 0, as GDAL pads it. Per tile row (Technical Note 3,
+    little-endian): the 4 bytes of each float regrouped by significance, most significant
+    first (4 planes of ``tile`` bytes), then every byte replaced by its difference, modulo
+    256, from the byte before it.
+    """
+    rows, cols = block.shape
+    if (rows, cols) != (tile, tile):
+        full = np.zeros((tile, tile), dtype=np.float32)  # GDAL pads with 0 too
+        full[:rows, :cols] = block
+        block = full
+    try:
+        as_bytes = block.view(np.uint8)
+    except ValueError:  # numpy < 1.23 views only contiguous arrays as bytes
+        as_bytes = np.ascontiguousarray(block).view(np.uint8)
+    grouped = np.empty((tile, 4, tile), dtype=np.uint8)
+    grouped[...] = as_bytes.reshape(tile, tile, 4).transpose(0, 2, 1)[:, ::-1]
+    flat = grouped.reshape(tile, 4 * tile)
+    out = np.empty_like(flat)
+    out[:, 0] = flat[:, 0]
+    np.subtract(flat[:, 1:], flat[:, :-1], out=out[:, 1:])
+    return out
+
+
+def needs_bigtiff(codec, profile):
+    """Whether ``profile``'s raster could pass the 4 GiB a classic TIFF addresses, every tile
+    at the codec's worst case."""
+    tile = profile["blockxsize"]
+    tiles = _tiles_per_band(profile) * profile["count"]
+    context = codec.new()
+    try:
+        worst = codec.bound(context, tile * tile * 4)
+    finally:
+        codec.free(context)
+    return tiles * (worst + 16) + (64 << 20) >= CLASSIC_LIMIT
+
+
+def _tiles_per_band(profile):
+    tile = profile["blockxsize"]
+    return -(-profile["width"] // tile) * -(-profile["height"] // tile)
+
+
+class TileFile:
+    """The tiles of a GeoTIFF that GDAL created with ``SPARSE_OK`` and no tile, written strip
+    by strip of tile rows, each strip's tiles encoded on ``threads`` threads.
+
+    Args:
+        path: the file GDAL created (opened here without following a symlink).
+        shown_as: the name to give in messages.
+        profile: its rasterio profile (``width``, ``height``, ``count``, ``blockxsize``).
+        codec: from :func:`tile_codec`.
+        threads: encoding threads.
+
+    Raises:
+        GociResampleError: the file cannot be opened or is not the structure expected.
+    """
+
+    def __init__(self, path, shown_as, profile, codec, threads):
+        self.shown_as, self.codec = shown_as, codec
+        self.tile, self.count = profile["blockxsize"], profile["count"]
+        self.width, self.height = profile["width"], profile["height"]
+        self.across = -(-self.width // self.tile)
+        tiles = _tiles_per_band(profile) * self.count
+        self.offsets = np.zeros(tiles, dtype=np.uint64)
+        self.byte_counts = np.zeros(tiles, dtype=np.uint64)
+        flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            self._file = os.fdopen(os.open(path, flags), "r+b")
+        except OSError as error:
+            raise _error(shown_as, error) from None
+        self._pool, self._contexts = None, []
+        try:
+            self._big, self._entries = _tile_entries(self._file, tiles, shown_as)
+            self._end = self._file.seek(0, os.SEEK_END)
+            self._contexts = [codec.new() for _ in range(max(1, threads))]
+            if not all(self._contexts):
+                raise MemoryError("no memory for the tile encoder")
+            capacity = codec.bound(self._contexts[0], self.tile * self.tile * 4)
+            self._buffers = [np.empty(capacity, dtype=np.uint8) for _ in self._contexts]
+            self._pool = concurrent.futures.ThreadPoolExecutor(len(self._contexts))
+        except BaseException:
+            self.close()
+            raise
+
+    def write(self, row_start, strip, meanwhile=None):
+        """Encode and append the tiles of ``strip`` ((count, rows, width) float32, rows from
+        ``row_start``, a whole row of tiles: ``row_start`` a multiple of the tile size, rows
+        the tile size except at the bottom); ``meanwhile(strip)`` runs while they encode."""
+        rows = strip.shape[1]
+        if row_start % self.tile or rows != min(self.tile, self.height - row_start):
+            raise ValueError(f"rows {row_start}+{rows} are not one row of {self.tile}-pixel tiles")
+        items = [(band, column) for band in range(self.count) for column in range(self.across)]
+        share = len(self._contexts)
+        parts = [items[k::share] for k in range(share)]
+        futures = [self._pool.submit(self._encode, k, strip, part) for k, part in enumerate(parts)]
+        if meanwhile is not None:
+            meanwhile(strip)
+        encoded = {}
+        for future in futures:
+            encoded.update(future.result())
+        tile_row = row_start // self.tile
+        per_band = self.offsets.size // self.count
+        try:
+            for band, column in items:
+                payload = encoded[band, column]
+                index = band * per_band + tile_row * self.across + column
+                self.offsets[index], self.byte_counts[index] = self._end, len(payload)
+                self._file.write(payload)
+                self._end += len(payload)
+        except OSError as error:
+            raise _error(self.shown_as, error) from None
+
+    def _encode(self, k, strip, part):
+        context, buffer, tile = self._contexts[k], self._buffers[k], self.tile
+        encoded = {}
+        for band, column in part:
+            block = strip[band, :, column * tile : (column + 1) * tile]
+            tile_bytes = predicted(block, tile)
+            size = self.codec.compress(context, tile_bytes.ctypes.data, tile_bytes.nbytes,
+                                       buffer.ctypes.data, buffer.nbytes)  # fmt: skip
+            if not size:
+                raise GociResampleError(f"Encoding a tile of {self.shown_as} failed.")
+            encoded[band, column] = buffer[:size].tobytes()
+        return encoded
+
+    def finish(self):
+        """Write the tiles' offsets and byte counts and point the two tags at them.
+
+        Raises:
+            GociResampleError: a tile was never written, the file passed what a classic TIFF
+                addresses, or writing failed (a full disk).
+        """
+        if not self.byte_counts.all():
+            raise GociResampleError(f"Not every tile of {self.shown_as} was written.")
+        kind, value_size = (LONG8, 8) if self._big else (LONG, 4)
+        dtype = "<u8" if self._big else "<u4"
+        position = self._end + (-self._end % 8)
+        tables = []
+        for values in (self.offsets, self.byte_counts):
+            data = values.astype(dtype).tobytes()
+            if len(data) <= value_size:  # small enough to sit in the tag itself
+                tables.append((None, data.ljust(value_size, b"\0")))
+            else:
+                tables.append((position, data))
+                position += len(data) + (-len(data) % 8)
+        if not self._big and position >= CLASSIC_LIMIT:
+            raise GociResampleError(
+                f"{self.shown_as} would pass the 4 GiB a classic TIFF can hold; choose "
+                "fewer bands or a smaller Landsat scene."
+            )
+        try:
+            for (where, data), entry in zip(tables, self._entries):
+                if where is not None:
+                    self._file.seek(where)
+                    self._file.write(data)
+                self._file.seek(entry + 2)
+                self._file.write(struct.pack("<H", kind))
+                self._file.seek(entry + (12 if self._big else 8))
+                pointer = data if where is None else struct.pack("<Q" if self._big else "<I", where)
+                self._file.write(pointer)
+            self._file.flush()
+        except OSError as error:
+            raise _error(self.shown_as, error) from None
+
+    def close(self):
+        """Stop the encoders and close the file (after :meth:`finish`, or to give up)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        for context in self._contexts:
+            self.codec.free(context)
+        self._contexts = []
+        try:
+            self._file.close()
+        except OSError as error:
+            raise _error(self.shown_as, error) from None
+
+
+def _tile_entries(handle, tiles, shown_as):
+    """(BigTIFF?, file positions of the TileOffsets and TileByteCounts entries of the first
+    directory) of a little-endian TIFF whose tags count ``tiles`` tiles."""
+    header = handle.read(16)
+    big = header[:4] == b"II+\0"
+    if not big and header[:4] != b"II*\0":
+        raise GociResampleError(f"{shown_as} is not the little-endian TIFF GDAL was asked for.")
+    directory = struct.unpack_from("<Q" if big else "<I", header, 8 if big else 4)[0]
+    handle.seek(directory)
+    entry_size, count_format = (20, "<Q") if big else (12, "<H")
+    number = struct.unpack(count_format, handle.read(struct.calcsize(count_format)))[0]
+    first = directory + struct.calcsize(count_format)
+    handle.seek(first)
+    table = handle.read(number * entry_size)
+    found = {}
+    for i in range(number):
+        tag, _, count = struct.unpack_from("<HHQ" if big else "<HHI", table, i * entry_size)
+        if tag in (TILE_OFFSETS, TILE_BYTE_COUNTS) and count == tiles:
+            found[tag] = first + i * entry_size
+    if len(found) != 2:
+        raise GociResampleError(f"{shown_as} lacks the tile tags GDAL was asked to write.")
+    return big, (found[TILE_OFFSETS], found[TILE_BYTE_COUNTS])
+
+
+def _error(shown_as, error):
+    return GociResampleError(
+        f"Writing {shown_as} failed ({error.strerror or error}). Check the free space and that "
+        "the folder is still writable."
+    )

@@ -1,0 +1,161 @@
+"""The output GeoTIFF's tiles, encoded by the plugin into the file GDAL structured
+(``core/write/tiles.py``): read back by GDAL and, independently of GDAL and libtiff, by
+tifffile's TIFF parser with Python's zlib and the floating-point predictor of TIFF Technical
+Note 3 undone here in numpy; tile for tile the bytes GDAL writes itself; odd sizes; and GDAL's
+own path where the codec's library is missing."""
+
+import zlib
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+
+from goci_resample_plugin.core.write import geotiff
+from goci_resample_plugin.core.write.geotiff import STRIP_ROWS, GeoTiffWriter, geotiff_profile
+from goci_resample_plugin.core.write.tiles import tile_codec
+
+tifffile = pytest.importorskip("tifffile")
+
+UTM_51N = CRS.from_epsg(32651)
+
+
+def _field(count, height, width):
+    """(count, height, width) float32 radiances with a NaN corner (the scene's footprint)."""
+    rows, cols = np.mgrid[0:height, 0:width]
+    bands = [40 + 10 * b + np.sin(rows / 37.0 + b) * 5 + cols * 0.01 for b in range(count)]
+    data = np.stack(bands).astype(np.float32)
+    data[:, rows + cols < (height + width) // 4] = np.nan
+    return data
+
+
+def _write(path, data, codec):
+    count, height, width = data.shape
+    profile = geotiff_profile(width, height, count, UTM_51N,
+                              from_origin(300000, 3500000, 30, 30), codec)  # fmt: skip
+    bands = [(f"L_TOA_{412 + 10 * b}", {"wavelength_nm": str(412 + 10 * b)}, "W m-2 sr-1 um-1")
+             for b in range(count)]  # fmt: skip
+    with GeoTiffWriter(path, path, profile, {"GENERATOR": "test"}, bands) as writer:
+        for row in range(0, height, STRIP_ROWS):
+            writer.write(row, data[:, row : row + STRIP_ROWS])
+    return profile
+
+
+def _undo_predictor(raw, tile):
+    """The float32 (tile, tile) of one decompressed tile (TN3: per row, a running byte sum,
+    then the 4 byte planes, most significant first, back into little-endian floats)."""
+    planes = np.cumsum(np.frombuffer(raw, np.uint8).reshape(tile, 4 * tile), axis=1,
+                       dtype=np.uint8)  # fmt: skip
+    return planes.reshape(tile, 4, tile)[:, ::-1].transpose(0, 2, 1).copy().view("<f4")[..., 0]
+
+
+def _tiles_by_tifffile(path):
+    """Each tile's stored bytes, in tag order, as tifffile's parser locates them."""
+    with tifffile.TiffFile(path) as tif, open(path, "rb") as handle:
+        page = tif.pages[0]
+        assert page.is_tiled and page.predictor == 3 and page.planarconfig == 2
+        stored = []
+        for offset, size in zip(page.dataoffsets, page.databytecounts):
+            handle.seek(offset)
+            stored.append(handle.read(size))
+        return page, stored
+
+
+@pytest.mark.parametrize("codec", ["deflate", "zstd"])
+def test_this_machine_encodes_the_tiles_itself(codec):
+    """Debian's GDAL brings libdeflate and libzstd: the fast path is the one tested here."""
+    assert tile_codec(geotiff_profile(10, 10, 1, UTM_51N, from_origin(0, 0, 30, 30), codec))
+
+
+@pytest.mark.parametrize(
+    ("count", "height", "width"),
+    [(5, 600, 700), (1, 1, 1), (2, 256, 512), (3, 257, 255)],
+    ids=["scene-like", "one-pixel", "whole-tiles", "just-past-a-tile"],
+)
+def test_deflate_tiles_decode_to_the_data_without_gdal(tmp_path, count, height, width):
+    data = _field(count, height, width)
+    path = tmp_path / "out.tif"
+    _write(path, data, "deflate")
+    page, stored = _tiles_by_tifffile(path)
+    assert page.compression == 8 and page.samplesperpixel == count
+    assert (page.imagelength, page.imagewidth) == (height, width)
+    tile = 256
+    across, down = -(-width // tile), -(-height // tile)
+    assert len(stored) == count * across * down
+    decoded = np.empty((count, down * tile, across * tile), np.float32)
+    for index, payload in enumerate(stored):
+        band, rest = divmod(index, across * down)
+        row, col = divmod(rest, across)
+        block = _undo_predictor(zlib.decompress(payload), tile)
+        decoded[band, row * tile : (row + 1) * tile, col * tile : (col + 1) * tile] = block
+    assert np.array_equal(decoded[:, :height, :width], data, equal_nan=True)
+    assert not decoded[:, height:].any() and not decoded[:, :, width:].any()  # padded with 0
+
+
+@pytest.mark.parametrize("codec", ["deflate", "zstd"])
+def test_gdal_reads_the_file_with_its_metadata(tmp_path, codec):
+    data = _field(5, 600, 700)
+    path = tmp_path / "out.tif"
+    _write(path, data, codec)
+    with rasterio.open(path) as written:
+        assert np.array_equal(written.read(), data, equal_nan=True)
+        structure = written.tags(ns="IMAGE_STRUCTURE")
+        assert structure["COMPRESSION"] == codec.upper() and structure["PREDICTOR"] == "3"
+        assert written.crs == UTM_51N and written.transform == from_origin(300000, 3500000, 30, 30)
+        assert np.isnan(written.nodata) and written.block_shapes[0] == (256, 256)
+        assert written.descriptions[4] == "L_TOA_452" and written.units[0] == "W m-2 sr-1 um-1"
+        assert written.tags()["GENERATOR"] == "test"
+        assert written.tags(2)["wavelength_nm"] == "422"
+        # every overview-free read path: a window across tile edges, one band at a time
+        window = rasterio.windows.Window(250, 250, 20, 20)
+        assert np.array_equal(written.read(3, window=window), data[2, 250:270, 250:270],
+                              equal_nan=True)  # fmt: skip
+
+
+def test_deflate_tiles_are_the_bytes_gdal_writes_itself(tmp_path):
+    """Same predictor, same library (libdeflate) and level, same zero padding: GDAL's own
+    encoding of the same array (its GTiff driver, nothing of ours) stores identical tiles.
+    (ZSTD tiles decode the same but differ in their frame header: libtiff streams each tile
+    without recording its size.)"""
+    data = _field(3, 600, 700)
+    ours = tmp_path / "ours.tif"
+    profile = _write(ours, data, "deflate")
+    gdal = tmp_path / "gdal.tif"
+    with rasterio.open(gdal, "w", **profile) as dataset:
+        dataset.write(data)
+    assert _tiles_by_tifffile(ours)[1] == _tiles_by_tifffile(gdal)[1]
+
+
+def test_without_the_codec_library_gdal_writes_the_tiles(tmp_path, monkeypatch):
+    data = _field(2, 300, 300)
+    monkeypatch.setattr(geotiff, "tile_codec", lambda profile: None)
+    path = tmp_path / "out.tif"
+    _write(path, data, "deflate")
+    with rasterio.open(path) as written:
+        assert np.array_equal(written.read(), data, equal_nan=True)
+        assert written.descriptions[1] == "L_TOA_422"
+
+
+def test_a_bigtiff_keeps_its_tile_tags_pointing_at_the_tiles(tmp_path, monkeypatch):
+    """A raster that could pass 4 GiB is made a BigTIFF (64-bit tile offsets); forced here on a
+    small one by lowering the classic limit."""
+    from goci_resample_plugin.core.write import tiles
+
+    monkeypatch.setattr(tiles, "CLASSIC_LIMIT", 1 << 20)
+    data = _field(2, 600, 700)
+    path = tmp_path / "big.tif"
+    _write(path, data, "deflate")
+    assert path.read_bytes()[:4] == b"II+\0"
+    with tifffile.TiffFile(path) as tif:
+        assert tif.is_bigtiff
+    with rasterio.open(path) as written:
+        assert np.array_equal(written.read(), data, equal_nan=True)
+
+
+def test_a_strip_that_is_not_a_row_of_tiles_is_refused(tmp_path):
+    data = _field(1, 600, 300)
+    path = tmp_path / "out.tif"
+    profile = geotiff_profile(300, 600, 1, UTM_51N, from_origin(0, 0, 30, 30))
+    with pytest.raises(ValueError, match="not one row"), GeoTiffWriter(path, path, profile) as w:
+        w.write(0, data[:, :100])
