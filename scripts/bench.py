@@ -415,8 +415,9 @@ def save(rows, agreement):
         "kernel compiled by an earlier run; *in session* = the second run in one process (the "
         "desktop's case: imports and the kernel's loading paid by the first), GDAL's too. "
         "`qgis_process` rows include QGIS's start-up. The "
-        "read / resample / write split is the plugin's own (the writer compresses in a "
-        "background thread while the next rows are resampled, so the parts overlap). *write "
+        "read / resample / write split is the plugin's own (a background thread encodes "
+        "each row of tiles on every core while the next rows are resampled, so the parts "
+        "overlap; GDAL makes the file, the plugin encodes its tiles). *write "
         "only*: the plugin's warm output, already in memory, written again the same way — the "
         "part of any run that no resampling speed removes.",
         "",

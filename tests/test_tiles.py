@@ -159,3 +159,21 @@ def test_a_strip_that_is_not_a_row_of_tiles_is_refused(tmp_path):
     profile = geotiff_profile(300, 600, 1, UTM_51N, from_origin(0, 0, 30, 30))
     with pytest.raises(ValueError, match="not one row"), GeoTiffWriter(path, path, profile) as w:
         w.write(0, data[:, :100])
+
+
+def test_tiles_of_one_value_keep_their_exact_bits(tmp_path):
+    """Tiles of one value are encoded once and reused: NaN with another payload, a negative
+    NaN, 0, a constant and partial edge tiles of each must still come back bit for bit."""
+    data = np.full((2, 600, 700), np.nan, np.float32)
+    bits = data.view(np.uint32)
+    bits[0, :256, 256:512] = 0xFFC00000  # -NaN
+    bits[0, 256:512, :256] = 0x7FC00001  # a NaN with a payload
+    data[1, :256, :256] = 0.0
+    data[1, 256:512, 256:512] = 5.5
+    data[1, 512:, 512:] = 7.25  # the corner edge tile
+    data[0, 300, 300] = 1.0  # one pixel in an otherwise NaN tile
+    path = tmp_path / "out.tif"
+    _write(path, data, "deflate")
+    with rasterio.open(path) as written:
+        back = written.read()
+    assert np.array_equal(back.view(np.uint32), bits)

@@ -24,19 +24,25 @@ class Moments:
 
     def add(self, *columns):
         """Add a block: one 1-D array per variable, all of the same length (may be empty)."""
-        block = np.empty((len(columns), np.size(columns[0])))
-        for row, column in zip(block, columns):
-            row[:] = np.ravel(column)
-        size = block.shape[1]
+        size = np.size(columns[0])
         if size == 0:
             return
-        block_mean = block.mean(axis=1)
-        block -= block_mean[:, np.newaxis]  # centred, in place
+        if len(columns) == 1:  # a band's statistics: no copy into a block (a third faster)
+            centred = np.ravel(columns[0]).astype(np.float64)
+            block_mean = np.array([centred.mean()])
+            centred -= block_mean[0]
+            products = np.einsum("i,i->", centred, centred).reshape(1, 1)
+        else:
+            block = np.empty((len(columns), size))
+            for row, column in zip(block, columns):
+                row[:] = np.ravel(column)
+            block_mean = block.mean(axis=1)
+            block -= block_mean[:, np.newaxis]  # centred, in place
+            # numpy's own loop, not BLAS: OpenBLAS threads this product, and its threads then
+            # spin for a while, taking a core from the kernel and the GeoTIFF's compression
+            products = np.einsum("ij,kj->ik", block, block)
         delta = block_mean - self.mean
         total = self.count + size
-        # numpy's own loop, not BLAS: OpenBLAS threads this product, and its threads then spin
-        # for a while, taking a core from the kernel and the GeoTIFF's compression
-        products = np.einsum("ij,kj->ik", block, block)
         self.comoment += products + np.outer(delta, delta) * (self.count * size / total)
         self.mean += delta * (size / total)
         self.count = total

@@ -340,9 +340,10 @@ def _write_product(temporary, files, subset, grid, options, resampler, seconds, 
     all_valid = [0]
 
     def add_to_statistics(strip):
-        all_valid[0] += int(np.isfinite(strip).all(axis=0).sum())
-        for stats, band in zip(statistics, strip):
-            stats.update(band)
+        finite = np.isfinite(strip)
+        all_valid[0] += int(finite.all(axis=0).sum())
+        for stats, band, band_finite in zip(statistics, strip, finite):
+            stats.update(band, band_finite)
 
     seconds["resample"] = 0.0
     profile = geotiff_profile(grid.width, grid.height, len(subset.bands), grid.crs,

@@ -28,9 +28,10 @@ class BandStatistics:
         """Valid pixels seen so far."""
         return self.moments.count
 
-    def update(self, values):
-        """Add a block of values (any shape, NaN = no data)."""
-        valid = values[np.isfinite(values)]
+    def update(self, values, finite=None):
+        """Add a block of values (any shape, NaN = no data); ``finite``: ``np.isfinite(values)``
+        when the caller has it already."""
+        valid = values[np.isfinite(values) if finite is None else finite]
         if valid.size:
             self.moments.add(valid)
             self.minimum = min(self.minimum, float(valid.min()))

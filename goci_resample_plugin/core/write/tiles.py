@@ -163,6 +163,17 @@ def predicted(block, tile):
     return out
 
 
+def _constant_bits(block):
+    """The 32-bit pattern every pixel of ``block`` ((rows, cols) float32) holds, or None: a
+    tile of one value (NaN outside the footprint, a third of a scene's tiles) encodes to the
+    same bytes each time, so it is encoded once."""
+    bits = block.view(np.uint32)  # same item size: a view of any strides
+    first = bits[0, 0]
+    if bits[-1, -1] != first or bits[0, -1] != first or bits[-1, 0] != first:
+        return None
+    return int(first) if (bits == first).all() else None
+
+
 def needs_bigtiff(codec, profile):
     """Whether ``profile``'s raster could pass the 4 GiB a classic TIFF addresses, every tile
     at the codec's worst case."""
@@ -218,6 +229,7 @@ class TileFile:
                 raise MemoryError("no memory for the tile encoder")
             capacity = codec.bound(self._contexts[0], self.tile * self.tile * 4)
             self._buffers = [np.empty(capacity, dtype=np.uint8) for _ in self._contexts]
+            self._constant_tiles = [{} for _ in self._contexts]  # (bits, shape): its bytes
             self._pool = concurrent.futures.ThreadPoolExecutor(len(self._contexts))
         except BaseException:
             self.close()
@@ -256,12 +268,19 @@ class TileFile:
         encoded = {}
         for band, column in part:
             block = strip[band, :, column * tile : (column + 1) * tile]
+            constant = _constant_bits(block)  # outside the scene's footprint: all NaN
+            key = (constant, block.shape)
+            if constant is not None and key in self._constant_tiles[k]:
+                encoded[band, column] = self._constant_tiles[k][key]
+                continue
             tile_bytes = predicted(block, tile)
             size = self.codec.compress(context, tile_bytes.ctypes.data, tile_bytes.nbytes,
                                        buffer.ctypes.data, buffer.nbytes)  # fmt: skip
             if not size:
                 raise GociResampleError(f"Encoding a tile of {self.shown_as} failed.")
             encoded[band, column] = buffer[:size].tobytes()
+            if constant is not None:
+                self._constant_tiles[k][key] = encoded[band, column]
         return encoded
 
     def finish(self):
