@@ -232,11 +232,18 @@ from goci_resample_plugin.core.resample.precompile import start_compiling
 from goci_resample_plugin.core.system import lock_holder
 assert start_compiling()
 kernels = [_kernel(False)[1], _kernel(True, assign=True)[1]]
+
+
+def holder_pid(kernel):  # None until the child holds the lock and has written its pid there
+    words = (lock_holder(lock_path(kernel)) or "").split()
+    return int(words[1]) if len(words) > 1 and words[1].isdigit() else None
+
+
 deadline = time.monotonic() + 60
-while not all(lock_holder(lock_path(k)) for k in kernels):  # each child holds its lock
+while not all(holder_pid(k) for k in kernels):  # each child holds its lock
     assert time.monotonic() < deadline, "no child took its lock"
     time.sleep(0.05)
-children = {{int(lock_holder(lock_path(k)).split()[1]) for k in kernels}}
+children = {{holder_pid(k) for k in kernels}}
 for child in children:
     os.kill(child, signal.SIGSTOP)  # alive, holding the lock, never finishing
 answer = {{}}

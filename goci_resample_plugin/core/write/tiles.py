@@ -221,6 +221,7 @@ class TileFile:
         except OSError as error:
             raise _error(shown_as, error) from None
         self._pool, self._contexts = None, []
+        self._next_row, self._gathered = 0, None
         try:
             self._big, self._entries = _tile_entries(self._file, tiles, shown_as)
             self._end = self._file.seek(0, os.SEEK_END)
@@ -236,22 +237,49 @@ class TileFile:
             raise
 
     def write(self, row_start, strip, meanwhile=None):
-        """Encode and append the tiles of ``strip`` ((count, rows, width) float32, rows from
-        ``row_start``, a whole row of tiles: ``row_start`` a multiple of the tile size, rows
-        the tile size except at the bottom); ``meanwhile(strip)`` runs while they encode."""
-        rows = strip.shape[1]
-        if row_start % self.tile or rows != min(self.tile, self.height - row_start):
-            raise ValueError(f"rows {row_start}+{rows} are not one row of {self.tile}-pixel tiles")
+        """Add the rows of ``strip`` ((count, rows, width) float32) from ``row_start``; strips
+        come in order, each row once, of any height. Each row of tiles is encoded and appended
+        once complete: straight from ``strip`` when it holds the whole row of tiles (strips of
+        the tile size), else from rows gathered here. ``meanwhile(strip)`` runs while they
+        encode (or, when none completes, before returning)."""
+        count, rows, width = strip.shape
+        if row_start != self._next_row or (count, width) != (self.count, self.width):
+            raise ValueError(f"rows {row_start}+{rows} of {count} × {width} do not follow row "
+                             f"{self._next_row} of {self.count} × {self.width}")  # fmt: skip
+        self._next_row += rows
+        done = 0
+        while done < rows:
+            top = row_start + done
+            first = top - top % self.tile  # the row of tiles the next rows belong to
+            tile_rows = min(self.tile, self.height - first)
+            take = min(rows - done, first + tile_rows - top)
+            if top == first and take == tile_rows:
+                block = strip[:, done : done + take]
+            else:
+                if self._gathered is None or self._gathered.shape[1] != tile_rows:
+                    self._gathered = np.empty((count, tile_rows, width), dtype=np.float32)
+                self._gathered[:, top - first : top - first + take] = strip[:, done : done + take]
+                block = self._gathered if top + take == first + tile_rows else None
+            if block is not None:
+                self._append(first // self.tile, block,
+                             meanwhile and functools.partial(meanwhile, strip))  # fmt: skip
+                meanwhile = None
+            done += take
+        if meanwhile is not None:
+            meanwhile(strip)
+
+    def _append(self, tile_row, block, meanwhile):
+        """Encode row of tiles ``tile_row`` from ``block`` ((count, rows, width)) on the
+        threads, ``meanwhile()`` running here meanwhile, and append its tiles in tag order."""
         items = [(band, column) for band in range(self.count) for column in range(self.across)]
         share = len(self._contexts)
         parts = [items[k::share] for k in range(share)]
-        futures = [self._pool.submit(self._encode, k, strip, part) for k, part in enumerate(parts)]
+        futures = [self._pool.submit(self._encode, k, block, part) for k, part in enumerate(parts)]
         if meanwhile is not None:
-            meanwhile(strip)
+            meanwhile()
         encoded = {}
         for future in futures:
             encoded.update(future.result())
-        tile_row = row_start // self.tile
         per_band = self.offsets.size // self.count
         try:
             for band, column in items:
