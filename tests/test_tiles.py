@@ -196,3 +196,91 @@ def test_tiles_of_one_value_keep_their_exact_bits(tmp_path):
     with rasterio.open(path) as written:
         back = written.read()
     assert np.array_equal(back.view(np.uint32), bits)
+
+
+def test_a_strip_past_the_last_row_is_refused_not_hung(tmp_path):
+    """A strip reaching past the raster's height once made the row loop spin for ever (the
+    writer thread never returned, so the run never ended)."""
+    import threading
+
+    path = tmp_path / "out.tif"
+    profile = geotiff_profile(300, 300, 1, UTM_51N, from_origin(0, 0, 30, 30))
+    outcome = []
+
+    def write():
+        try:
+            with GeoTiffWriter(path, path, profile) as writer:
+                writer.write(0, np.zeros((1, 320, 300), np.float32))
+        except ValueError as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=write, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the writer hung"
+    assert outcome and "300 × 300 raster" in outcome[0]
+
+
+FULL_DISK_WRITE = """
+import os, resource, signal, sys
+sys.path.insert(0, {repo!r})
+import numpy as np
+import rasterio
+from pathlib import Path
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+from goci_resample_plugin.core.errors import GociResampleError
+from goci_resample_plugin.core.write.geotiff import GeoTiffWriter, geotiff_profile
+count, height, width = {shape}
+profile = geotiff_profile(width, height, count, CRS.from_epsg(32651), from_origin(0, 0, 30, 30))
+probe = Path({folder!r}) / "probe.tif"  # the structure GDAL makes, without any tile
+with rasterio.open(probe, "w", **(profile | dict(sparse_ok=True, endianness="little",
+                                                 bigtiff="no"))):
+    pass
+limit = {limit} if {limit} else os.path.getsize(probe)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+path = Path({folder!r}) / "out.tif"
+
+
+class Stopped(Exception):
+    pass
+
+
+try:
+    with GeoTiffWriter(path, path, profile) as writer:
+        writer.write(0, np.full((count, min(256, height), width), np.nan, np.float32))
+        if {stop}:
+            raise Stopped
+except GociResampleError as error:
+    print("MESSAGE", error)
+except Stopped:
+    print("STOPPED")
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "limit", "stop", "expected"),
+    [
+        ((5, 7800, 7700), 4096, False, "MESSAGE Writing"),
+        ((1, 600, 256), 0, True, "STOPPED"),
+    ],
+    ids=["structure-cut-short", "cancel-on-a-full-disk"],
+)
+def test_a_full_disk_around_the_tiles_says_so(tmp_path, shape, limit, stop, expected):
+    """A disk full while GDAL makes the file (GDAL does not report it when closing) ends with
+    the full-disk message, not a traceback of the parser; a run stopped (a cancel) when the
+    disk is full stops as such, its last buffered tile failing to land unheard."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = FULL_DISK_WRITE.format(repo=str(Path(__file__).resolve().parents[1]),
+                                  shape=shape, folder=str(tmp_path), limit=limit,
+                                  stop=stop)  # fmt: skip
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=120)  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.startswith(expected), completed.stdout + completed.stderr[-800:]
+    if expected.startswith("MESSAGE"):
+        assert "Check the free space" in completed.stdout and "out.tif" in completed.stdout

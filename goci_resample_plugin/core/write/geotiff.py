@@ -157,7 +157,7 @@ class GeoTiffWriter:
                 if self._dataset is not None:
                     closing.enter_context(self._dataset)
                 if self._tiles is not None:
-                    closing.callback(self._tiles.close)
+                    closing.callback(self._tiles.close, giving_up=kind is not None)
                 try:
                     if self._pending is not None and kind is None:
                         self._pending.result()

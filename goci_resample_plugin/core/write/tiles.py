@@ -233,7 +233,7 @@ class TileFile:
             self._constant_tiles = [{} for _ in self._contexts]  # (bits, shape): its bytes
             self._pool = concurrent.futures.ThreadPoolExecutor(len(self._contexts))
         except BaseException:
-            self.close()
+            self.close(giving_up=True)
             raise
 
     def write(self, row_start, strip, meanwhile=None):
@@ -243,9 +243,11 @@ class TileFile:
         the tile size), else from rows gathered here. ``meanwhile(strip)`` runs while they
         encode (or, when none completes, before returning)."""
         count, rows, width = strip.shape
-        if row_start != self._next_row or (count, width) != (self.count, self.width):
+        if (row_start != self._next_row or row_start + rows > self.height
+                or (count, width) != (self.count, self.width)):  # fmt: skip
             raise ValueError(f"rows {row_start}+{rows} of {count} × {width} do not follow row "
-                             f"{self._next_row} of {self.count} × {self.width}")  # fmt: skip
+                             f"{self._next_row} of the {self.count}-band {self.height} × "
+                             f"{self.width} raster")  # fmt: skip
         self._next_row += rows
         done = 0
         while done < rows:
@@ -350,8 +352,10 @@ class TileFile:
         except OSError as error:
             raise _error(self.shown_as, error) from None
 
-    def close(self):
-        """Stop the encoders and close the file (after :meth:`finish`, or to give up)."""
+    def close(self, giving_up=False):
+        """Stop the encoders and close the file, after :meth:`finish` or, ``giving_up``, after
+        a failure or a cancel (the file is then discarded: writing its last buffered bytes may
+        fail on a full disk without hiding why the run stopped)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
         for context in self._contexts:
@@ -360,14 +364,30 @@ class TileFile:
         try:
             self._file.close()
         except OSError as error:
-            raise _error(self.shown_as, error) from None
+            if not giving_up:
+                raise _error(self.shown_as, error) from None
 
 
 def _tile_entries(handle, tiles, shown_as):
     """(BigTIFF?, file positions of the TileOffsets and TileByteCounts entries of the first
-    directory) of a little-endian TIFF whose tags count ``tiles`` tiles."""
+    directory) of a little-endian TIFF whose tags count ``tiles`` tiles.
+
+    Raises:
+        GociResampleError: the file is cut short (GDAL does not report a full disk when it
+            closes the file it made), or is not the TIFF asked for.
+    """
+    try:
+        return _parsed_entries(handle, tiles, shown_as)
+    except (struct.error, OSError) as error:  # struct: fewer bytes than the structure says
+        reason = "the file GDAL made is incomplete" if isinstance(error, struct.error) else error
+        raise _error(shown_as, reason) from None
+
+
+def _parsed_entries(handle, tiles, shown_as):
     header = handle.read(16)
     big = header[:4] == b"II+\0"
+    if len(header) < 16:
+        raise struct.error("short header")
     if not big and header[:4] != b"II*\0":
         raise GociResampleError(f"{shown_as} is not the little-endian TIFF GDAL was asked for.")
     directory = struct.unpack_from("<Q" if big else "<I", header, 8 if big else 4)[0]
@@ -388,7 +408,8 @@ def _tile_entries(handle, tiles, shown_as):
 
 
 def _error(shown_as, error):
+    reason = getattr(error, "strerror", None) or error
     return GociResampleError(
-        f"Writing {shown_as} failed ({error.strerror or error}). Check the free space and that "
-        "the folder is still writable."
+        f"Writing {shown_as} failed ({reason}). Check the free space and that the folder is "
+        "still writable."
     )
