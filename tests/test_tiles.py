@@ -13,8 +13,8 @@ from rasterio.crs import CRS
 from rasterio.transform import from_origin
 
 from goci_resample_plugin.core.write import geotiff
+from goci_resample_plugin.core.write.codecs import tile_codec
 from goci_resample_plugin.core.write.geotiff import STRIP_ROWS, GeoTiffWriter, geotiff_profile
-from goci_resample_plugin.core.write.tiles import tile_codec
 
 tifffile = pytest.importorskip("tifffile")
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..errors import GociResampleError
 from ..system import compute_threads
-from .tiles import TileFile, needs_bigtiff, tile_codec
+from .codecs import tile_codec
+from .tiles import TileFile, needs_bigtiff
 
 GEOTIFF_PROFILE = {
     "driver": "GTiff",
