@@ -20,25 +20,28 @@ def _library(names):
     return None
 
 
+def _function(library, name, restype, *argtypes):
+    """``library``'s C function ``name`` with its result and argument types set."""
+    function = getattr(library, name)
+    function.restype, function.argtypes = restype, list(argtypes)
+    return function
+
+
+_POINTER, _SIZE = ctypes.c_void_p, ctypes.c_size_t
+
+
 class _Deflate:
     """libdeflate's zlib format (TIFF compression 8, "Adobe Deflate"), the library GDAL uses."""
 
     names = ("deflate", "libdeflate.so.0", "libdeflate.dll", "deflate.dll", "libdeflate.dylib")
-    compression = 8
 
     def __init__(self, library, options):
         self.level = int(options["zlevel"])
-        self._alloc = library.libdeflate_alloc_compressor
-        self._alloc.argtypes, self._alloc.restype = [ctypes.c_int], ctypes.c_void_p
-        self._free = library.libdeflate_free_compressor
-        self._free.argtypes, self._free.restype = [ctypes.c_void_p], None
-        self._bound = library.libdeflate_zlib_compress_bound
-        self._bound.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-        self._bound.restype = ctypes.c_size_t
-        self._compress = library.libdeflate_zlib_compress
-        self._compress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
-                                   ctypes.c_void_p, ctypes.c_size_t]  # fmt: skip
-        self._compress.restype = ctypes.c_size_t
+        self._alloc = _function(library, "libdeflate_alloc_compressor", _POINTER, ctypes.c_int)
+        self._free = _function(library, "libdeflate_free_compressor", None, _POINTER)
+        self._bound = _function(library, "libdeflate_zlib_compress_bound", _SIZE, _POINTER, _SIZE)
+        self._compress = _function(library, "libdeflate_zlib_compress", _SIZE,
+                                   _POINTER, _POINTER, _SIZE, _POINTER, _SIZE)  # fmt: skip
 
     def new(self):
         return self._alloc(self.level)
@@ -57,22 +60,15 @@ class _Zstd:
     """A Zstandard frame (TIFF compression 50000, as GDAL writes it)."""
 
     names = ("zstd", "libzstd.so.1", "libzstd.dll", "zstd.dll", "libzstd.dylib")
-    compression = 50000
 
     def __init__(self, library, options):
         self.level = int(options["zstd_level"])
-        self._create = library.ZSTD_createCCtx
-        self._create.argtypes, self._create.restype = [], ctypes.c_void_p
-        self._free = library.ZSTD_freeCCtx
-        self._free.argtypes, self._free.restype = [ctypes.c_void_p], ctypes.c_size_t
-        self._bound = library.ZSTD_compressBound
-        self._bound.argtypes, self._bound.restype = [ctypes.c_size_t], ctypes.c_size_t
-        self._is_error = library.ZSTD_isError
-        self._is_error.argtypes, self._is_error.restype = [ctypes.c_size_t], ctypes.c_uint
-        self._compress = library.ZSTD_compressCCtx
-        self._compress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
-                                   ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]  # fmt: skip
-        self._compress.restype = ctypes.c_size_t
+        self._create = _function(library, "ZSTD_createCCtx", _POINTER)
+        self._free = _function(library, "ZSTD_freeCCtx", _SIZE, _POINTER)
+        self._bound = _function(library, "ZSTD_compressBound", _SIZE, _SIZE)
+        self._is_error = _function(library, "ZSTD_isError", ctypes.c_uint, _SIZE)
+        self._compress = _function(library, "ZSTD_compressCCtx", _SIZE, _POINTER, _POINTER,
+                                   _SIZE, _POINTER, _SIZE, ctypes.c_int)  # fmt: skip
 
     def new(self):
         return self._create()
@@ -94,7 +90,7 @@ _CODECS = {"deflate": _Deflate, "zstd": _Zstd}
 def tile_codec(profile):
     """The codec that encodes ``profile``'s tiles here (its ``compress`` and level options), or
     None where GDAL has to: the library is missing, or this machine is big-endian (the
-    predictor below is written for little-endian floats)."""
+    predictor of :mod:`.tiles` is written for little-endian floats)."""
     kind = _CODECS.get(str(profile.get("compress", "")).lower())
     if kind is None or sys.byteorder != "little" or profile.get("predictor") != 3:
         return None

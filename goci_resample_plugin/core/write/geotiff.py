@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import GociResampleError
 from ..system import compute_threads
 from .codecs import tile_codec
-from .tiles import TileFile, needs_bigtiff
+from .tiles import TileFile, needs_bigtiff, write_failed
 
 GEOTIFF_PROFILE = {
     "driver": "GTiff",
@@ -149,7 +149,7 @@ class GeoTiffWriter:
         try:
             self._dataset.write(strip, window=window)
         except Exception as error:  # GDAL reports a full disk or a lost folder generically
-            raise _write_error(self.shown_as, error) from None
+            raise write_failed(self.shown_as, error) from None
         self.seconds += time.perf_counter() - tick
 
     def __exit__(self, kind, error, trace):
@@ -203,13 +203,6 @@ def _check_written(path, shown_as, row_start, last_strip):
         )
 
 
-def _write_error(shown_as, error):
-    return GociResampleError(
-        f"Writing {shown_as.name} in {shown_as.parent} failed ({error}). Check the free space "
-        "and that the folder is still writable."
-    )
-
-
 def export_npy(raster, targets):
     """Write bands of the GeoTIFF ``raster`` as ``.npy`` files (float32, NaN = no data), one
     band in memory at a time.
@@ -229,4 +222,4 @@ def export_npy(raster, targets):
                 with open(path, "wb") as handle:
                     np.save(handle, dataset.read(number))
             except OSError as error:
-                raise _write_error(Path(shown_as), error) from None
+                raise write_failed(Path(shown_as), error) from None

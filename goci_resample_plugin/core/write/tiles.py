@@ -4,15 +4,16 @@ GDAL encodes a tile through libtiff, whose floating-point predictor (TIFF Techni
 goes a byte at a time: of the ~14.8 CPU seconds GDAL spent writing a full GOCI-II output
 (5 bands of 7700 × 7800), ~7 were that predictor (an all-NaN raster of the same size cost
 10.4 s with it, 3.3 s without). Here the predictor is a few numpy passes per tile and the
-codec is the same library GDAL uses (libdeflate, libzstd), called on every core: the same
-output cost 8.4 CPU seconds (``scripts/bench.py`` measures it as *write only*).
+codec is the same library GDAL uses (libdeflate, libzstd), called on every core, and a tile of
+one value is encoded once: the same output cost 7.3 CPU seconds (``scripts/bench.py``
+measures it as *write only*).
 
 The file stays GDAL's own: GDAL creates it (header, tags, georeferencing, band metadata) with
 ``SPARSE_OK`` and no tile, :class:`TileFile` appends the encoded tiles and points the
 ``TileOffsets`` and ``TileByteCounts`` tags at them. Every tile is written, so the result is
 an ordinary tiled GeoTIFF; its tile bytes are what libtiff writes for the same codec level.
-Without the codec's library (or on a big-endian machine) :func:`.codecs.tile_codec` returns None and
-GDAL writes the tiles.
+Without the codec's library (or on a big-endian machine) :func:`.codecs.tile_codec` returns
+None and GDAL writes the tiles.
 """
 
 import concurrent.futures
@@ -91,8 +92,8 @@ def _tiles_per_band(profile):
 
 
 class TileFile:
-    """The tiles of a GeoTIFF that GDAL created with ``SPARSE_OK`` and no tile, written strip
-    by strip of tile rows, each strip's tiles encoded on ``threads`` threads.
+    """The tiles of a GeoTIFF that GDAL created with ``SPARSE_OK`` and no tile, written row
+    of tiles by row of tiles as strips arrive, each row's tiles encoded on ``threads`` threads.
 
     Args:
         path: the file GDAL created (opened here without following a symlink).
@@ -117,7 +118,7 @@ class TileFile:
         try:
             self._file = os.fdopen(os.open(path, flags), "r+b")
         except OSError as error:
-            raise _error(shown_as, error) from None
+            raise write_failed(shown_as, error) from None
         self._pool, self._contexts = None, []
         self._next_row, self._gathered = 0, None
         try:
@@ -189,7 +190,7 @@ class TileFile:
                 self._file.write(payload)
                 self._end += len(payload)
         except OSError as error:
-            raise _error(self.shown_as, error) from None
+            raise write_failed(self.shown_as, error) from None
 
     def _encode(self, k, strip, part):
         context, buffer, tile = self._contexts[k], self._buffers[k], self.tile
@@ -248,7 +249,7 @@ class TileFile:
                 self._file.write(pointer)
             self._file.flush()
         except OSError as error:
-            raise _error(self.shown_as, error) from None
+            raise write_failed(self.shown_as, error) from None
 
     def close(self, giving_up=False):
         """Stop the encoders and close the file, after :meth:`finish` or, ``giving_up``, after
@@ -263,7 +264,7 @@ class TileFile:
             self._file.close()
         except OSError as error:
             if not giving_up:
-                raise _error(self.shown_as, error) from None
+                raise write_failed(self.shown_as, error) from None
 
 
 def _tile_entries(handle, tiles, shown_as):
@@ -278,7 +279,7 @@ def _tile_entries(handle, tiles, shown_as):
         return _parsed_entries(handle, tiles, shown_as)
     except (struct.error, OSError) as error:  # struct: fewer bytes than the structure says
         reason = "the file GDAL made is incomplete" if isinstance(error, struct.error) else error
-        raise _error(shown_as, reason) from None
+        raise write_failed(shown_as, reason) from None
 
 
 def _parsed_entries(handle, tiles, shown_as):
@@ -305,7 +306,9 @@ def _parsed_entries(handle, tiles, shown_as):
     return big, (found[TILE_OFFSETS], found[TILE_BYTE_COUNTS])
 
 
-def _error(shown_as, error):
+def write_failed(shown_as, error):
+    """The user's message when writing the raster ``shown_as`` failed: ``error`` an exception
+    (an ``OSError``'s reason is its text) or the reason itself."""
     reason = getattr(error, "strerror", None) or error
     return GociResampleError(
         f"Writing {shown_as} failed ({reason}). Check the free space and that the folder is "
