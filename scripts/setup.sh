@@ -13,7 +13,7 @@ PACKAGES=(
   qgis python3-qgis qgis-providers
   python3-numpy python3-rasterio python3-netcdf4 python3-pyproj python3-pyresample
   python3-pykdtree python3-scipy python3-matplotlib python3-gdal gdal-bin python3-venv
-  python3-numba python3-distributed pyqt5-dev-tools qttools5-dev-tools xvfb xauth
+  python3-numba python3-distributed libisal2 pyqt5-dev-tools qttools5-dev-tools xvfb xauth
 )
 VENV=.venv
 REQUIREMENTS=requirements-test.txt

@@ -1,8 +1,9 @@
 """The output GeoTIFF's tiles, encoded by the plugin into the file GDAL structured
 (``core/write/tiles.py``): read back by GDAL and, independently of GDAL and libtiff, by
 tifffile's TIFF parser with Python's zlib and the floating-point predictor of TIFF Technical
-Note 3 undone here in numpy; tile for tile the bytes GDAL writes itself; odd sizes; and GDAL's
-own path where the codec's library is missing."""
+Note 3 undone here in numpy, with either DEFLATE library (ISA-L, libdeflate); tile for tile the
+bytes GDAL writes itself with libdeflate; odd sizes; and GDAL's own path where the codec's
+library is missing."""
 
 import zlib
 
@@ -12,7 +13,7 @@ import rasterio
 from rasterio.crs import CRS
 from rasterio.transform import from_origin
 
-from goci_resample_plugin.core.write import geotiff
+from goci_resample_plugin.core.write import codecs, geotiff
 from goci_resample_plugin.core.write.codecs import tile_codec
 from goci_resample_plugin.core.write.geotiff import STRIP_ROWS, GeoTiffWriter, geotiff_profile
 
@@ -62,10 +63,23 @@ def _tiles_by_tifffile(path):
         return page, stored
 
 
-@pytest.mark.parametrize("codec", ["deflate", "zstd"])
-def test_this_machine_encodes_the_tiles_itself(codec):
-    """Debian's GDAL brings libdeflate and libzstd: the fast path is the one tested here."""
-    assert tile_codec(geotiff_profile(10, 10, 1, UTM_51N, from_origin(0, 0, 30, 30), codec))
+@pytest.mark.parametrize(("codec", "library"), [("deflate", "Isal"), ("zstd", "Zstd")])
+def test_this_machine_encodes_the_tiles_itself(codec, library):
+    """The set-up installs ISA-L (DEFLATE) and Debian's GDAL brings libzstd: the fast path is
+    the one tested here."""
+    found = tile_codec(geotiff_profile(10, 10, 1, UTM_51N, from_origin(0, 0, 30, 30), codec))
+    assert library in type(found).__name__
+
+
+@pytest.fixture(params=["isal", "libdeflate"])
+def deflate_library(request, monkeypatch):
+    """Each DEFLATE library in turn as the one the writer finds first."""
+    kinds = codecs._CODECS["deflate"]
+    chosen = [kind for kind in kinds if ("Isal" in kind.__name__) == (request.param == "isal")]
+    monkeypatch.setitem(codecs._CODECS, "deflate", tuple(chosen))
+    found = tile_codec(geotiff_profile(10, 10, 1, UTM_51N, from_origin(0, 0, 30, 30), "deflate"))
+    assert type(found) is chosen[0]
+    return request.param
 
 
 @pytest.mark.parametrize(
@@ -73,7 +87,9 @@ def test_this_machine_encodes_the_tiles_itself(codec):
     [(5, 600, 700), (1, 1, 1), (2, 256, 512), (3, 257, 255)],
     ids=["scene-like", "one-pixel", "whole-tiles", "just-past-a-tile"],
 )
-def test_deflate_tiles_decode_to_the_data_without_gdal(tmp_path, count, height, width):
+def test_deflate_tiles_decode_to_the_data_without_gdal(
+    tmp_path, count, height, width, deflate_library
+):
     data = _field(count, height, width)
     path = tmp_path / "out.tif"
     _write(path, data, "deflate")
@@ -113,11 +129,28 @@ def test_gdal_reads_the_file_with_its_metadata(tmp_path, codec):
                               equal_nan=True)  # fmt: skip
 
 
-def test_deflate_tiles_are_the_bytes_gdal_writes_itself(tmp_path):
+def test_incompressible_tiles_fit_and_decode(tmp_path, deflate_library):
+    """Random bits (NaN payloads included) do not compress: the encoder falls back to stored
+    blocks within the bound the writer allows, and the tiles still decode to the data."""
+    bits = np.random.default_rng(5).integers(0, 2**32, size=(2, 300, 520), dtype=np.uint32)
+    data = bits.view(np.float32)
+    path = tmp_path / "noise.tif"
+    _write(path, data, "deflate")
+    page, stored = _tiles_by_tifffile(path)
+    assert page.compression == 8 and len(stored) == 2 * 3 * 2
+    first = _undo_predictor(zlib.decompress(stored[0]), 256)
+    assert np.array_equal(first.view(np.uint32), bits[0, :256, :256])
+    with rasterio.open(path) as written:
+        assert np.array_equal(written.read().view(np.uint32), bits)
+
+
+def test_deflate_tiles_are_the_bytes_gdal_writes_itself(tmp_path, monkeypatch):
     """Same predictor, same library (libdeflate) and level, same zero padding: GDAL's own
     encoding of the same array (its GTiff driver, nothing of ours) stores identical tiles.
     (ZSTD tiles decode the same but differ in their frame header: libtiff streams each tile
     without recording its size.)"""
+    libdeflate = tuple(kind for kind in codecs._CODECS["deflate"] if "Isal" not in kind.__name__)
+    monkeypatch.setitem(codecs._CODECS, "deflate", libdeflate)
     data = _field(3, 600, 700)
     ours = tmp_path / "ours.tif"
     profile = _write(ours, data, "deflate")
