@@ -17,8 +17,8 @@ MAX_NEIGHBOURS = 10_000
 """Most NEIGHBOURS accepted: a 5 km RADIUS holds ~1300 GOCI-II pixels; beyond this the search
 arrays alone (tens of bytes per neighbour and target pixel) would exhaust any machine."""
 COMPRESSIONS = ("deflate", "zstd")
-"""In ``COMPRESSION`` enum order: 0 DEFLATE (every TIFF reader), 1 ZSTD (faster to write,
-GDAL-based readers); how each is written: ``write.geotiff.CODECS``."""
+"""In ``COMPRESSION`` enum order: 0 DEFLATE (every TIFF reader), 1 ZSTD (GDAL-based readers;
+faster to write only where ISA-L is missing); how each is written: ``write.geotiff.CODECS``."""
 METHOD_SUFFIX = {"gauss": "GAUSS", "nearest": "NEAREST", "bilinear": "BILINEAR", "cubic": "CUBIC"}
 
 

@@ -122,7 +122,7 @@ def resampling_parameters():
                        tr("Valid cover only (skip them, NaN where the nearest GOCI pixel is invalid)")])  # noqa: E501  # fmt: skip
     compression = _choice(COMPRESSION, tr("GeoTIFF compression"),
                           [tr("DEFLATE (every TIFF reader)"),
-                           tr("ZSTD (faster to write; GDAL-based readers)")])  # fmt: skip
+                           tr("ZSTD (GDAL-based readers only)")])  # fmt: skip
     compression.setFlags(compression.flags() | QgsProcessingParameterDefinition.Flag.FlagOptional)
     return [method, bands, *map(advanced, (radius, sigma, neighbours, invalid, compression))]
 
@@ -223,12 +223,14 @@ def resampling_help():
         COMPRESSION: tr(
             "How the output GeoTIFF is compressed; both are lossless with the floating-point "
             "predictor and hold the same numbers. <b>DEFLATE</b> (default): read by every TIFF "
-            "reader; choose it for files you share. <b>ZSTD</b>: files of the same size, "
-            "written faster (writing takes about a third less time; a full 7700 × 7800 scene "
-            "up to 2.4 s sooner on 2 cores), read by GDAL-based software built with ZSTD "
-            "(QGIS, GDAL, rasterio, rioxarray, SNAP's GDAL reader) but not by programs with "
-            "their own TIFF reader (e.g. MATLAB's imread and Tiff, ImageJ, Pillow, tifffile "
-            "without imagecodecs). An output written with the other codec is redone."
+            "reader; choose it for files you share. DEFLATE is written fastest where Intel's "
+            "ISA-L is installed (Debian/Ubuntu package libisal2): files a few per cent larger "
+            "than GDAL's own DEFLATE. <b>ZSTD</b>: files of about the same size; writing takes "
+            "about a third less time than DEFLATE where ISA-L is missing (where it is "
+            "installed, DEFLATE is as fast or faster); read by GDAL-based software built with "
+            "ZSTD (QGIS, GDAL, rasterio, rioxarray, SNAP's GDAL reader) but not by programs "
+            "with their own TIFF reader (e.g. MATLAB's imread and Tiff, ImageJ, Pillow, "
+            "tifffile without imagecodecs). An output written with the other codec is redone."
         ),
     }
 
