@@ -107,7 +107,8 @@ class _IsalStream(ctypes.Structure):
 class _IsalDeflate:
     """ISA-L's one-shot DEFLATE in the zlib format (TIFF compression 8), levels 1–3."""
 
-    names = ("isal", "libisal.so.2", "isa-l.dll", "libisal.dylib")
+    names = ("libisal.so.2", "libisal.2.dylib")
+    """Soname 2 only: :class:`_IsalStream` is the layout of its ABI."""
     ZLIB = 3
     """``IGZIP_ZLIB``: the zlib header and Adler-32 trailer around the DEFLATE stream."""
     LEVEL_BUFFER = 1 << 20
