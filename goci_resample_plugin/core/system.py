@@ -1,5 +1,6 @@
-"""What the machine gives: memory (free now, and a stop before work that cannot fit), whether
-another process still runs (the temporaries' owners), and lock files that a process holds for
+"""What the machine gives: memory (free now, and a stop before work that cannot fit), its C
+libraries (called through ctypes: the codecs of the GeoTIFF tiles), whether another process
+still runs (the temporaries' owners), and lock files that a process holds for
 as long as it works on something (an output, a kernel being compiled).
 
 A lock file's lock is an OS file lock, released by the OS when the holding process ends,
@@ -10,7 +11,10 @@ again.
 """
 
 import contextlib
+import ctypes
+import ctypes.util
 import errno
+import functools
 import os
 import socket
 import stat
@@ -258,3 +262,28 @@ def _unlock(handle):
 
     with contextlib.suppress(OSError):  # a file system without locks: nothing was held
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+LIBDEFLATE = ("deflate", "libdeflate.so.0", "libdeflate.dll", "deflate.dll", "libdeflate.dylib")
+"""Names of libdeflate, the DEFLATE library GDAL links."""
+
+
+@functools.cache
+def shared_library(names):
+    """The first of the shared libraries ``names`` (a tuple: bare names for ``find_library``,
+    or file names) that loads, or None."""
+    for name in names:
+        found = ctypes.util.find_library(name) or name
+        try:
+            return ctypes.CDLL(found)
+        except OSError:
+            continue
+    return None
+
+
+def c_function(library, name, restype, *argtypes):
+    """``library``'s C function ``name`` with its result and argument types set (raises
+    ``AttributeError`` when the library has no such function)."""
+    function = getattr(library, name)
+    function.restype, function.argtypes = restype, list(argtypes)
+    return function

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import GociResampleError
+from .tiff_tiles import tile_reader
 
 
 @dataclass(frozen=True)
@@ -124,19 +125,37 @@ def read_target_grid(path):
 
 def landsat_strips(grid, strip_rows, cache_mb):
     """Yield ``(first row, (bands, rows, width) values)`` of the Landsat raster of ``grid``
-    (a :class:`TargetGrid`), ``strip_rows`` rows at a time, the next strip read in a thread
-    while the caller works on this one; GDAL's block cache bounded to ``cache_mb`` MB (its
-    default of 5 % of the RAM grew past 1 GB)."""
+    (a :class:`TargetGrid`), top to bottom, the next strip read in a thread while the caller
+    works on this one: a row of tiles at a time where :mod:`.tiff_tiles` decodes the file,
+    else ``strip_rows`` rows at a time through GDAL, its block cache bounded to ``cache_mb``
+    MB (its default of 5 % of the RAM grew past 1 GB).
+
+    Raises:
+        GociResampleError: a tile cannot be decoded (the file is damaged or changed).
+    """
+    reader = tile_reader(grid)
+    if reader is not None:
+        try:
+            height = reader.tile_height
+            yield from _prefetched(range(0, grid.height, height),
+                                   lambda row: reader.tile_row(row // height))  # fmt: skip
+        finally:
+            reader.close()
+        return
     import rasterio
 
-    rows = range(0, grid.height, strip_rows)
-    with rasterio.Env(GDAL_CACHEMAX=cache_mb), rasterio.open(grid.path) as dataset, \
-            concurrent.futures.ThreadPoolExecutor(1) as reader:  # fmt: skip
+    with rasterio.Env(GDAL_CACHEMAX=cache_mb), rasterio.open(grid.path) as dataset:
 
         def read(row):
             height = min(strip_rows, grid.height - row)
             return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
 
+        yield from _prefetched(range(0, grid.height, strip_rows), read)
+
+
+def _prefetched(rows, read):
+    """Yield ``(row, read(row))`` for ``rows``, each next one read in a thread meanwhile."""
+    with concurrent.futures.ThreadPoolExecutor(1) as reader:
         pending = reader.submit(read, rows[0])
         for position, row in enumerate(rows):
             strip = pending.result()

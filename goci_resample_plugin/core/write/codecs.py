@@ -9,29 +9,9 @@ ZSTD: libzstd, as GDAL writes it.
 """
 
 import ctypes
-import ctypes.util
-import functools
 import sys
 
-
-@functools.cache
-def _library(names):
-    """The first of the shared libraries ``names`` that loads, or None."""
-    for name in names:
-        found = ctypes.util.find_library(name) or name
-        try:
-            return ctypes.CDLL(found)
-        except OSError:
-            continue
-    return None
-
-
-def _function(library, name, restype, *argtypes):
-    """``library``'s C function ``name`` with its result and argument types set."""
-    function = getattr(library, name)
-    function.restype, function.argtypes = restype, list(argtypes)
-    return function
-
+from ..system import LIBDEFLATE, c_function, shared_library
 
 _POINTER, _SIZE = ctypes.c_void_p, ctypes.c_size_t
 
@@ -39,14 +19,14 @@ _POINTER, _SIZE = ctypes.c_void_p, ctypes.c_size_t
 class _Deflate:
     """libdeflate's zlib format (TIFF compression 8, "Adobe Deflate"), the library GDAL uses."""
 
-    names = ("deflate", "libdeflate.so.0", "libdeflate.dll", "deflate.dll", "libdeflate.dylib")
+    names = LIBDEFLATE
 
     def __init__(self, library, options):
         self.level = int(options["zlevel"])
-        self._alloc = _function(library, "libdeflate_alloc_compressor", _POINTER, ctypes.c_int)
-        self._free = _function(library, "libdeflate_free_compressor", None, _POINTER)
-        self._bound = _function(library, "libdeflate_zlib_compress_bound", _SIZE, _POINTER, _SIZE)
-        self._compress = _function(library, "libdeflate_zlib_compress", _SIZE,
+        self._alloc = c_function(library, "libdeflate_alloc_compressor", _POINTER, ctypes.c_int)
+        self._free = c_function(library, "libdeflate_free_compressor", None, _POINTER)
+        self._bound = c_function(library, "libdeflate_zlib_compress_bound", _SIZE, _POINTER, _SIZE)
+        self._compress = c_function(library, "libdeflate_zlib_compress", _SIZE,
                                    _POINTER, _POINTER, _SIZE, _POINTER, _SIZE)  # fmt: skip
 
     def new(self):
@@ -69,11 +49,11 @@ class _Zstd:
 
     def __init__(self, library, options):
         self.level = int(options["zstd_level"])
-        self._create = _function(library, "ZSTD_createCCtx", _POINTER)
-        self._free = _function(library, "ZSTD_freeCCtx", _SIZE, _POINTER)
-        self._bound = _function(library, "ZSTD_compressBound", _SIZE, _SIZE)
-        self._is_error = _function(library, "ZSTD_isError", ctypes.c_uint, _SIZE)
-        self._compress = _function(library, "ZSTD_compressCCtx", _SIZE, _POINTER, _POINTER,
+        self._create = c_function(library, "ZSTD_createCCtx", _POINTER)
+        self._free = c_function(library, "ZSTD_freeCCtx", _SIZE, _POINTER)
+        self._bound = c_function(library, "ZSTD_compressBound", _SIZE, _SIZE)
+        self._is_error = c_function(library, "ZSTD_isError", ctypes.c_uint, _SIZE)
+        self._compress = c_function(library, "ZSTD_compressCCtx", _SIZE, _POINTER, _POINTER,
                                    _SIZE, _POINTER, _SIZE, ctypes.c_int)  # fmt: skip
 
     def new(self):
@@ -116,10 +96,10 @@ class _IsalDeflate:
 
     def __init__(self, library, options):
         self.level = min(max(int(options["zlevel"]), 1), 3)
-        self._init = _function(library, "isal_deflate_stateless_init", None, _POINTER)
-        self._compress = _function(library, "isal_deflate_stateless", ctypes.c_int, _POINTER)
+        self._init = c_function(library, "isal_deflate_stateless_init", None, _POINTER)
+        self._compress = c_function(library, "isal_deflate_stateless", ctypes.c_int, _POINTER)
         # a release with the zlib header calls (2.30 has them) has the structure above
-        _function(library, "isal_write_zlib_header", ctypes.c_int, _POINTER, _POINTER)
+        c_function(library, "isal_write_zlib_header", ctypes.c_int, _POINTER, _POINTER)
 
     def new(self):
         return _IsalStream(), ctypes.create_string_buffer(self.LEVEL_BUFFER)
@@ -156,7 +136,7 @@ def tile_codec(profile):
     if sys.byteorder != "little" or profile.get("predictor") != 3:
         return None
     for kind in kinds:
-        library = _library(kind.names)
+        library = shared_library(kind.names)
         if library is None:
             continue
         try:
