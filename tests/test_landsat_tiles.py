@@ -3,6 +3,8 @@ strips: bit for bit what GDAL reads, for every layout it takes on; GDAL's own re
 files it leaves alone; a damaged tile named as such."""
 
 import shutil
+import struct
+import zlib
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from goci_resample_plugin.core.read import landsat_strips, read_target_grid
 from goci_resample_plugin.core.read.tiff_tiles import tile_reader
 
 pytest.importorskip("numba")
+tifffile = pytest.importorskip("tifffile")
 
 
 def _landsat(path, height=600, width=700, count=5, dtype="float32", **options):
@@ -88,21 +91,71 @@ def test_other_files_are_read_by_gdal(tmp_path, layout):
     assert np.array_equal(_strips(path), data, equal_nan=True)
 
 
+def _tile_bytes(path, index):
+    """(file offset, size, offset of the TileOffsets and TileByteCounts arrays) of tile
+    ``index``, as tifffile's parser locates them."""
+    with tifffile.TiffFile(path) as tif:
+        page = tif.pages[0]
+        tables = (page.tags["TileOffsets"].valueoffset, page.tags["TileByteCounts"].valueoffset)
+        return (page.dataoffsets[index], page.databytecounts[index], *tables)
+
+
 def test_a_damaged_tile_is_named_not_returned(tmp_path):
     """Bytes overwritten inside one tile (a disk error, another program writing the file):
-    the strips stop with the file's name, never with wrong numbers."""
-    path = tmp_path / "场景 one" / "landsat.tif"
-    path.parent.mkdir()
-    _landsat(path, **TAKEN["clip-step"])
-    damaged = tmp_path / "damaged.tif"
+    GDAL returns wrong numbers there without a word (libtiff does not check the stream's
+    Adler-32 sum); the strips stop with the file's name instead."""
+    folder = tmp_path / "场景 one"
+    folder.mkdir()
+    path, damaged = folder / "landsat.tif", folder / "damaged.tif"
+    data = _landsat(path, **TAKEN["clip-step"])
     shutil.copy(path, damaged)
-    import tifffile
-
-    with tifffile.TiffFile(damaged) as tif:
-        page = tif.pages[0]
-        offset, size = page.dataoffsets[3], page.databytecounts[3]
+    offset, size, _, _ = _tile_bytes(damaged, 3)  # tile row 1 (3 tiles across)
     with open(damaged, "r+b") as handle:
         handle.seek(offset + size // 3)
         handle.write(bytes(range(7, 256, 3)) * 4)
-    with pytest.raises(GociResampleError, match=r"damaged\.tif has a tile that cannot be decoded"):
+    with rasterio.open(damaged) as dataset:
+        assert not np.array_equal(dataset.read(), data, equal_nan=True)  # GDAL: silently wrong
+    with pytest.raises(
+        GociResampleError, match=r"damaged\.tif has a damaged tile in the rows from 256"
+    ):
         _strips(damaged)
+
+
+def test_a_stream_longer_than_its_tile_gives_its_first_tile_worth(tmp_path):
+    """A sound DEFLATE stream that inflates to more than one tile (libtiff takes the first
+    tile's worth of such files): the same values as GDAL's."""
+    path = tmp_path / "landsat.tif"
+    data = _landsat(path, **TAKEN["clip-step"])
+    offset, size, offsets_at, counts_at = _tile_bytes(path, 4)
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        longer = zlib.compress(zlib.decompress(handle.read(size)) + bytes(range(256)) * 40)
+        end = handle.seek(0, 2)
+        handle.write(longer)
+        handle.seek(offsets_at + 4 * 4)
+        handle.write(struct.pack("<I", end))
+        handle.seek(counts_at + 4 * 4)
+        handle.write(struct.pack("<I", len(longer)))
+    with rasterio.open(path) as dataset:
+        gdal = dataset.read()
+    assert np.array_equal(gdal, data, equal_nan=True)
+    assert tile_reader(read_target_grid(path)) is not None
+    assert np.array_equal(_strips(path).view(np.uint32), gdal.view(np.uint32))
+
+
+@pytest.mark.parametrize(("tag", "becomes"), [(284, 266), (284, 317)],
+                         ids=["fill-order", "repeated-predictor"])  # fmt: skip
+def test_tags_whose_meaning_libtiff_decides_leave_the_file_to_gdal(tmp_path, tag, becomes):
+    """A FillOrder tag (libtiff reverses the bits of order 2), or a tag given twice (libtiff
+    keeps the first copy): GDAL reads the file."""
+    path = tmp_path / "landsat.tif"
+    _landsat(path, **TAKEN["clip-step"])
+    with tifffile.TiffFile(path) as tif:
+        entry = tif.pages[0].tags[tag].offset
+    with open(path, "r+b") as handle:
+        handle.seek(entry)
+        handle.write(struct.pack("<H", becomes))
+    assert tile_reader(read_target_grid(path)) is None
+    with rasterio.open(path) as dataset:
+        gdal = dataset.read()
+    assert np.array_equal(_strips(path), gdal, equal_nan=True)

@@ -7,9 +7,11 @@ time on one thread: 3.7–4.3 s of one core for a full scene's 1.2 GB (5 bands o
 Here libdeflate (the library GDAL links) inflates each tile and one compiled pass
 (:mod:`.predictor_kernel`) undoes the predictor, the tiles of a row on every core: the same
 scene in 1.7 s on 2 cores (2.9–3.1 s of CPU; measured alone, warm, 2026-12-06), 0.4–0.7 s
-off a full scene's match-ups. The values are GDAL's to the bit (the tests compare them). Any other file — another codec or sample
-type, strips, big-endian, a missing tile — or a machine without numba, libdeflate or
-``os.pread`` (Windows) is read by GDAL as before (:func:`tile_reader` answers None).
+off a full scene's match-ups. The values are GDAL's to the bit (the tests compare them).
+Any other file — another codec or sample type, strips, big-endian, a missing tile, a tag
+whose meaning libtiff decides (:data:`DECLINED`, a repeated tag) — or a machine without
+numba, libdeflate or ``os.pread`` (Windows) is read by GDAL as before (:func:`tile_reader`
+answers None); so is a row of tiles with a tile that does not inflate to exactly one tile.
 """
 
 import concurrent.futures
@@ -31,9 +33,22 @@ from ..system import LIBDEFLATE, c_function, compute_threads, shared_library
 DEFLATE_CODES = (8, 32946)
 """TIFF compression codes of DEFLATE (Adobe's and the old one), both zlib streams."""
 
-MAX_TILE_ROWS = 1024
-"""Tallest tile decoded here: a strip is a row of tiles (a 1024-row strip of a full scene is
-160 MB)."""
+MAX_STRIP_BYTES = 64 << 20
+"""Largest row of tiles decoded here (a strip is one; the match-ups hold three at a time): a
+full scene's 5 bands of 256-row tiles take 39 MB, taller tiles are left to GDAL's strips."""
+
+DECODED, DAMAGED, LONGER = "decoded", "damaged", "longer"
+"""What became of a tile: decoded (a sound stream longer than a tile too: its first tile's
+worth, as libtiff takes from such "odd files in the wild"); damaged: unreadable, failing its
+checks (libtiff does not check the Adler-32 sum: GDAL returns whatever zlib made of such a
+stream) or inflating to less than a tile; longer than ``LONGER_FACTOR`` tiles: GDAL reads the
+rows."""
+
+LONGER_FACTOR = 4
+"""Tiles' worth of room a stream longer than one tile is inflated into, to check it whole."""
+
+INSUFFICIENT_SPACE = 3
+"""``LIBDEFLATE_INSUFFICIENT_SPACE``: the stream inflates to more than the buffer."""
 
 _TYPES = {1: "<u1", 3: "<u2", 4: "<u4", 16: "<u8"}
 """TIFF field types of the tags read here (BYTE, SHORT, LONG, LONG8) as numpy types."""
@@ -50,43 +65,69 @@ def tile_reader(grid):
     except ImportError:  # no numba: libtiff's predictor beats one in numpy
         return None
     try:
-        with open(grid.path, "rb") as handle:
-            tags = _first_directory(handle)
-    except (OSError, struct.error, ValueError):
+        descriptor = os.open(grid.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
         return None
-    layout = _layout(tags, grid)
-    if layout is None:
-        return None
+    reader = None
     try:
-        return TileReader(grid, layout, library, predictor_kernel.undo_float_predictor)
-    except (AttributeError, OSError):  # a libdeflate without these calls; the file is gone
-        return None
+        layout = _layout(_first_directory(descriptor), grid)
+        if layout is not None:
+            reader = TileReader(grid, descriptor, layout, library,
+                                predictor_kernel.undo_float_predictor)  # fmt: skip
+    except (AttributeError, OSError, struct.error, ValueError, OverflowError, MemoryError):
+        reader = None  # a damaged directory (GDAL says what), a libdeflate without these calls
+    finally:
+        if reader is None:
+            os.close(descriptor)
+    return reader
 
 
-def _first_directory(handle):
-    """{tag: (n,) numpy array} of the first image directory of a little-endian TIFF (the tags
-    of :data:`_TYPES`' types), or {} for any other file."""
-    header = handle.read(16)
+NEEDED = (WIDTH, HEIGHT, BITS, COMPRESSION, SAMPLES, PLANAR, PREDICTOR, TILE_WIDTH, TILE_HEIGHT,
+          TILE_OFFSETS, TILE_BYTE_COUNTS, SAMPLE_FORMAT)  # fmt: skip
+"""The tags whose values the gate reads."""
+
+DECLINED = (266, 273, 279)
+"""Tags that make GDAL read the file: FillOrder (libtiff reverses the bits where it is 2),
+StripOffsets and StripByteCounts (which of them and the tile tags libtiff uses is its own)."""
+
+
+def _first_directory(descriptor):
+    """{tag: (n,) int64 values} of the tags :data:`NEEDED` of the first image directory of a
+    little-endian TIFF open at ``descriptor`` (read with ``os.pread``: the very file the
+    tiles are read from), or {} for any other file, a repeated tag (libtiff keeps the first
+    copy) or one of :data:`DECLINED`."""
+    size = os.fstat(descriptor).st_size
+    header = os.pread(descriptor, 16, 0)
     big = header[:4] == b"II+\0"
     if not big and header[:4] != b"II*\0":
         return {}
     position = struct.unpack_from("<Q" if big else "<I", header, 8 if big else 4)[0]
-    handle.seek(position)
     count_format, entry_format = ("<Q", "<HHQ8s") if big else ("<H", "<HHI4s")
-    (entries,) = struct.unpack(count_format, handle.read(struct.calcsize(count_format)))
-    size = struct.calcsize(entry_format)
-    table = handle.read(entries * size)
-    tags = {}
+    head = struct.calcsize(count_format)
+    (entries,) = struct.unpack(count_format, os.pread(descriptor, head, position))
+    width = struct.calcsize(entry_format)
+    if position + head + entries * width > size:
+        return {}
+    table = os.pread(descriptor, entries * width, position + head)
+    tags, seen = {}, set()
     for i in range(entries):
-        tag, kind, count, inline = struct.unpack_from(entry_format, table, i * size)
-        if kind not in _TYPES:
+        tag, kind, count, inline = struct.unpack_from(entry_format, table, i * width)
+        if tag in seen or tag in DECLINED:
+            return {}
+        seen.add(tag)
+        if tag not in NEEDED:
             continue
+        if kind not in _TYPES:
+            return {}
         dtype = np.dtype(_TYPES[kind])
-        if count * dtype.itemsize <= len(inline):
-            data = inline[: count * dtype.itemsize]
+        length = count * dtype.itemsize
+        if length <= len(inline):
+            data = inline[:length]
         else:
-            handle.seek(struct.unpack("<Q" if big else "<I", inline)[0])
-            data = handle.read(count * dtype.itemsize)
+            where = struct.unpack("<Q" if big else "<I", inline)[0]
+            if where + length > size:
+                return {}
+            data = os.pread(descriptor, length, where)
         tags[tag] = np.frombuffer(data, dtype=dtype, count=count).astype(np.int64)
     return tags
 
@@ -110,7 +151,9 @@ def _layout(tags, grid):
         (first[WIDTH], first[HEIGHT], spp) == (grid.width, grid.height, grid.band_count)
         and (tags[BITS] == 32).all() and (tags[SAMPLE_FORMAT] == 3).all()
         and first[COMPRESSION] in DEFLATE_CODES and first.get(PREDICTOR, 1) in (1, 3)
-        and planar in (1, 2) and 0 < tile_height <= MAX_TILE_ROWS and tile_width > 0
+        and planar in (1, 2) and tile_height > 0 and tile_width > 0
+        and tile_height * tile_width * spp * 4 <= MAX_STRIP_BYTES
+        and tile_height * grid.width * spp * 4 <= MAX_STRIP_BYTES
         and offsets.size == counts.size == tiles and (offsets > 0).all() and (counts > 0).all()
     )  # fmt: skip
     if not plain:
@@ -124,11 +167,12 @@ class TileReader:
     (libdeflate and the compiled predictor release the GIL).
 
     Args:
-        grid: its ``TargetGrid``; layout: from :func:`_layout`; library: libdeflate;
+        grid: its ``TargetGrid``; descriptor: the file, open (closed by :meth:`close`);
+        layout: from :func:`_layout`; library: libdeflate;
         undo: :func:`.predictor_kernel.undo_float_predictor`.
     """
 
-    def __init__(self, grid, layout, library, undo):
+    def __init__(self, grid, descriptor, layout, library, undo):
         self.grid, self.layout, self._undo = grid, layout, undo
         self.tile_height, self.tile_width = layout["tile"]
         self._alloc = c_function(library, "libdeflate_alloc_decompressor", ctypes.c_void_p)
@@ -136,7 +180,7 @@ class TileReader:
         self._inflate = c_function(library, "libdeflate_zlib_decompress", ctypes.c_int,
                                    ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
                                    ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p)  # fmt: skip
-        self._file = os.open(grid.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self._file = descriptor
         self._local, self._decompressors = threading.local(), []
         self._lock = threading.Lock()
         self._pool = concurrent.futures.ThreadPoolExecutor(compute_threads())
@@ -150,24 +194,50 @@ class TileReader:
         os.close(self._file)
 
     def tile_row(self, down):
-        """(bands, rows, width) float32: the raster rows of tile row ``down``.
+        """(bands, rows, width) float32: the raster rows of tile row ``down``; where a tile
+        does not decode as expected (libtiff accepts some odd streams), GDAL reads the rows.
 
         Raises:
-            GociResampleError: a tile cannot be read or decoded (the file is damaged, or
-                changed while it was read).
+            GociResampleError: the rows cannot be read (the file is damaged, or changed while
+                it was read).
         """
-        height = min(self.tile_height, self.grid.height - down * self.tile_height)
+        first = down * self.tile_height
+        height = min(self.tile_height, self.grid.height - first)
         out = np.empty((self.grid.band_count, height, self.grid.width), dtype=np.float32)
         planes = self.layout["spp"] if self.layout["planar"] == 2 else 1
         across = self.layout["grid"][1]
         jobs = [(band, column) for band in range(planes) for column in range(across)]
         calls = [self._pool.submit(self._decode, down, band, column, out) for band, column in jobs]
-        for call in calls:
-            call.result()
+        decoded = [call.result() for call in calls]  # every tile done before ``out`` is let go
+        if DAMAGED in decoded:
+            raise GociResampleError(
+                f"Landsat raster {self.grid.path} has a damaged tile in the rows from {first} "
+                "(its data fail their checksum, or are cut short): it is corrupt or changed "
+                "while it was read (GDAL would return wrong numbers there without a word). "
+                "Check it with gdalinfo -checksum; if another program is writing it, run again "
+                "when it is done."
+            )
+        if LONGER in decoded:
+            return self._read_by_gdal(first, height)
         return out
 
+    def _read_by_gdal(self, first, height):
+        import rasterio
+
+        try:
+            with rasterio.open(self.grid.path) as dataset:
+                window = rasterio.windows.Window(0, first, self.grid.width, height)
+                return dataset.read(window=window, out_dtype=np.float32)
+        except (rasterio.errors.RasterioError, OSError) as error:
+            raise GociResampleError(
+                f"Landsat raster {self.grid.path} cannot be read from row {first} ({error}): "
+                "the file is damaged or changed while it was read. Check it with gdalinfo "
+                "-checksum; if another program is writing it, run again when it is done."
+            ) from None
+
     def _decode(self, down, band, column, out):
-        """Decode the tile (``down``, ``column``) of plane ``band`` into ``out``."""
+        """Decode the tile (``down``, ``column``) of plane ``band`` into ``out``: ``DECODED``,
+        or ``DAMAGED`` or ``LONGER`` (nothing written)."""
         spp, planar = self.layout["spp"], self.layout["planar"]
         samples = 1 if planar == 2 else spp
         down_count, across = self.layout["grid"]
@@ -175,20 +245,26 @@ class TileReader:
         offset, count = int(self.layout["offsets"][k]), int(self.layout["counts"][k])
         expected = self.tile_height * self.tile_width * samples * 4
         raw = self._buffer(expected)
-        compressed = os.pread(self._file, count, offset)
+        try:
+            compressed = os.pread(self._file, count, offset)
+        except OSError:
+            return DAMAGED
+        if len(compressed) != count:  # the file was cut short
+            return DAMAGED
         written = ctypes.c_size_t(0)
-        status = (
-            self._inflate(self._decompressor(), compressed, len(compressed), raw.ctypes.data,
-                          expected, ctypes.byref(written))
-            if len(compressed) == count else -1
-        )  # fmt: skip
+        status = self._inflate(self._decompressor(), compressed, count, raw.ctypes.data,
+                               expected, ctypes.byref(written))  # fmt: skip
+        if status == INSUFFICIENT_SPACE:  # damaged, or a whole stream longer than a tile
+            longer = np.empty(LONGER_FACTOR * expected, dtype=np.uint8)
+            room = (longer.ctypes.data, longer.size, ctypes.byref(written))
+            status = self._inflate(self._decompressor(), compressed, count, *room)
+            if status == INSUFFICIENT_SPACE:
+                return LONGER
+            if status == 0 and written.value >= expected:  # as libtiff: the first tile's worth
+                raw[:] = longer[:expected]
+                written.value = expected
         if status != 0 or written.value != expected:
-            raise GociResampleError(
-                f"Landsat raster {self.grid.path} has a tile that cannot be decoded (tile {k}, "
-                f"from row {down * self.tile_height}): the file is damaged or changed while it "
-                "was read. Check it with gdalinfo -checksum; if another program is writing it, "
-                "run again when it is done."
-            )
+            return DAMAGED
         col0 = column * self.tile_width
         rows, cols = out.shape[1], min(self.tile_width, self.grid.width - col0)
         first_band = band if planar == 2 else 0
@@ -200,6 +276,7 @@ class TileReader:
             out[first_band : first_band + samples, :, col0 : col0 + cols] = tile[
                 :rows, :cols
             ].transpose(2, 0, 1)
+        return DECODED
 
     def _buffer(self, size):
         buffer = getattr(self._local, "buffer", None)
