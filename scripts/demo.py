@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from sample_data import goci2_spec, write_scene  # noqa: E402
 
 from goci_resample_plugin.core import ResampleOptions, output_name  # noqa: E402
+from goci_resample_plugin.core.resample.kernel_cache import TIMES_NAME  # noqa: E402
 
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
 
@@ -80,18 +81,12 @@ def start_compiling(plugins):
 
 
 def gaussian_compile_seconds(plugins):
-    """How long the Gaussian kernel's compile took (as its compiling child recorded it), or
-    None."""
-    env = os.environ | {"PYTHONPATH": str(plugins), "NUMBA_CACHE_DIR": str(numba_cache(plugins))}
-    code = ("from goci_resample_plugin.core.resample import grid_kernel; "
-            "from goci_resample_plugin.core.resample.kernel_cache import measured_seconds; "
-            "print(measured_seconds(grid_kernel.resample_strip))")  # fmt: skip
-    answer = subprocess.run([sys.executable, "-c", code], env=env, cwd=plugins,
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
-    try:
-        return float(answer)
-    except ValueError:
-        return None
+    """How long the Gaussian kernel's compile took, as its compiling child recorded it beside
+    numba's cache (``kernel_cache.TIMES_NAME``), or None."""
+    for recorded in numba_cache(plugins).rglob(TIMES_NAME.format("resample_strip")):
+        with contextlib.suppress(OSError, ValueError):
+            return float(recorded.read_text(encoding="ascii"))
+    return None
 
 
 def run_qgis_process(plugins, *args):
