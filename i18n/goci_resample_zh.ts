@@ -249,12 +249,12 @@
         <translation>高斯方法对每个 Landsat 像元加权的最近 GOCI 像元个数（默认 16）。仅用于高斯方法。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="265"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="266"/>
         <source>{name}: choose a raster file.</source>
         <translation>{name}：请选择一个栅格文件。</translation>
     </message>
     <message>
-        <location filename="../goci_resample_plugin/processing/parameters.py" line="268"/>
+        <location filename="../goci_resample_plugin/processing/parameters.py" line="269"/>
         <source>{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF.</source>
         <translation>{parameter} 图层 {name}（{source}）不是栅格文件。请选择 GeoTIFF 文件。</translation>
     </message>
@@ -675,8 +675,8 @@
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/parameters.py" line="223"/>
-        <source>How the output GeoTIFF is compressed; both are lossless with the floating-point predictor and hold the same numbers. &lt;b&gt;DEFLATE&lt;/b&gt; (default): read by every TIFF reader; choose it for files you share. DEFLATE is written fastest where Intel&apos;s ISA-L is installed (Debian/Ubuntu package libisal2): files a few per cent larger than GDAL&apos;s own DEFLATE. &lt;b&gt;ZSTD&lt;/b&gt;: files of about the same size; writing takes about a third less time than DEFLATE where ISA-L is missing (where it is installed, DEFLATE is as fast or faster); read by GDAL-based software built with ZSTD (QGIS, GDAL, rasterio, rioxarray, SNAP&apos;s GDAL reader) but not by programs with their own TIFF reader (e.g. MATLAB&apos;s imread and Tiff, ImageJ, Pillow, tifffile without imagecodecs). An output written with the other codec is redone.</source>
-        <translation>输出 GeoTIFF 的压缩方式；两者都是无损压缩（浮点预测器），像元数值完全相同。&lt;b&gt;DEFLATE&lt;/b&gt;（默认）：所有 TIFF 读取程序都能打开；需要分享给他人的文件请选它。安装了 Intel ISA-L（Debian/Ubuntu 软件包 libisal2）时 DEFLATE 写入最快，文件比 GDAL 自身写出的 DEFLATE 大几个百分点。&lt;b&gt;ZSTD&lt;/b&gt;：文件大小大致相同；未安装 ISA-L 时写入耗时比 DEFLATE 约少三分之一（安装了 ISA-L 时 DEFLATE 一样快或更快）；可由带 ZSTD 支持的基于 GDAL 的软件读取（QGIS、GDAL、rasterio、rioxarray、SNAP 的 GDAL 读取器），但自带 TIFF 读取器的程序（如 MATLAB 的 imread 与 Tiff、ImageJ、Pillow、未装 imagecodecs 的 tifffile）可能无法打开。已用另一种压缩方式写出的输出会重新计算。</translation>
+        <source>How the output GeoTIFF is compressed; both are lossless with the floating-point predictor and hold the same numbers. &lt;b&gt;DEFLATE&lt;/b&gt; (default): read by every TIFF reader; choose it for files you share. DEFLATE is written fastest where Intel&apos;s ISA-L is installed (Debian/Ubuntu package libisal2), in files larger than GDAL&apos;s own DEFLATE (interpolated output about 4 %, Nearest&apos;s small blocky files about 20 %). &lt;b&gt;ZSTD&lt;/b&gt;: files of about the same size; writing takes about a third less time than DEFLATE where ISA-L is missing (where it is installed, DEFLATE is as fast or faster); read by GDAL-based software built with ZSTD (QGIS, GDAL, rasterio, rioxarray, SNAP&apos;s GDAL reader) but not by programs with their own TIFF reader (e.g. MATLAB&apos;s imread and Tiff, ImageJ, Pillow, tifffile without imagecodecs). An output written with the other codec is redone.</source>
+        <translation>输出 GeoTIFF 的压缩方式；两者都是无损压缩（浮点预测器），像元数值完全相同。&lt;b&gt;DEFLATE&lt;/b&gt;（默认）：所有 TIFF 读取程序都能打开；需要分享给他人的文件请选它。安装了 Intel ISA-L（Debian/Ubuntu 软件包 libisal2）时 DEFLATE 写入最快，但文件比 GDAL 自身写出的 DEFLATE 大（插值结果约大 4 %，最近邻的小块状文件约大 20 %）。&lt;b&gt;ZSTD&lt;/b&gt;：文件大小大致相同；未安装 ISA-L 时写入耗时比 DEFLATE 约少三分之一（安装了 ISA-L 时 DEFLATE 一样快或更快）；可由带 ZSTD 支持的基于 GDAL 的软件读取（QGIS、GDAL、rasterio、rioxarray、SNAP 的 GDAL 读取器），但自带 TIFF 读取器的程序（如 MATLAB 的 imread 与 Tiff、ImageJ、Pillow、未装 imagecodecs 的 tifffile）可能无法打开。已用另一种压缩方式写出的输出会重新计算。</translation>
     </message>
 </context>
 </TS>
