@@ -11,7 +11,8 @@ off a full scene's match-ups. The values are GDAL's to the bit (the tests compar
 Any other file — another codec or sample type, strips, big-endian, a missing tile, a tag
 whose meaning libtiff decides (:data:`DECLINED`, a repeated tag) — or a machine without
 numba, libdeflate or ``os.pread`` (Windows) is read by GDAL as before (:func:`tile_reader`
-answers None); so is a row of tiles with a tile that does not inflate to exactly one tile.
+answers None); so is a row of tiles with a tile whose stream inflates to more than
+``LONGER_FACTOR`` tiles.
 """
 
 import concurrent.futures
@@ -91,27 +92,53 @@ DECLINED = (266, 273, 279)
 StripOffsets and StripByteCounts (which of them and the tile tags libtiff uses is its own)."""
 
 
+def directory_entries(read_at):
+    """(BigTIFF?, entries) of the first image directory of a little-endian TIFF, or None for
+    any other file: each entry (tag, field type, count, its value field's bytes, the file
+    position of the entry). ``read_at(offset, size)`` returns the file's bytes there.
+
+    Raises:
+        struct.error: the file is shorter than its structure says.
+    """
+    header = read_at(0, 16)
+    if len(header) < 16:
+        raise struct.error("short header")
+    big = header[:4] == b"II+\0"
+    if not big and header[:4] != b"II*\0":
+        return None
+    position = struct.unpack_from("<Q" if big else "<I", header, 8 if big else 4)[0]
+    count_format, entry_format = ("<Q", "<HHQ8s") if big else ("<H", "<HHI4s")
+    head = struct.calcsize(count_format)
+    (count,) = struct.unpack(count_format, read_at(position, head))
+    width = struct.calcsize(entry_format)
+    table = read_at(position + head, count * width)
+    first = position + head
+    return big, [(*struct.unpack_from(entry_format, table, i * width), first + i * width)
+                 for i in range(count)]  # fmt: skip
+
+
 def _first_directory(descriptor):
     """{tag: (n,) int64 values} of the tags :data:`NEEDED` of the first image directory of a
     little-endian TIFF open at ``descriptor`` (read with ``os.pread``: the very file the
     tiles are read from), or {} for any other file, a repeated tag (libtiff keeps the first
-    copy) or one of :data:`DECLINED`."""
+    copy) or one of :data:`DECLINED`.
+
+    Raises:
+        struct.error: the file is shorter than its structure says (no read past its end).
+    """
     size = os.fstat(descriptor).st_size
-    header = os.pread(descriptor, 16, 0)
-    big = header[:4] == b"II+\0"
-    if not big and header[:4] != b"II*\0":
+
+    def read_at(offset, length):
+        if offset + length > size:
+            raise struct.error("past the end of the file")
+        return os.pread(descriptor, length, offset)
+
+    directory = directory_entries(read_at)
+    if directory is None:
         return {}
-    position = struct.unpack_from("<Q" if big else "<I", header, 8 if big else 4)[0]
-    count_format, entry_format = ("<Q", "<HHQ8s") if big else ("<H", "<HHI4s")
-    head = struct.calcsize(count_format)
-    (entries,) = struct.unpack(count_format, os.pread(descriptor, head, position))
-    width = struct.calcsize(entry_format)
-    if position + head + entries * width > size:
-        return {}
-    table = os.pread(descriptor, entries * width, position + head)
+    big, entries = directory
     tags, seen = {}, set()
-    for i in range(entries):
-        tag, kind, count, inline = struct.unpack_from(entry_format, table, i * width)
+    for tag, kind, count, inline, _ in entries:
         if tag in seen or tag in DECLINED:
             return {}
         seen.add(tag)
@@ -124,10 +151,7 @@ def _first_directory(descriptor):
         if length <= len(inline):
             data = inline[:length]
         else:
-            where = struct.unpack("<Q" if big else "<I", inline)[0]
-            if where + length > size:
-                return {}
-            data = os.pread(descriptor, length, where)
+            data = read_at(struct.unpack("<Q" if big else "<I", inline)[0], length)
         tags[tag] = np.frombuffer(data, dtype=dtype, count=count).astype(np.int64)
     return tags
 

@@ -130,8 +130,8 @@ _CODECS = {"deflate": (_IsalDeflate, _Deflate), "zstd": (_Zstd,)}
 def tile_codec(profile):
     """The codec that encodes ``profile``'s tiles here (its ``compress`` and level options), the
     first of its libraries that loads, or None where GDAL has to: none loads, or this
-    machine is big-endian (the
-    predictor of :mod:`.tiles` is written for little-endian floats)."""
+    machine is big-endian (the predictor of :mod:`.tiles` is written for little-endian
+    floats)."""
     kinds = _CODECS.get(str(profile.get("compress", "")).lower(), ())
     if sys.byteorder != "little" or profile.get("predictor") != 3:
         return None

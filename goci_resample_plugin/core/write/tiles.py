@@ -4,14 +4,15 @@ GDAL encodes a tile through libtiff, whose floating-point predictor (TIFF Techni
 goes a byte at a time: of the ~14.8 CPU seconds GDAL spent writing a full GOCI-II output
 (5 bands of 7700 × 7800), ~7 were that predictor (an all-NaN raster of the same size cost
 10.4 s with it, 3.3 s without). Here the predictor is a few numpy passes per tile and the
-codec is the same library GDAL uses (libdeflate, libzstd), called on every core, and a tile of
-one value is encoded once: the same output cost 7.3 CPU seconds (``scripts/bench.py``
-measures it as *write only*).
+codec (:mod:`.codecs`: ISA-L or libdeflate, libzstd) is called on every core, and a tile of
+one value is encoded once: the same output cost 7.3 CPU seconds with libdeflate
+(``scripts/bench.py`` measures it as *write only*).
 
 The file stays GDAL's own: GDAL creates it (header, tags, georeferencing, band metadata) with
 ``SPARSE_OK`` and no tile, :class:`TileFile` appends the encoded tiles and points the
 ``TileOffsets`` and ``TileByteCounts`` tags at them. Every tile is written, so the result is
-an ordinary tiled GeoTIFF; its tile bytes are what libtiff writes for the same codec level.
+an ordinary tiled GeoTIFF; with libdeflate or libzstd its tile bytes are what libtiff
+writes for the same codec level.
 Without the codec's library (or on a big-endian machine) :func:`.codecs.tile_codec` returns
 None and GDAL writes the tiles.
 """
@@ -24,9 +25,7 @@ import struct
 import numpy as np
 
 from ..errors import GociResampleError
-
-TILE_OFFSETS, TILE_BYTE_COUNTS = 324, 325
-"""The TIFF tags that locate each tile's bytes."""
+from ..read.tiff_tiles import TILE_BYTE_COUNTS, TILE_OFFSETS, directory_entries
 
 LONG, LONG8 = 4, 16
 """TIFF field types: unsigned 32-bit (classic TIFF), unsigned 64-bit (BigTIFF)."""
@@ -283,24 +282,16 @@ def _tile_entries(handle, tiles, shown_as):
 
 
 def _parsed_entries(handle, tiles, shown_as):
-    header = handle.read(16)
-    big = header[:4] == b"II+\0"
-    if len(header) < 16:
-        raise struct.error("short header")
-    if not big and header[:4] != b"II*\0":
+    def read_at(offset, size):
+        handle.seek(offset)
+        return handle.read(size)
+
+    directory = directory_entries(read_at)
+    if directory is None:
         raise GociResampleError(f"{shown_as} is not the little-endian TIFF GDAL was asked for.")
-    directory = struct.unpack_from("<Q" if big else "<I", header, 8 if big else 4)[0]
-    handle.seek(directory)
-    entry_size, count_format = (20, "<Q") if big else (12, "<H")
-    number = struct.unpack(count_format, handle.read(struct.calcsize(count_format)))[0]
-    first = directory + struct.calcsize(count_format)
-    handle.seek(first)
-    table = handle.read(number * entry_size)
-    found = {}
-    for i in range(number):
-        tag, _, count = struct.unpack_from("<HHQ" if big else "<HHI", table, i * entry_size)
-        if tag in (TILE_OFFSETS, TILE_BYTE_COUNTS) and count == tiles:
-            found[tag] = first + i * entry_size
+    big, entries = directory
+    found = {tag: position for tag, _, count, _, position in entries
+             if tag in (TILE_OFFSETS, TILE_BYTE_COUNTS) and count == tiles}  # fmt: skip
     if len(found) != 2:
         raise GociResampleError(f"{shown_as} lacks the tile tags GDAL was asked to write.")
     return big, (found[TILE_OFFSETS], found[TILE_BYTE_COUNTS])
