@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
+from ..system import lock_holder
 from .scene import FAILED, SceneResult, process_scene
 
 POLL_SECONDS = 0.5
@@ -127,16 +128,26 @@ def run_on_cluster(client, scenes, settings, finished, control):
 
 
 def _wait_for_workers(output_root, control):
-    """Wait while half-written files of workers are in the scene folders of ``output_root``
-    (a worker goes on with its scene after the scheduler is gone), at most
-    ``WORKERS_GONE_SECONDS``."""
+    """Wait while workers write into the scene folders of ``output_root`` (a worker goes on
+    with its scene after the scheduler is gone), at most ``WORKERS_GONE_SECONDS``: while a
+    half-written file is there, or a product's lock is held (its writer between two of the
+    product's files, e.g. the GeoTIFF landed and the style not begun: no half-written file
+    then)."""
     deadline = time.monotonic() + WORKERS_GONE_SECONDS
     said = False
-    while any(Path(output_root).glob("*/.*.partial-*")) and time.monotonic() < deadline:
+    while _workers_writing(Path(output_root)) and time.monotonic() < deadline:
         if not said:
             control.info("Waiting for the workers to finish or drop the scenes they were writing…")
             said = True
         time.sleep(POLL_SECONDS * 4)
+
+
+def _workers_writing(output_root):
+    """Whether a half-written file is in a scene folder of ``output_root`` or a product lock
+    there is held (:func:`~..system.lock_holder`)."""
+    if any(output_root.glob("*/.*.partial-*")):
+        return True
+    return any(lock_holder(lock) is not None for lock in output_root.glob("*/.*.lock"))
 
 
 def _landed_here(result):
