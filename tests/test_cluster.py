@@ -221,3 +221,32 @@ def test_matchups_on_the_cluster_give_every_scene_its_files_and_the_series(clust
     assert {k: v for k, v in counts.items() if k != "all"} == report
     assert counts["all"] == sum(report.values()) > 0 and len(listed) == 2
     assert _hidden(out) == []
+
+
+def test_after_a_lost_scheduler_a_held_product_lock_counts_as_writing(tmp_path):
+    """Between two files of a product (its GeoTIFF landed, its style not begun) a worker has
+    no half-written file but holds the product's lock: the batch waits for it too."""
+    import threading
+
+    from goci_resample_plugin.core.batch.cluster import _wait_for_workers
+    from goci_resample_plugin.core.system import held_lock
+    from goci_resample_plugin.core.write.names import lock_path
+
+    scene = tmp_path / "LC08_L1TP_118038_20210429_20210507_02_T1"
+    scene.mkdir()
+    held, release = threading.Event(), threading.Event()
+
+    def worker():
+        with held_lock(lock_path(scene / "GOCI_on_Landsat_x_GAUSS.tif"), lambda holder: ""):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    held.wait(10)
+    threading.Timer(1.5, release.set).start()
+    started = time.monotonic()
+    _wait_for_workers(tmp_path, RunControl())
+    waited = time.monotonic() - started
+    thread.join()
+    assert waited >= 1.2, f"returned after {waited:.2f} s while the lock was held"
