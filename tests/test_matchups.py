@@ -267,6 +267,7 @@ def test_a_batch_gives_every_scene_its_matchups_and_the_series_the_fit(tmp_path)
     from goci_resample_plugin.core import run_batch
     from goci_resample_plugin.core.batch import discover_scenes
     from goci_resample_plugin.core.matchups.series import write_series
+    from goci_resample_plugin.core.options import MatchupOptions
 
     root = calibrated_root(tmp_path)
     out = tmp_path / "out"
@@ -289,7 +290,7 @@ def test_a_batch_gives_every_scene_its_matchups_and_the_series_the_fit(tmp_path)
     changed = sorted(root.iterdir())[0]
     goci = next(changed.glob("*.nc"))
     goci.write_bytes(goci.read_bytes()[:-1] + b"\0")
-    assert write_series(out, discover_scenes(root)) == 2
+    assert write_series(out, discover_scenes(root), MatchupOptions().as_dict(), False) == 2
     fit = list(csv.DictReader((out / "matchups_fit.csv").open(encoding="utf-8")))
     assert changed.name not in {row["scene"] for row in fit}
 

@@ -133,6 +133,9 @@ class ProductRequest:
         matchups: also make the scene's match-ups at GOCI scale (batch ``MATCHUPS``).
         in_batch: the run is a scene of a batch holding its output root's lock (set by
             ``run_batch``); any other run refuses to write into a root a batch is writing.
+        inputs_before: the inputs' identities (``write.input_identities``) taken before
+            REGISTER read them (set by ``make_product``), so that an input rewritten between
+            the registration and the resampling leaves the output unvouched for.
     """
 
     overwrite: bool = False
@@ -142,6 +145,12 @@ class ProductRequest:
     compare: bool = False
     matchups: bool = False
     in_batch: bool = False
+    inputs_before: object = None
+
+
+MAX_BOX = 15
+"""Largest screening box (GOCI pixels): the protocols use 3 or 5; the screening's work grows
+with BOX², and a box wider than the scene passes nothing."""
 
 
 @dataclass(frozen=True)
@@ -167,9 +176,17 @@ class MatchupOptions:
     shift_north_m: float = 0.0
 
     def __post_init__(self):
-        if int(self.box) != self.box or self.box < 1 or self.box % 2 == 0:
+        if int(self.box) != self.box or not 1 <= self.box <= MAX_BOX or self.box % 2 == 0:
             raise GociResampleError(
-                f"BOX must be an odd whole number ≥ 1 (3, 5, ...), not {self.box}."
+                f"BOX must be an odd whole number from 1 to {MAX_BOX} (3, 5, ...), not {self.box}."
+            )
+        goci_nm = [nm for nm, _ in self.band_pairs]
+        repeated = sorted({nm for nm in goci_nm if goci_nm.count(nm) > 1})
+        if repeated:
+            raise GociResampleError(
+                f"BAND_PAIRS gives GOCI {', '.join(map(str, repeated))} nm more than once: a "
+                "match-up compares one GOCI band with one Landsat band. Give each GOCI band "
+                "once (e.g. 443:1,490:2,555:3,660:4,865:5)."
             )
         if not self.max_cv > 0:
             raise GociResampleError(f"MAX_CV must be a positive fraction, not {self.max_cv}.")

@@ -176,7 +176,8 @@ def _make(goci_path, landsat_path, output_path, options, request, control, engin
     """Read, resample and land the product (the lock on the output held); its PairResult."""
     # only the lock's holder cleans up: another host's live writer has a pid we cannot check
     remove_stale_temporaries(*{p.parent for p in product_files(output_path, request).values()})
-    before = input_identities(goci_path, landsat_path)  # what the output will be made from
+    # what the output will be made from (REGISTER took them before it read the inputs)
+    before = request.inputs_before or input_identities(goci_path, landsat_path)
     subset, grid = _read(goci_path, landsat_path, options, control)
     files = product_files(output_path, request, [band.name for band in subset.bands],
                           grid.band_count)  # fmt: skip

@@ -15,7 +15,7 @@ from qgis.core import (
 
 from ..core import parse_band_pairs, scene_name
 from ..core.matchups import match_pair
-from ..core.options import MatchupOptions
+from ..core.options import MAX_BOX, MatchupOptions
 from .algorithm import GociResampleAlgorithm
 from .bridge import core_errors, run_control, tr
 from .layers import load_points
@@ -70,7 +70,7 @@ class MatchupsAlgorithm(GociResampleAlgorithm):
             BAND_PAIRS, tr("Band pairs GOCI nm:Landsat band (empty = by wavelength)"),
             defaultValue="", optional=True))  # fmt: skip
         box = number(BOX, tr("Screening box (GOCI pixels, odd)"), number.Type.Integer,
-                     defaultValue=defaults.box, minValue=1)  # fmt: skip
+                     defaultValue=defaults.box, minValue=1, maxValue=MAX_BOX)  # fmt: skip
         self.addParameter(box)
         self.addParameter(number(MAX_CV, tr("Largest coefficient of variation in the box"),
                                  number.Type.Double, defaultValue=defaults.max_cv,

@@ -27,15 +27,15 @@ from pathlib import Path
 
 from ..control import RunControl
 from ..errors import GociResampleError, ResampleCancelled
-from ..matchups.series import check_series_outputs, write_series
-from ..options import ProductRequest, ResampleOptions
+from ..matchups.series import SeriesWriter, check_series_outputs
+from ..options import MatchupOptions, ProductRequest, ResampleOptions
 from ..pair import pair_memory_bytes
 from ..system import available_memory_bytes
 from ..write import check_path_usable, make_folder, remove_stale_temporaries
 from .cluster import SchedulerLost, cluster_client, run_on_cluster
 from .lock import output_root_lock
 from .report import BatchReport
-from .scene import FAILED, NOT_RUN, STATUSES, SceneResult, process_scene
+from .scene import FAILED, NO_PAIR, NOT_RUN, STATUSES, SceneResult, process_scene
 from .scenes import discover_scenes
 from .workers import cancel_flag, process_in_worker, process_pool
 
@@ -122,12 +122,23 @@ def run_batch(input_root, output_root, options=None, *, request=None, workers=1,
     with connection as client, output_root_lock(output_root):
         remove_stale_temporaries(output_root)
         report = BatchReport(output_root, overwrite=request.overwrite)
-        if request.matchups:
+        series = None
+        if request.matchups:  # the batch makes them with the default parameters
             check_series_outputs(output_root, request.overwrite)
-            report = _WithSeries(report, output_root, scenes)
+            series = SeriesWriter(output_root, scenes, MatchupOptions().as_dict(),
+                                  request.register)  # fmt: skip
+            report = _WithSeries(report, series)
         control.info(f"{len(scenes)} scene folder(s) under {input_root}; report {report.path}")
-        results, cancelled = _run(scenes, settings, report, workers, executor, client,
-                                  control)  # fmt: skip
+        try:
+            results, cancelled = _run(scenes, settings, report, workers, executor, client,
+                                      control)  # fmt: skip
+        except BaseException:
+            if series is not None:  # the scenes done so far (a lost scheduler, Ctrl-C)
+                with contextlib.suppress(GociResampleError):
+                    series.close()
+            raise
+        if series is not None:
+            series.close()
     batch = BatchResult(results, report.path, cancelled, time.perf_counter() - started)
     counts = batch.counts()
     control.info(
@@ -148,15 +159,16 @@ def batch_request(*, overwrite=False, write_npy=False, write_quality=False, regi
 
 
 class _WithSeries:
-    """The batch report, and the match-up series written again after every scene."""
+    """The batch report, and the match-up series (a :class:`SeriesWriter`) told of every
+    scene that ran."""
 
-    def __init__(self, report, output_root, scenes):
-        self.report, self.output_root, self.scenes = report, output_root, scenes
-        self.path = report.path
+    def __init__(self, report, series):
+        self.report, self.series, self.path = report, series, report.path
 
     def add(self, result):
         self.report.add(result)
-        write_series(self.output_root, self.scenes)
+        if result.status not in (NO_PAIR, NOT_RUN):  # its products may have changed
+            self.series.scene_finished()
 
 
 def _run(scenes, settings, report, workers, executor, client, control):

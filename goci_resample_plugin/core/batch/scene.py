@@ -113,6 +113,8 @@ def _with_matchups(result, scene, request, started, control):
     try:
         matched = match_pair(scene.goci, scene.landsat, output, control=control,
                              overwrite=request.overwrite, register=request.register)  # fmt: skip
+    except ResampleCancelled:  # the batch stops; the scene's raster stands, resumed next time
+        raise
     except Exception as error:  # the scene's raster stands: its row says what failed
         return replace(result, message=f"{result.message}; match-ups failed: "
                        f"{_problem(error, scene, control)}",
@@ -143,6 +145,8 @@ def _with_comparison(result, scene, started, overwrite, control):
     try:
         comparison = compare_pair(result.output, result.landsat, table, report,
                                   overwrite=overwrite, control=control)  # fmt: skip
+    except ResampleCancelled:  # the batch stops; the scene's raster stands, resumed next time
+        raise
     except Exception as error:  # the scene's raster stands: its row says what failed
         return replace(result, message=f"{result.message}; comparison failed: "
                        f"{_problem(error, scene, control)}",

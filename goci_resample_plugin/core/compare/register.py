@@ -22,6 +22,7 @@ from ..options import ProductRequest, ResampleOptions
 from ..pair import check_planned_files, resample_product
 from ..read import available_bands, read_goci_subset
 from ..resample.geometry import goci_pixel_spacing_m
+from ..write import input_identities
 from ..write.atomic import write_text_atomic
 from .registration import OFFSET_BAND_NM, Shift, describe_offset, describe_shift
 from .statistics import compare_rasters
@@ -100,6 +101,8 @@ def make_product(goci_path, landsat_path, output_path, options, request, control
     # refused before the probe, as resample_product would refuse them after it (a style the
     # user saved over ours is judged there, once it is known the output is not reused)
     check_planned_files(goci_path, landsat_path, output_path, options, request, trust_owner=True)
+    before = input_identities(goci_path, landsat_path)  # the measurement reads them
+    request = dataclasses.replace(request, inputs_before=before)
     registration, red = measure_correction(goci_path, landsat_path, options,
                                            control.part(0, 0.3), engine)  # fmt: skip
     corrected = corrected_options(options, registration)

@@ -2,6 +2,7 @@
 points, the statistics CSV and the HTML report. Each is written to the temporary path it is
 given (the caller lands them atomically) and carries the plugin's mark."""
 
+import contextlib
 import csv
 import html
 import io
@@ -107,22 +108,38 @@ def write_points(path, columns):
     full extent in the same ~2 s either way."""
     from osgeo import gdal
 
-    gdal.UseExceptions()
     # a working folder named as our temporaries are: a killed run's is removed by the next
     prefix = temporary_prefix(Path(path).parent / "points")
     folder = Path(tempfile.mkdtemp(prefix=prefix.name, dir=prefix.parent))
     try:
-        made = folder / "points.gpkg"
-        if not _write_by_sql(made, folder, columns):
-            made.unlink(missing_ok=True)
-            staged = folder / "points.sqlite"
-            _translate(made, staged, _stage(staged, columns))
-        dataset = gdal.OpenEx(str(made), gdal.OF_VECTOR | gdal.OF_UPDATE)
-        dataset.SetMetadataItem(OUR_TAG, plugin_version())
-        dataset = None
+        with _gdal_exceptions():
+            made = folder / "points.gpkg"
+            if not _write_by_sql(made, folder, columns):
+                made.unlink(missing_ok=True)
+                staged = folder / "points.sqlite"
+                _translate(made, staged, _stage(staged, columns))
+            dataset = gdal.OpenEx(str(made), gdal.OF_VECTOR | gdal.OF_UPDATE)
+            dataset.SetMetadataItem(OUR_TAG, plugin_version())
+            dataset = None
         os.replace(made, path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _gdal_exceptions():
+    """GDAL's Python bindings raise exceptions in the block, and are as they were after it:
+    with GDAL before 3.7 the switch is the whole process's, and other plugins in QGIS may rely
+    on it being off (GDAL's default)."""
+    from osgeo import gdal
+
+    was_on = gdal.GetUseExceptions()
+    gdal.UseExceptions()
+    try:
+        yield
+    finally:
+        if not was_on:
+            gdal.DontUseExceptions()
 
 
 SCRATCH_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF")

@@ -136,13 +136,17 @@ def match_pair(goci_path, landsat_path, output, options=None, control=None, *, p
     netcdf = files["netcdf"]
     with held_lock(lock_path(netcdf), lambda holder: busy_message(netcdf, holder)):
         remove_stale_temporaries(*{path.parent for path in files.values()})
+        # before anything is read: a land-mask step rewriting an input during the run (even
+        # between the registration and the aggregation) leaves the product unvouched for
+        before = input_identities(goci_path, landsat_path)
         applied = options
         if register:
             registration, _ = measure_correction(goci_path, landsat_path, options,
                                                  control.part(0.0, 0.3), engine)  # fmt: skip
             applied = corrected_options(options, registration)
         work = control.part(0.3 if register else 0.0, 1.0)
-        result = _make(files, goci_path, landsat_path, options, applied, register, work, engine)
+        result = _make(files, goci_path, landsat_path, options, applied, register, work, engine,
+                       before)  # fmt: skip
     result.seconds["total"] = time.perf_counter() - started
     best = next(p for p in result.pairs if p["goci_nm"] == _red(result.pairs))
     control.info(
@@ -158,11 +162,11 @@ def _red(pairs):
     return min((p["goci_nm"] for p in pairs), key=lambda nm: abs(nm - RED_NM))
 
 
-def _make(files, goci_path, landsat_path, options, applied, register, control, engine):
-    """Compute and land the product (the output's lock held)."""
+def _make(files, goci_path, landsat_path, options, applied, register, control, engine, before):
+    """Compute and land the product (the output's lock held); ``before``: the inputs'
+    identities taken before any of them was read."""
     import rasterio
 
-    before = input_identities(goci_path, landsat_path)
     threading.Thread(target=_import_writers, daemon=True).start()
     subset = read_goci_subset(goci_path)
     grid = read_target_grid(landsat_path)

@@ -3,14 +3,18 @@ every scene, with the scene and its date) and ``matchups_fit.csv`` (§7 statisti
 pair over all scenes together, ``scene`` = ``all``, and per scene): the gain and offset of GOCI
 against Landsat from the time series.
 
-Both are made again, atomically, from the scenes' match-up products that are complete and up
-to date for their inputs, each time a scene finishes: after a resume, a failed scene or a
-cancel they list exactly those products.
+Both are made again, atomically, from the scenes' match-up products that are complete, up to
+date for their inputs and made with the batch's parameters and REGISTER: as scenes finish
+(:class:`SeriesWriter`) and at the end, so that after a resume, a failed scene or a cancel they
+list exactly those products.
 """
 
+import contextlib
 import csv
 import io
 import json
+import os
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,9 +23,11 @@ import numpy as np
 from ..bands import band_name, landsat_band_name
 from ..compare.report import TABLE_COLUMNS
 from ..compare.statistics import pair_statistics
+from ..errors import GociResampleError
 from ..moments import Moments
-from ..write import check_outputs, input_identities
-from ..write.atomic import write_text_atomic
+from ..write import atomic_outputs, check_outputs, input_identities
+from ..write.atomic import write_text
+from ..write.tiles import write_failed
 from .run import matchup_files, matchup_name
 
 ALL_NAME, FIT_NAME = "matchups_all.csv", "matchups_fit.csv"
@@ -49,42 +55,60 @@ def check_series_outputs(output_root, overwrite):
         check_outputs([path], (), overwrite, csv_header=",".join(columns))
 
 
-def write_series(output_root, scenes):
+def write_series(output_root, scenes, parameters, register):
     """Write both files from the up-to-date match-up products of ``scenes`` (``SceneFolder``s
-    with a pair) under ``output_root``; returns how many scenes they hold."""
-    all_text, rows, moments, count = io.StringIO(), [], {}, 0
-    writer = csv.writer(all_text)
-    writer.writerow(ALL_COLUMNS)
-    for scene in scenes:
-        if scene.problem:
-            continue
-        nc = Path(output_root) / scene.name / matchup_name(scene.goci)
-        matched = _read_product(nc, scene)
-        if matched is None:
-            continue
-        count += 1
-        date = scene_date(scene.name)
-        for nm, band, landsat_nm, table in matched:
-            for values in zip(*table.values()):
-                writer.writerow([scene.name, date, nm, band, *(_text(v) for v in values)])
-            x, y = table["landsat_mean"], table["goci"]
-            for key in (
-                (scene.name, date, nm, band, landsat_nm),
-                ("all", "", nm, band, landsat_nm),
-            ):
-                moments.setdefault(key, Moments(3)).add(x, y, y - x)
-    for (name, date, nm, band, landsat_nm), summed in sorted(moments.items(), key=_fit_order):
-        stats = asdict(pair_statistics(summed))
-        rows.append([name, date, band_name(nm), nm, band, landsat_nm, "goci",
-                     *(_text(stats[k]) for k in TABLE_COLUMNS[5:])])  # fmt: skip
-    fit_text = io.StringIO()
-    fit = csv.writer(fit_text)
-    fit.writerow(FIT_COLUMNS)
-    fit.writerows(rows)
+    with a pair) under ``output_root`` made with ``parameters`` (``MatchupOptions.as_dict()``)
+    and ``register``; returns how many scenes they hold. The rows of ``matchups_all.csv`` go
+    to the file scene by scene (a full scene has about a million of them), and both files land
+    together.
+
+    Raises:
+        GociResampleError: a file cannot be written (full disk, folder lost).
+    """
     all_path, fit_path = series_paths(output_root)
-    write_text_atomic(all_path, all_text.getvalue())
-    write_text_atomic(fit_path, fit_text.getvalue())
+    moments, count = {}, 0
+    with atomic_outputs(all_path, fit_path) as (all_temporary, fit_temporary):
+        with _written(all_temporary, all_path) as handle:
+            writer = csv.writer(handle)
+            writer.writerow(ALL_COLUMNS)
+            for scene in scenes:
+                matched = None if scene.problem else _read_product(
+                    Path(output_root) / scene.name / matchup_name(scene.goci), scene, parameters,
+                    register)  # fmt: skip
+                if matched is None:
+                    continue
+                count += 1
+                date = scene_date(scene.name)
+                for nm, band, landsat_nm, table in matched:
+                    writer.writerows([scene.name, date, nm, band, *(_text(v) for v in values)]
+                                     for values in zip(*table.values()))  # fmt: skip
+                    x, y = table["landsat_mean"], table["goci"]
+                    for key in ((scene.name, date, nm, band, landsat_nm),
+                                ("all", "", nm, band, landsat_nm)):  # fmt: skip
+                        moments.setdefault(key, Moments(3)).add(x, y, y - x)
+        fit_text = io.StringIO()
+        fit = csv.writer(fit_text)
+        fit.writerow(FIT_COLUMNS)
+        for (name, date, nm, band, landsat_nm), summed in sorted(moments.items(),
+                                                                 key=_fit_order):  # fmt: skip
+            stats = asdict(pair_statistics(summed))
+            fit.writerow([name, date, band_name(nm), nm, band, landsat_nm, "goci",
+                          *(_text(stats[k]) for k in TABLE_COLUMNS[5:])])  # fmt: skip
+        write_text(fit_temporary, fit_text.getvalue(), shown_as=fit_path)
     return count
+
+
+@contextlib.contextmanager
+def _written(temporary, shown_as):
+    """Our temporary ``temporary`` opened for text (UTF-8, csv newlines), never through a
+    symlink put in its place; a full disk or a lost folder is a clear error naming
+    ``shown_as``."""
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+    except OSError as error:
+        raise write_failed(shown_as, error) from None
 
 
 def _fit_order(item):
@@ -98,15 +122,20 @@ def _text(value):
     return str(int(value)) if isinstance(value, np.integer | np.bool_) else str(value)
 
 
-def _read_product(nc, scene):
-    """[(GOCI nm, Landsat band, its wavelength nm, {column: passing values})] of an up-to-date
-    product, or None."""
+def _read_product(nc, scene, parameters, register):
+    """[(GOCI nm, Landsat band, its wavelength nm, {column: passing values})] of the product
+    ``nc`` when it is up to date for the scene's inputs (both still there, unchanged) and was
+    made with ``parameters`` and ``register``, else None."""
     import netCDF4
 
     sidecar = matchup_files(nc)["sidecar"]
     try:
         content = json.loads(sidecar.read_text(encoding="utf-8"))
-        if content.get("input_files") != input_identities(scene.goci, scene.landsat):
+        if (
+            content.get("parameters") != parameters
+            or content.get("register") != register
+            or content.get("input_files") != input_identities(scene.goci, scene.landsat)
+        ):
             return None
         with netCDF4.Dataset(nc) as dataset:
             lon = np.ma.filled(dataset["navigation_data/longitude"][:], np.nan)
@@ -128,6 +157,43 @@ def _read_product(nc, scene):
                     "landsat_std": values(f"landsat_data/{landsat}_std"),
                     "landsat_count": values(f"landsat_data/count_B{band}"),
                 }))  # fmt: skip
-    except (OSError, ValueError, KeyError, IndexError, RuntimeError):
-        return None
+    except (OSError, ValueError, KeyError, IndexError, RuntimeError, GociResampleError):
+        return None  # e.g. an input renamed away by the land-mask step while it rewrites it
     return matched
+
+
+SERIES_SHARE = 0.1
+"""At most this share of a batch's time goes to writing the series while it runs: after a
+write that took t seconds the next waits until 10 t have passed (a batch of a hundred full
+scenes holds ~100 million match-ups, and each write reads every scene's product again)."""
+
+
+class SeriesWriter:
+    """Writes the series of a batch under ``output_root`` (:func:`write_series` for
+    ``scenes`` made with ``parameters`` and ``register``) as its scenes finish, no more than
+    ``SERIES_SHARE`` of the time, and once more at the end.
+
+    Raises (``scene_finished``, ``close``):
+        GociResampleError: a file cannot be written.
+    """
+
+    def __init__(self, output_root, scenes, parameters, register):
+        self._arguments = (output_root, scenes, parameters, register)
+        self._next_write, self._due = 0.0, False
+
+    def scene_finished(self):
+        """A scene's products may have changed: write the series now or soon."""
+        self._due = True
+        if time.monotonic() >= self._next_write:
+            self._write()
+
+    def close(self):
+        """Write the series if a finished scene is not in it yet."""
+        if self._due:
+            self._write()
+
+    def _write(self):
+        started = time.monotonic()
+        write_series(*self._arguments)
+        self._due = False
+        self._next_write = time.monotonic() + (time.monotonic() - started) / SERIES_SHARE

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import GociResampleError
-from .tiff_tiles import tile_reader
+from .tiff_tiles import tile_reader, unreadable_rows
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,10 @@ def landsat_strips(grid, strip_rows, cache_mb):
 
         def read(row):
             height = min(strip_rows, grid.height - row)
-            return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
+            try:
+                return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
+            except (rasterio.errors.RasterioError, OSError) as error:
+                raise GociResampleError(unreadable_rows(grid.path, row, error)) from None
 
         yield from _prefetched(range(0, grid.height, strip_rows), read)
 

@@ -161,7 +161,7 @@ def _layout(tags, grid):
     decodes to GDAL's values."""
     need = (WIDTH, HEIGHT, BITS, COMPRESSION, TILE_WIDTH, TILE_HEIGHT, TILE_OFFSETS,
             TILE_BYTE_COUNTS, SAMPLE_FORMAT)  # fmt: skip
-    if not all(tag in tags for tag in need):
+    if not all(tag in tags and tags[tag].size for tag in need):  # a count of 0: GDAL's
         return None
     first = {tag: int(values[0]) for tag, values in tags.items() if values.size}
     spp = first.get(SAMPLES, 1)
@@ -184,6 +184,13 @@ def _layout(tags, grid):
         return None
     return {"spp": spp, "planar": planar, "tile": (tile_height, tile_width), "grid": (down, across),
             "offsets": offsets, "counts": counts, "predictor": first.get(PREDICTOR, 1)}  # fmt: skip
+
+
+def unreadable_rows(path, row, error):
+    """The message for Landsat raster ``path`` failing to read from ``row`` with ``error``."""
+    return (f"Landsat raster {path} cannot be read from row {row} ({error}): the file is "
+            "damaged or changed while it was read. Check it with gdalinfo -checksum; if another "
+            "program is writing it, run again when it is done.")  # fmt: skip
 
 
 class TileReader:
@@ -253,11 +260,7 @@ class TileReader:
                 window = rasterio.windows.Window(0, first, self.grid.width, height)
                 return dataset.read(window=window, out_dtype=np.float32)
         except (rasterio.errors.RasterioError, OSError) as error:
-            raise GociResampleError(
-                f"Landsat raster {self.grid.path} cannot be read from row {first} ({error}): "
-                "the file is damaged or changed while it was read. Check it with gdalinfo "
-                "-checksum; if another program is writing it, run again when it is done."
-            ) from None
+            raise GociResampleError(unreadable_rows(self.grid.path, first, error)) from None
 
     def _decode(self, down, band, column, out):
         """Decode the tile (``down``, ``column``) of plane ``band`` into ``out``: ``DECODED``,
