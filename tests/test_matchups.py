@@ -194,6 +194,11 @@ def test_statistics_equal_numpy_on_the_passing_match_ups(scene, tmp_path):
     assert stats["r2"] == pytest.approx(np.corrcoef(x, y)[0, 1] ** 2, rel=1e-6)
     rows = result.files["table"].read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("goci_band,goci_wavelength_nm") and len(rows) == 6
+    import csv  # the CSV holds those very numbers (a user's script reads them from there)
+
+    red = next(r for r in csv.DictReader(rows) if r["goci_wavelength_nm"] == "660")
+    for column in ("mean_landsat", "mean_goci", "bias", "rmse", "r2", "slope", "intercept"):
+        assert float(red[column]) == stats[column], column
 
 
 def test_the_product_is_reused_redone_and_never_replaces_a_file_not_ours(scene, tmp_path):

@@ -94,13 +94,25 @@ figure { display: inline-block; margin: 0.5em; }
 """The CSS of both HTML reports (comparison and match-ups)."""
 
 
+def csv_text(value):
+    """A value as the statistics and match-up CSVs write it: a float the shortest text that
+    reads back as the very same number (a float32 as a float32, e.g. ``52.35``; a float64
+    to all its digits, as §7 compares the statistics to 1e-9), ``nan`` for NaN; an integer or
+    bool as an integer; anything else as ``str``."""
+    if isinstance(value, np.float32):
+        return str(value)
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    return str(int(value)) if isinstance(value, np.integer | np.bool_) else str(value)
+
+
 def write_table_csv(comparison, path):
     """One row per band pair and scale (30 m, block), columns ``TABLE_COLUMNS``; atomic."""
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=TABLE_COLUMNS)
     writer.writeheader()
     for row in comparison.table_rows():
-        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+        writer.writerow({k: csv_text(v) for k, v in row.items()})
     write_text_atomic(path, text.getvalue())
     return path
 

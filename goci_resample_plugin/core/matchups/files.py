@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..bands import landsat_band_name
-from ..compare.report import REPORT_STYLE, TABLE_COLUMNS, density_png, html_table
+from ..compare.report import REPORT_STYLE, TABLE_COLUMNS, csv_text, density_png, html_table
 from ..provenance import plugin_version
 from ..write.atomic import write_text
 from ..write.names import temporary_prefix
@@ -361,7 +361,7 @@ def write_table(path, rows, shown_as):
     writer = csv.DictWriter(text, fieldnames=MATCHUP_COLUMNS)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+        writer.writerow({k: csv_text(v) for k, v in row.items()})
     write_text(path, text.getvalue(), shown_as)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..bands import band_name, landsat_band_name
-from ..compare.report import TABLE_COLUMNS
+from ..compare.report import TABLE_COLUMNS, csv_text
 from ..compare.statistics import pair_statistics
 from ..errors import GociResampleError
 from ..moments import Moments
@@ -80,9 +80,9 @@ def write_series(output_root, scenes, parameters, register):
                 count += 1
                 date = scene_date(scene.name)
                 for nm, band, landsat_nm, table in matched:
-                    writer.writerows([scene.name, date, nm, band, *(_text(v) for v in values)]
+                    writer.writerows([scene.name, date, nm, band, *(csv_text(v) for v in values)]
                                      for values in zip(*table.values()))  # fmt: skip
-                    x, y = table["landsat_mean"], table["goci"]
+                    x, y = (table[k].astype(np.float64) for k in ("landsat_mean", "goci"))
                     for key in ((scene.name, date, nm, band, landsat_nm),
                                 ("all", "", nm, band, landsat_nm)):  # fmt: skip
                         moments.setdefault(key, Moments(3)).add(x, y, y - x)
@@ -93,7 +93,7 @@ def write_series(output_root, scenes, parameters, register):
                                                                  key=_fit_order):  # fmt: skip
             stats = asdict(pair_statistics(summed))
             fit.writerow([name, date, band_name(nm), nm, band, landsat_nm, "goci",
-                          *(_text(stats[k]) for k in TABLE_COLUMNS[5:])])  # fmt: skip
+                          *(csv_text(stats[k]) for k in TABLE_COLUMNS[5:])])  # fmt: skip
         write_text(fit_temporary, fit_text.getvalue(), shown_as=fit_path)
     return count
 
@@ -114,12 +114,6 @@ def _written(temporary, shown_as):
 def _fit_order(item):
     (name, _, nm, _, _), _ = item
     return (name != "all", name, nm)
-
-
-def _text(value):
-    if isinstance(value, float | np.floating):
-        return f"{float(value):.7g}"
-    return str(int(value)) if isinstance(value, np.integer | np.bool_) else str(value)
 
 
 def _read_product(nc, scene, parameters, register):
@@ -152,8 +146,8 @@ def _read_product(nc, scene, parameters, register):
 
                 matched.append((nm, band, pair["statistics"]["landsat_wavelength_nm"], {
                     "row": rows, "col": cols, "lon": lon[passes], "lat": lat[passes],
-                    "goci": values(f"matchups/goci_{nm}").astype(np.float64),
-                    "landsat_mean": values(f"landsat_data/{landsat}").astype(np.float64),
+                    "goci": values(f"matchups/goci_{nm}"),
+                    "landsat_mean": values(f"landsat_data/{landsat}"),
                     "landsat_std": values(f"landsat_data/{landsat}_std"),
                     "landsat_count": values(f"landsat_data/count_B{band}"),
                 }))  # fmt: skip
