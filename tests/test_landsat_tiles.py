@@ -39,7 +39,7 @@ def _landsat(path, height=600, width=700, count=5, dtype="float32", **options):
 
 def _strips(path):
     grid = read_target_grid(path)
-    parts = list(landsat_strips(grid, 256, 64))
+    parts = [(row, strip.copy()) for row, strip in landsat_strips(grid, 256, 64)]  # reused
     assert [row for row, _ in parts] == sorted(row for row, _ in parts)
     return np.concatenate([strip for _, strip in parts], axis=1)
 

@@ -631,3 +631,29 @@ def test_a_batch_writing_into_its_input_root_finds_the_same_pairs_the_next_time(
     assert list(scene.glob("Landsat_on_GOCI_*.nc")) and list(scene.glob("GOCI_on_Landsat_*.tif"))
     again = run_batch(root, root, matchups=True)
     assert again.counts()["skipped"] == 1, [(r.status, r.message) for r in again.scenes]
+
+
+def test_landsat_read_in_many_small_strips_gives_the_same_footprints(scene, tmp_path):
+    """The Landsat strips are buffers used in turn while the next is read and the last one is
+    summed: a Landsat file of 32-row tiles (a strip each, so every buffer is reused many times)
+    gives the very same footprints as the scene's own file."""
+    from goci_resample_plugin.core.read.tiff_tiles import tile_reader
+
+    small = tmp_path / f"{scene.landsat.stem}_small_tiles.tif"
+    with rasterio.open(scene.landsat) as source:
+        profile = source.profile | {"tiled": True, "blockxsize": 32, "blockysize": 32,
+                                    "compress": "deflate", "predictor": 3}  # fmt: skip
+        with rasterio.open(small, "w", **profile) as copy:
+            copy.write(source.read())
+            copy.update_tags(**source.tags())
+            for band in range(1, source.count + 1):
+                copy.update_tags(band, **source.tags(band))
+                copy.set_band_description(band, source.descriptions[band - 1])
+    from goci_resample_plugin.core.read import read_target_grid
+
+    assert tile_reader(read_target_grid(small)) is not None
+    assert read_target_grid(small).height > 8 * 32
+    first = match_pair(scene.goci, scene.landsat, tmp_path / "a" / "m.nc")
+    second = match_pair(scene.goci, small, tmp_path / "b" / "m.nc")
+    for made, again in zip(_read(first.files["netcdf"]), _read(second.files["netcdf"])):
+        np.testing.assert_array_equal(made, again)

@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,30 +131,57 @@ def landsat_strips(grid, strip_rows, cache_mb):
     else ``strip_rows`` rows at a time through GDAL, its block cache bounded to ``cache_mb``
     MB (its default of 5 % of the RAM grew past 1 GB).
 
+    The strips are ``STRIP_BUFFERS`` arrays used in turn (fresh pages for each of a full
+    scene's 1.2 GB cost the kernel's page zeroing): a strip is overwritten while the strip
+    after next is read, so the caller must be done with it (or copy it) by the time it asks
+    for that one.
+
     Raises:
         GociResampleError: a tile cannot be decoded (the file is damaged or changed).
     """
     reader = tile_reader(grid)
     if reader is not None:
+        strip = _ring(grid, reader.tile_height, np.float32)
         try:
-            height = reader.tile_height
-            yield from _prefetched(range(0, grid.height, height),
-                                   lambda row: reader.tile_row(row // height))  # fmt: skip
+            yield from _prefetched(range(0, grid.height, reader.tile_height),
+                                   lambda row: reader.tile_row(row // reader.tile_height,
+                                                               strip(row)))  # fmt: skip
         finally:
             reader.close()
         return
     import rasterio
 
     with rasterio.Env(GDAL_CACHEMAX=cache_mb), rasterio.open(grid.path) as dataset:
+        strip = _ring(grid, strip_rows, np.result_type(*dataset.dtypes))
 
         def read(row):
-            height = min(strip_rows, grid.height - row)
+            out = strip(row)
+            window = rasterio.windows.Window(0, row, grid.width, out.shape[1])
             try:
-                return dataset.read(window=rasterio.windows.Window(0, row, grid.width, height))
+                return dataset.read(window=window, out=out)
             except (rasterio.errors.RasterioError, OSError) as error:
                 raise GociResampleError(unreadable_rows(grid.path, row, error)) from None
 
         yield from _prefetched(range(0, grid.height, strip_rows), read)
+
+
+def _ring(grid, height, dtype):
+    """``strip(row)``: the C-contiguous (bands, rows, width) ``dtype`` array for the strip of
+    ``height`` rows from ``row`` of ``grid``, one of ``STRIP_BUFFERS`` used in turn."""
+    size = grid.band_count * height * grid.width
+    buffers = [np.empty(size, dtype=dtype)
+               for _ in range(min(STRIP_BUFFERS, -(-grid.height // height)))]  # fmt: skip
+
+    def strip(row):
+        shape = (grid.band_count, min(height, grid.height - row), grid.width)
+        return buffers[(row // height) % len(buffers)][: math.prod(shape)].reshape(shape)
+
+    return strip
+
+
+STRIP_BUFFERS = 3
+"""Strips :func:`landsat_strips` uses in turn: the one the caller works on, the one before it
+(still being summed by the match-ups) and the one being read."""
 
 
 def _prefetched(rows, read):

@@ -224,9 +224,10 @@ class TileReader:
         self._decompressors = []
         os.close(self._file)
 
-    def tile_row(self, down):
-        """(bands, rows, width) float32: the raster rows of tile row ``down``; where a tile
-        does not decode as expected (libtiff accepts some odd streams), GDAL reads the rows.
+    def tile_row(self, down, out=None):
+        """(bands, rows, width) float32: the raster rows of tile row ``down``, decoded into
+        ``out`` when given (an array of that shape); where a tile does not decode as expected
+        (libtiff accepts some odd streams), GDAL reads the rows.
 
         Raises:
             GociResampleError: the rows cannot be read (the file is damaged, or changed while
@@ -234,7 +235,8 @@ class TileReader:
         """
         first = down * self.tile_height
         height = min(self.tile_height, self.grid.height - first)
-        out = np.empty((self.grid.band_count, height, self.grid.width), dtype=np.float32)
+        if out is None:
+            out = np.empty((self.grid.band_count, height, self.grid.width), dtype=np.float32)
         planes = self.layout["spp"] if self.layout["planar"] == 2 else 1
         across = self.layout["grid"][1]
         jobs = [(band, column) for band in range(planes) for column in range(across)]
