@@ -31,6 +31,19 @@ def _rebuild_without(scene, folder, group, variable=None, halve=False):
     return rewritten(scene.goci, folder / scene.goci.name, change)
 
 
+def one_row_copy(scene, folder):
+    """A copy of the GOCI file keeping one row (the middle one) of every 2-D variable."""
+
+    def change(content):
+        for variables in content.values():
+            for entry in variables.values():
+                if np.ndim(entry[3]) == 2:
+                    middle = entry[3].shape[0] // 2
+                    entry[3] = entry[3][middle : middle + 1]
+
+    return rewritten(scene.goci, folder / scene.goci.name, change)
+
+
 def _landsat_copy(scene, folder, **changes):
     target = folder / scene.landsat.name
     with rasterio.open(scene.landsat) as src:
@@ -95,6 +108,11 @@ BAD_INPUTS = {
         DEFAULT,
     ),
     "band-missing": lambda f, s: (s.goci, s.landsat, ResampleOptions(wavelengths=(443, 999))),
+    "one-row-interpolated": lambda f, s: (
+        one_row_copy(s, f),
+        s.landsat,
+        ResampleOptions(method="bilinear", wavelengths=(443, 660)),
+    ),
     "all-pixels-invalid": lambda f, s: (
         _copy_goci(s, f, _set("mask/inside_mask", 0)),
         s.landsat,
@@ -125,6 +143,7 @@ EXPECTED = {
     "lat-out-of-range": "no pixel has a valid latitude/longitude",
     "lat-all-nan": "no pixel has a valid latitude/longitude",
     "band-missing": "has no band L_TOA_999; it has 443, 490, 555, 660, 865 nm",
+    "one-row-interpolated": "needs GOCI's cells between four pixel centres",
     "all-pixels-invalid": "is invalid (fill value, outside the valid range or outside the "
     "footprint mask)",
     "landsat-unreadable": "cannot be read",

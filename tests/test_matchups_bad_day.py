@@ -142,3 +142,15 @@ def test_a_tile_tag_with_no_values_is_a_clear_message(tmp_path, tag):
         handle.write(struct.pack("<I", 0))
     with pytest.raises(GociResampleError, match=r"landsat 景\.tif"):
         _read_all(path)
+
+
+def test_a_one_row_goci_subset_is_refused_not_an_empty_product(scene, tmp_path):
+    """A GOCI subset of a single row has no cells for the footprints: the match-ups say so
+    (they "succeeded" with no GOCI pixel and no match-up) and write nothing."""
+    from bad_inputs import one_row_copy
+
+    (tmp_path / "in").mkdir()
+    goci = one_row_copy(scene, tmp_path / "in")
+    with pytest.raises(GociResampleError, match=r"is 1 × \d+ pixels"):
+        match_pair(goci, scene.landsat, tmp_path / "out" / "m.nc")
+    assert not list((tmp_path / "out").glob("*"))

@@ -17,6 +17,7 @@ from .read import available_bands, read_goci_subset, read_target_grid
 from .resample import (
     BLOCK_BUDGET_BYTES,
     QUALITY_BANDS,
+    check_cells,
     check_overlap,
     engine_memory_bytes,
     make_resampler,
@@ -230,6 +231,8 @@ def _read(goci_path, landsat_path, options, control):
                                   options.shift_north_m)  # fmt: skip
         subset = dataclasses.replace(subset, longitude=lon, latitude=lat)
     grid = read_target_grid(landsat_path)
+    if options.interpolates:
+        check_cells(subset, f"{options.method} interpolation")
     check_overlap(subset, grid, options.reach_m)
     for warning in parameter_warnings(subset, options):
         control.warning(warning)

@@ -29,7 +29,7 @@ from ..options import MatchupOptions, ResampleOptions
 from ..pair import PREPARE_SHARE
 from ..provenance import plugin_version
 from ..read import landsat_strips, read_goci_subset, read_target_grid
-from ..resample import check_overlap, make_resampler, resample_with_fallback
+from ..resample import check_cells, check_overlap, make_resampler, resample_with_fallback
 from ..resample.geometry import shifted_lonlat
 from ..system import compute_threads
 from ..write import (
@@ -182,6 +182,7 @@ def _make(files, goci_path, landsat_path, options, applied, register, control, e
         lon, lat = shifted_lonlat(subset.longitude, subset.latitude, applied.shift_east_m,
                                   applied.shift_north_m)  # fmt: skip
         shifted = dataclasses.replace(subset, longitude=lon, latitude=lat)
+    check_cells(subset, "the match-ups' assignment")
     check_overlap(shifted, grid, 0.0)
     index_options = ResampleOptions(method="bilinear", wavelengths=subset.wavelengths)
     resampler = make_resampler(shifted, grid, index_options, engine, control, assign=True)

@@ -1,7 +1,13 @@
 """Resampling: GOCI pixels onto target pixel centres with pyresample ``kd_tree`` semantics
 (SPEC §3), by the KD-tree engine (the reference) or the faster grid engine."""
 
-from .checks import check_overlap, no_overlap_message, parameter_notes, parameter_warnings
+from .checks import (
+    check_cells,
+    check_overlap,
+    no_overlap_message,
+    parameter_notes,
+    parameter_warnings,
+)
 from .engines import (
     BLOCK_BUDGET_BYTES,
     ENGINES,
@@ -20,6 +26,7 @@ __all__ = [
     "QUALITY_BANDS",
     "KdTreeResampler",
     "Resampler",
+    "check_cells",
     "check_overlap",
     "engine_memory_bytes",
     "make_resampler",

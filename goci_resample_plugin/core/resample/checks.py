@@ -89,6 +89,23 @@ def _unused_parameters(options):
             "session.)"]  # fmt: skip
 
 
+def check_cells(subset, what):
+    """Refuse a GOCI subset too narrow for GOCI's index space (``what``: the method or the
+    match-ups, for the message): bilinear, cubic and the match-ups' footprints live in the
+    cells between four pixel centres, so they need at least 2 × 2 pixels.
+
+    Raises:
+        GociResampleError: names the file, its size and what to do.
+    """
+    rows, cols = subset.shape
+    if rows < 2 or cols < 2:
+        raise GociResampleError(
+            f"GOCI file {subset.path} is {rows} × {cols} pixels, but {what} needs GOCI's "
+            "cells between four pixel centres: at least 2 × 2 pixels. Use Gaussian or Nearest, "
+            "or a GOCI subset that covers the Landsat scene."
+        )
+
+
 def check_overlap(subset, grid, radius_m):
     """Fail before any heavy work when the GOCI pixels are nowhere near the Landsat grid.
 
