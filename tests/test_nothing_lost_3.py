@@ -83,6 +83,27 @@ def test_a_symlink_planted_at_a_temporary_name_is_never_written_through(scene, t
     assert oct(output.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 
 
+def test_a_temporary_swapped_for_a_symlink_is_not_written_through(tmp_path):
+    """In a shared folder another user may replace our temporary (made exclusively, then
+    written by name) with a symlink before we write it: the text writers (tables, reports,
+    styles, sidecars, the match-up series) refuse it, and the symlink's target is untouched."""
+    from goci_resample_plugin.core.write.atomic import atomic_outputs, write_text
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+
+    def write_after_the_swap():
+        with atomic_outputs(tmp_path / "report.html") as (temporary,):
+            temporary.unlink()
+            temporary.symlink_to(victim)
+            write_text(temporary, "<html>ours</html>", shown_as=tmp_path / "report.html")
+
+    with pytest.raises(GociResampleError, match=r"report\.html"):
+        write_after_the_swap()
+    assert victim.read_text() == "someone else's file"
+    assert not (tmp_path / "report.html").exists()
+
+
 def _umask():
     mask = os.umask(0)
     os.umask(mask)

@@ -9,11 +9,9 @@ date for their inputs and made with the batch's parameters and REGISTER: as scen
 list exactly those products.
 """
 
-import contextlib
 import csv
 import io
 import json
-import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -26,8 +24,7 @@ from ..compare.statistics import pair_statistics
 from ..errors import GociResampleError
 from ..moments import Moments
 from ..write import atomic_outputs, check_outputs, input_identities
-from ..write.atomic import write_text
-from ..write.tiles import write_failed
+from ..write.atomic import text_file, write_text
 from .run import matchup_files, matchup_name
 
 ALL_NAME, FIT_NAME = "matchups_all.csv", "matchups_fit.csv"
@@ -68,7 +65,7 @@ def write_series(output_root, scenes, parameters, register):
     all_path, fit_path = series_paths(output_root)
     moments, count = {}, 0
     with atomic_outputs(all_path, fit_path) as (all_temporary, fit_temporary):
-        with _written(all_temporary, all_path) as handle:
+        with text_file(all_temporary, all_path, newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(ALL_COLUMNS)
             for scene in scenes:
@@ -96,19 +93,6 @@ def write_series(output_root, scenes, parameters, register):
                           *(csv_text(stats[k]) for k in TABLE_COLUMNS[5:])])  # fmt: skip
         write_text(fit_temporary, fit_text.getvalue(), shown_as=fit_path)
     return count
-
-
-@contextlib.contextmanager
-def _written(temporary, shown_as):
-    """Our temporary ``temporary`` opened for text (UTF-8, csv newlines), never through a
-    symlink put in its place; a full disk or a lost folder is a clear error naming
-    ``shown_as``."""
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-    except OSError as error:
-        raise write_failed(shown_as, error) from None
 
 
 def _fit_order(item):

@@ -94,10 +94,21 @@ def atomic_output(path):
 
 
 def write_text(path, text, shown_as=None):
-    """Write ``text`` (UTF-8) to ``path``; a full disk or a lost folder is a clear error
-    naming ``shown_as`` (the final name, when ``path`` is a temporary one)."""
+    """Write ``text`` (UTF-8) to ``path`` (see :func:`text_file`)."""
+    with text_file(path, shown_as) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def text_file(path, shown_as=None, newline=None):
+    """``path`` opened to write UTF-8 text (``newline`` as for ``open``; "" for csv), never
+    through a symlink put at its name (in a shared folder another user could swap our
+    temporary for one between its creation and this open); a full disk or a lost folder is a
+    clear error naming ``shown_as`` (the final name, when ``path`` is a temporary one)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        with open(os.open(path, flags, 0o666), "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
     except OSError as error:
         raise GociResampleError(
             f"Cannot write {shown_as or path} ({error.strerror or error}). Check the free space "
