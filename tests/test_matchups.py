@@ -379,7 +379,7 @@ def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp
     spatial index."""
     from osgeo import ogr
 
-    from goci_resample_plugin.core.matchups import files
+    from goci_resample_plugin.core.matchups import points as files
 
     rng = np.random.default_rng(5)
     n = 3000
@@ -425,7 +425,8 @@ def test_the_compiled_staging_makes_the_table_pythons_sqlite3_makes(tmp_path):
 
     from osgeo import ogr
 
-    from goci_resample_plugin.core.matchups import files, sqlite_rows
+    from goci_resample_plugin.core.matchups import points as files
+    from goci_resample_plugin.core.matchups import sqlite_rows
     from goci_resample_plugin.core.matchups.sqlite_rows import ROWS_AT_ONCE
 
     rng = np.random.default_rng(8)

@@ -95,15 +95,15 @@ figure { display: inline-block; margin: 0.5em; }
 
 
 def csv_text(value):
-    """A value as the statistics and match-up CSVs write it: a float the shortest text that
-    reads back as the very same number (a float32 as a float32, e.g. ``52.35``; a float64
-    to all its digits, as §7 compares the statistics to 1e-9), ``nan`` for NaN; an integer or
-    bool as an integer; anything else as ``str``."""
-    if isinstance(value, np.float32):
-        return str(value)
+    """A value as the statistics and match-up CSVs write it: a float (float32 data too) as
+    the shortest text that reads back as the very same float64 (§7 compares the statistics to
+    1e-9, and a user's script reads them from these files), ``nan`` for NaN; a bool or an
+    integer as an integer; anything else as ``str``."""
+    if isinstance(value, bool | np.bool_ | np.integer):
+        return str(int(value))
     if isinstance(value, float | np.floating):
         return repr(float(value))
-    return str(int(value)) if isinstance(value, np.integer | np.bool_) else str(value)
+    return str(value)
 
 
 def write_table_csv(comparison, path):

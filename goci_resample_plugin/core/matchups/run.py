@@ -48,8 +48,9 @@ from ..write import (
 from ..write.atomic import write_text_atomic
 from ..write.geotiff import GDAL_CACHE_MB
 from ..write.ownership import GENERATOR
-from .files import write_netcdf, write_points, write_report, write_table
+from .files import write_netcdf, write_report, write_table
 from .footprints import FootprintSums
+from .points import write_points
 from .screen import REASONS, screen
 
 MATCHUP_PREFIX = "Landsat_on_GOCI_"

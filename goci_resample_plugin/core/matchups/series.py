@@ -65,7 +65,7 @@ def write_series(output_root, scenes, parameters, register):
     all_path, fit_path = series_paths(output_root)
     moments, count = {}, 0
     with atomic_outputs(all_path, fit_path) as (all_temporary, fit_temporary):
-        with text_file(all_temporary, all_path, newline="") as handle:
+        with text_file(all_temporary, all_path) as handle:
             writer = csv.writer(handle)
             writer.writerow(ALL_COLUMNS)
             for scene in scenes:
@@ -135,7 +135,8 @@ def _read_product(nc, scene, parameters, register):
                     "landsat_std": values(f"landsat_data/{landsat}_std"),
                     "landsat_count": values(f"landsat_data/count_B{band}"),
                 }))  # fmt: skip
-    except (OSError, ValueError, KeyError, IndexError, RuntimeError, GociResampleError):
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, RuntimeError,
+            GociResampleError):  # fmt: skip
         return None  # e.g. an input renamed away by the land-mask step while it rewrites it
     return matched
 

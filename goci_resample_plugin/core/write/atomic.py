@@ -100,14 +100,16 @@ def write_text(path, text, shown_as=None):
 
 
 @contextlib.contextmanager
-def text_file(path, shown_as=None, newline=None):
-    """``path`` opened to write UTF-8 text (``newline`` as for ``open``; "" for csv), never
-    through a symlink put at its name (in a shared folder another user could swap our
-    temporary for one between its creation and this open); a full disk or a lost folder is a
-    clear error naming ``shown_as`` (the final name, when ``path`` is a temporary one)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+def text_file(path, shown_as=None):
+    """``path`` opened to write UTF-8 text as given (no newline translation: the csv module's
+    own line ends stay as they are, on Windows too), never through a symlink put at its name
+    (in a shared folder another user could swap our temporary for one between its creation
+    and this open); a full disk or a lost folder is a clear error naming ``shown_as`` (the
+    final name, when ``path`` is a temporary one)."""
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_BINARY", 0))  # fmt: skip
     try:
-        with open(os.open(path, flags, 0o666), "w", encoding="utf-8", newline=newline) as handle:
+        with open(os.open(path, flags, 0o666), "w", encoding="utf-8", newline="") as handle:
             yield handle
     except OSError as error:
         raise GociResampleError(
