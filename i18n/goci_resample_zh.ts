@@ -580,8 +580,8 @@
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/matchups.py" line="121"/>
-        <source>Box of GOCI pixels screened around each match-up: 3 (default) or 5.</source>
-        <translation>每个匹配点周围参与筛选的 GOCI 像元窗口：3（默认）或 5。</translation>
+        <source>Box of GOCI pixels screened around each match-up: 3 (default) or 5; odd, at most 15.</source>
+        <translation>每个匹配点周围参与筛选的 GOCI 像元窗口：3（默认）或 5；须为奇数，最大 15。</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/matchups.py" line="122"/>

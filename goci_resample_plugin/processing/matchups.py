@@ -118,7 +118,10 @@ class MatchupsAlgorithm(GociResampleAlgorithm):
                 "e.g. <code>443:1,490:2,555:3,660:4,865:5</code>. Empty: each GOCI band is paired "
                 "with the Landsat band nearest in wavelength, within 40 nm."
             ),
-            BOX: tr("Box of GOCI pixels screened around each match-up: 3 (default) or 5."),
+            BOX: tr(
+                "Box of GOCI pixels screened around each match-up: 3 (default) or 5; odd, at "
+                "most 15."
+            ),
             MAX_CV: tr(
                 "Largest coefficient of variation (std / mean) of the box's Landsat "
                 "means and of its GOCI values (default 0.15)."
