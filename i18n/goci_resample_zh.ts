@@ -615,8 +615,8 @@
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/matchups.py" line="152"/>
-        <source>OUTPUT_POINTS must be a GeoPackage (.gpkg), not {path}.</source>
-        <translation>OUTPUT_POINTS 必须是 GeoPackage（.gpkg），而不是 {path}。</translation>
+        <source>{name} must be a GeoPackage (.gpkg), not {path}.</source>
+        <translation>{name} 必须是 GeoPackage（.gpkg），而不是 {path}。</translation>
     </message>
     <message>
         <location filename="../goci_resample_plugin/processing/matchups.py" line="171"/>

@@ -358,6 +358,30 @@ def test_temporary_match_up_points_are_a_geopackage_whatever_the_default_vector_
     assert results["OUTPUT_POINTS"].endswith(".gpkg")
 
 
+def test_match_up_points_saved_to_a_geopackage_from_the_dialog(plugin, scene, tmp_path):
+    """The dialog's "Save to GeoPackage…" gives OUTPUT_POINTS as ``ogr:dbname='…'
+    table="…" (geom)``: the points go to that GeoPackage (it was refused as "not a .gpkg")
+    and load on the map from it, named and styled as match-ups."""
+    import processing
+
+    project = QgsProject.instance()
+    project.clear()
+    target = tmp_path / "it's 我的 points.gpkg"
+    dbname = str(target).replace("'", "''")
+    results = processing.runAndLoadResults(
+        "gociresample:matchups",
+        {"GOCI": str(scene.goci), "LANDSAT": str(scene.landsat),
+         "OUTPUT": str(tmp_path / "Landsat_on_GOCI_x.nc"),
+         "OUTPUT_POINTS": f"ogr:dbname='{dbname}' table=\"pts\" (geom)",
+         "OUTPUT_TABLE": str(tmp_path / "m.csv"), "OUTPUT_REPORT": str(tmp_path / "m.html")},
+    )  # fmt: skip
+    assert results["OUTPUT_POINTS"] == str(target) and target.is_file()
+    points = [layer for layer in project.mapLayers().values() if layer.type() == 0]
+    assert len(points) == 1 and points[0].name().startswith("Match-ups")
+    assert points[0].source().split("|")[0] == str(target) and points[0].featureCount() > 0
+    project.clear()
+
+
 @covers("user-layer-of-the-output")
 def test_a_layer_of_the_output_the_user_loaded_shows_the_new_values_after_a_rerun(
     plugin, scene, tmp_path

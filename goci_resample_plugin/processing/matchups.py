@@ -1,10 +1,7 @@
 """``gociresample:matchups``: Landsat aggregated onto GOCI's own pixels, screened match-ups and
 their statistics at GOCI scale, for cross-calibration (SPEC §8)."""
 
-from pathlib import Path
-
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -23,6 +20,7 @@ from .parameters import (
     OVERWRITE,
     REGISTER,
     RasterFileParameter,
+    geopackage_file,
     overwrite_help,
     overwrite_parameter,
     raster_file,
@@ -150,10 +148,7 @@ class MatchupsAlgorithm(GociResampleAlgorithm):
         goci = self.parameterAsFile(parameters, GOCI, context)
         landsat = raster_file(self, parameters, LANDSAT, context)
         output = self.parameterAsFileOutput(parameters, OUTPUT, context)
-        points = self.parameterAsOutputLayer(parameters, OUTPUT_POINTS, context)
-        if Path(points).suffix.lower() != ".gpkg":
-            message = tr("OUTPUT_POINTS must be a GeoPackage (.gpkg), not {path}.")
-            raise QgsProcessingException(message.format(path=points))
+        points = geopackage_file(self, parameters, OUTPUT_POINTS, context)
         table = self.parameterAsFileOutput(parameters, OUTPUT_TABLE, context)
         report = self.parameterAsFileOutput(parameters, OUTPUT_REPORT, context)
         with core_errors(), run_control(feedback) as control:

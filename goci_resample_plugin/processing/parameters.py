@@ -1,5 +1,6 @@
 """The resampling parameters every goci-resample algorithm shares (SPEC §5), and their help."""
 
+import re
 from pathlib import Path
 
 from qgis.core import (
@@ -271,4 +272,30 @@ def raster_file(algorithm, parameters, name, context):
                 "{parameter} layer {name} ({source}) is not a raster file. Choose a GeoTIFF."
             ).format(parameter=name, name=layer.name(), source=layer.source())
         )
+    return path
+
+
+GEOPACKAGE_DESTINATION = re.compile(r"^ogr:dbname='((?:[^']|'')*)'")
+"""The dialog's "Save to GeoPackage…" destination: ``ogr:dbname='<file>' table="<layer>" …``
+(a quote in the file name doubled)."""
+
+
+def geopackage_file(algorithm, parameters, name, context):
+    """The file a vector destination parameter names, as a plain path, whether the user typed
+    a ``.gpkg`` path or chose "Save to GeoPackage…" (``ogr:dbname=…``: then the layer to load
+    on completion is moved to the file, whose one layer the algorithm names itself).
+
+    Raises:
+        QgsProcessingException: the destination is not a GeoPackage file.
+    """
+    destination = algorithm.parameterAsOutputLayer(parameters, name, context)
+    match = GEOPACKAGE_DESTINATION.match(destination)
+    path = match.group(1).replace("''", "'") if match else destination
+    if Path(path).suffix.lower() != ".gpkg":
+        message = tr("{name} must be a GeoPackage (.gpkg), not {path}.")
+        raise QgsProcessingException(message.format(name=name, path=destination))
+    if match and context.willLoadLayerOnCompletion(destination):
+        layers = context.layersToLoadOnCompletion()
+        layers[path] = layers.pop(destination)
+        context.setLayersToLoadOnCompletion(layers)
     return path
