@@ -16,8 +16,6 @@ from ..write.atomic import write_text
 from ..write.ownership import GENERATOR, HTML_MARK, OUR_TAG
 from .screen import REASONS
 
-"""The GeoPackage layer name."""
-
 MATCHUP_COLUMNS = (*TABLE_COLUMNS, "n_candidates", *(f"failed_{r}" for r in REASONS))
 """The statistics CSV's and the report table's columns: §7's, then the counts screened out."""
 

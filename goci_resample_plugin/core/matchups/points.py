@@ -16,6 +16,7 @@ from ..write.names import temporary_prefix
 from ..write.ownership import OUR_TAG
 
 POINTS_LAYER = "matchups"
+"""The GeoPackage layer name."""
 
 
 def write_points(path, columns):
@@ -166,8 +167,8 @@ def _set_extent(dataset, lon, lat):
     """The layer's extent in ``gpkg_contents``: the bounds of the points' ``lon``, ``lat``
     (degrees), the very doubles the points were made from (OGR's ``RECOMPUTE EXTENT`` read
     every point back for them: 0.4 s on a full scene); left to OGR where none is finite."""
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all NaN, or no point
         bounds = [float(f(values)) for f in (np.nanmin, np.nanmax) for values in (lon, lat)]
     if not (len(lon) and np.isfinite(bounds).all()):
         _execute(dataset, f"RECOMPUTE EXTENT ON {POINTS_LAYER}")
