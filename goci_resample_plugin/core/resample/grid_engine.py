@@ -344,12 +344,16 @@ def _load(kernel, band_count, limit_seconds, stop):
     it) for the argument types the engine passes, by a call on tiny arrays that resamples no
     row; while the child the plugin started compiles it (:mod:`.precompile`), wait for that
     first, at most ``limit_seconds`` and until the event ``stop`` is set (then nothing is
-    compiled here). Run in a thread while the engine sets up: the compiler's optimisation
-    passes release the GIL. A failure here is left to the first real call, which compiles
-    again and raises it where it can be handled."""
+    compiled here). Its helpers are loaded first (:func:`.compiled.load_helpers`). Run in a
+    thread while the engine sets up: the compiler's optimisation passes release the GIL. A
+    failure here is left to the first real call, which compiles again and raises it where it
+    can be handled."""
     with contextlib.suppress(Exception):
         if not wait_for(kernel, limit_seconds, stop) and stop.is_set():
             return
+        from .compiled import load_helpers
+
+        load_helpers(kernel)
         _tiny_call(kernel, band_count)
 
 
