@@ -92,13 +92,13 @@ def newton_index_error(subset, grid, samples=20_000):
     import numpy as np
 
     from goci_resample_plugin.core import ResampleOptions
-    from goci_resample_plugin.core.resample import grid_interpolate, grid_kernel
+    from goci_resample_plugin.core.resample import grid_index, grid_kernel
     from goci_resample_plugin.core.resample.compiled import from_python
     from goci_resample_plugin.core.resample.grid_engine import GridResampler
     from goci_resample_plugin.core.resample.index_space import fractional_index, on_grid
 
     row_lattice = from_python(grid_kernel.row_lattice)
-    index = from_python(grid_interpolate._index)
+    index = from_python(grid_index._index)
     engine = GridResampler(subset, grid, ResampleOptions(method="bilinear"))
     engine.settle()
     geometry, sources = engine.geometry, engine._bundles[1]

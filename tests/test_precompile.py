@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from rows import covers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -343,3 +344,40 @@ def test_a_fifo_planted_at_a_compile_lock_name_holds_up_no_run(tmp_path):
     """A named pipe at the kernel's lock name (a shared cache folder): looking at it must not
     block the run (it is no lock file of ours, so no child compiles there)."""
     assert _answer(FIFO_LOCK_LOOK.format(repo=str(REPO)), tmp_path, timeout=60) is False
+
+
+WARM_RUN = """
+import json, sys
+sys.path.insert(0, {repo!r})
+import numpy as np
+from goci_resample_plugin.core import ResampleOptions
+from goci_resample_plugin.core.read import read_goci_subset, read_target_grid
+from goci_resample_plugin.core.resample.compiled import _callees_first
+from goci_resample_plugin.core.resample.grid_engine import GridResampler
+subset, grid = read_goci_subset({goci!r}), read_target_grid({landsat!r})
+engine = GridResampler(subset, grid, ResampleOptions(method="cubic"))
+rows = engine.resample_rows(grid.height // 2 - 8, grid.height // 2 + 8)
+engine.settle()
+np.save({output!r}, rows)
+print(json.dumps([engine.first_use, [bool(h.overloads) for h in _callees_first(engine._kernel)]]))
+"""
+
+
+def test_a_warm_run_runs_the_helpers_own_compilations_with_the_same_results(scene, tmp_path):
+    # A kernel in numba's cache holds its own, slower copies of its helpers: a warm process
+    # loads the helpers' own cached compilations first, and gets the same numbers
+    def run(output):
+        code = WARM_RUN.format(repo=str(REPO), goci=str(scene.goci),
+                               landsat=str(scene.landsat), output=str(output))  # fmt: skip
+        completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                   env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")},
+                                   timeout=300, check=True)  # fmt: skip
+        return json.loads(completed.stdout.splitlines()[-1])
+
+    first_use, _ = run(tmp_path / "compiled.npy")
+    warm, loaded = run(tmp_path / "warm.npy")
+    assert first_use and not warm
+    assert len(loaded) > 5 and all(loaded)
+    compiled, cached = np.load(tmp_path / "compiled.npy"), np.load(tmp_path / "warm.npy")
+    assert np.isfinite(compiled).mean() > 0.5
+    np.testing.assert_array_equal(compiled, cached)

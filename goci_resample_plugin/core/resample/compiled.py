@@ -94,7 +94,10 @@ def load_helpers(kernel):
                     if signature in dispatcher.overloads:
                         continue
                     result = cache.load_overload(signature, dispatcher.targetctx)
-                    if result is not None:
+                    if result is not None:  # as numba's Dispatcher.compile does on a cache hit
+                        dispatcher.targetctx.insert_user_function(
+                            result.entry_point, result.fndesc, [result.library]
+                        )
                         dispatcher.add_overload(result)
                         loaded += 1
     return loaded
