@@ -8,6 +8,8 @@ On the half-size GOCI-II pair of ``make bench`` (3850 × 3900 Landsat pixels, ge
 * each kernel's compile time (a fresh process, an empty numba cache, the engine's tiny call);
 * ns per target pixel on one thread (``NUMBA_NUM_THREADS=1``, best of 4, ``--rows`` rows from
   the middle of the scene), Gaussian, Nearest, bilinear and cubic, the spot checks included;
+  and bilinear and cubic again in a process that does not load the kernel's helpers first
+  (:func:`.compiled.load_helpers`), so runs the copies the kernel's cached library holds;
 * how far the fractional GOCI index interpolated from the lattice (every ``LATTICE_STEP``
   pixels) is from a per-pixel one (nearest GOCI pixel + one Newton step, as at the lattice
   points), in GOCI pixels, on 20 000 random target pixels inside the GOCI grid and within
@@ -65,6 +67,28 @@ def compile_seconds(module, entry):
         completed = subprocess.run([sys.executable, "-c", script],
                                    env=env, capture_output=True, text=True, check=True)  # fmt: skip
     return float(completed.stdout.split()[-1])
+
+
+WITHOUT_HELPERS = """
+import sys
+sys.path.insert(0, {scripts!r})
+import bench_kernel
+from goci_resample_plugin.core.read import read_goci_subset, read_target_grid
+from goci_resample_plugin.core.resample import compiled
+compiled.load_helpers = lambda kernel: 0
+subset, grid = read_goci_subset({goci!r}, ()), read_target_grid({landsat!r})
+print(*(bench_kernel.ns_per_pixel(subset, grid, m, {rows}) for m in ("bilinear", "cubic")))
+"""
+
+
+def ns_without_helpers(goci, landsat, rows):
+    """(bilinear, cubic) :func:`ns_per_pixel` in a fresh process that loads the interpolation
+    kernel from numba's cache without loading its helpers first."""
+    code = WITHOUT_HELPERS.format(scripts=str(REPO / "scripts"), goci=str(goci),
+                                  landsat=str(landsat), rows=rows)  # fmt: skip
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=True)  # fmt: skip
+    return [float(value) for value in completed.stdout.split()[-2:]]
 
 
 def ns_per_pixel(subset, grid, method, rows):
@@ -169,6 +193,7 @@ def main(argv=None):
     compiled_index = [compile_seconds("grid_interpolate", "interpolate_strip") for _ in range(2)]
     speed = {m: ns_per_pixel(subset, grid, m, args.rows)
              for m in ("gauss", "nearest", "bilinear", "cubic")}  # fmt: skip
+    without = ns_without_helpers(goci, landsat, args.rows)
     worst, tail = index_error(subset, grid)
     newton_worst, newton_tail = newton_index_error(subset, grid)
     rows = [
@@ -179,6 +204,8 @@ def main(argv=None):
         *((f"{name}, one thread", f"{speed[method]:.0f} ns per target pixel")
           for name, method in (("Gaussian", "gauss"), ("Nearest", "nearest"),
                                ("Bilinear", "bilinear"), ("Cubic", "cubic"))),
+        ("Bilinear / cubic, one thread, the helpers not loaded before the kernel",
+         f"{without[0]:.0f} / {without[1]:.0f} ns per target pixel"),
         ("fractional GOCI index from the lattice vs per pixel, inside the grid",
          f"max {worst:.2e}, 99.9 % {tail:.2e} GOCI pixels"),
         ("interpolators' fractional GOCI index (lattice lon/lat + Newton) vs exact",

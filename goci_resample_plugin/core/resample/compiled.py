@@ -19,7 +19,7 @@ call one from a test or a notebook.
 
 A kernel in numba's cache holds its own copies of the helpers it calls, optimised a second time
 when numba linked them into it; a helper optimised once, in its own library, runs faster
-(measured: the bilinear/cubic kernel loaded from the cache 15–20 % slower than in the process
+(measured: the bilinear/cubic kernel loaded from the cache 15–25 % slower than in the process
 that had just compiled it, where LLVM's JIT resolves the kernel's calls to the helpers already
 loaded, since the first definition of a symbol wins). So helpers are cached too, and
 :func:`load_helpers` loads them before their kernel is loaded: a warm run then runs the

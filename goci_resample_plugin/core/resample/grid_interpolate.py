@@ -5,8 +5,9 @@ Newton), then the band values by the SPEC §3 rules of :mod:`.index_space` — t
 on scalars. The common case (every support pixel valid in every band) is one pass over the 2 × 2 or 4 × 4
 support, ``LANES`` bands at a time; the pixels where a band's pass met an invalid pixel (along
 the footprint's edge and coasts) are done again afterwards, band by band by its policy's rule,
-in a loop of their own: kept out of the common case's loop, that work no longer slows it (the
-cubic kernel 1.6 × faster, ``bench/kernel.md``).
+in a loop of their own, out of the common case's loop (measured, helpers loaded as a run loads
+them: cubic 97–99 against 105–106 ns per pixel for one pass per band with the rules inline,
+bilinear the same 60; the results bit for bit the same).
 """
 
 import math
