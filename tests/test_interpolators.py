@@ -59,6 +59,25 @@ def test_goci2_land_masked_scene_matches_reference(goci2_scene, tmp_path, method
     assert result.output.name == "o.tif"
 
 
+@pytest.mark.parametrize("method", ["bilinear", "cubic"])
+def test_every_band_of_a_12_band_subset_is_right_along_the_coast(goci2_scene, tmp_path, method):
+    """More bands than the kernel weighs at once (8): where the first bands' support meets
+    land, the last four are still interpolated, not left as whatever the strip held."""
+    ours, result = _run(goci2_scene.goci, goci2_scene.landsat, tmp_path / "o.tif", method)
+    assert len(ours) == 12 and result.engine == "grid"
+    first = np.isfinite(ours[0])
+    land_near = np.zeros_like(first)
+    for shift in (-12, 12):  # about one GOCI-II pixel (250 m) of 30 m Landsat pixels
+        land_near |= ~np.roll(first, shift, axis=0) | ~np.roll(first, shift, axis=1)
+    coast = np.flatnonzero(first & land_near)
+    assert coast.size > SAMPLE, "the scene must have a coast"
+    pixels = np.random.default_rng(1).choice(coast, SAMPLE, replace=False)
+    wavelengths = [band["wavelength_nm"] for band in result.bands][8:]
+    reference = reference_interpolate(goci2_scene.goci, goci2_scene.landsat, wavelengths,
+                                      method, "skip", pixels)  # fmt: skip
+    _assert_within_spec(ours.reshape(len(ours), -1)[8:, pixels], reference)
+
+
 @pytest.mark.parametrize(("method", "invalid"), CASES)
 def test_goci1_500m_scene_matches_reference(goci1_scene, tmp_path, method, invalid):
     _agree(goci1_scene, tmp_path, method, invalid)

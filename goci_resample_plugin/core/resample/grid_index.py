@@ -72,7 +72,7 @@ def _index(lonlat, near, lon, lat, ci, cj, margin):
     start (ci, cj) (independent of the previous pixel, so pixels overlap in the CPU): NaN when
     no valid pixel is near the start, Newton does not converge or meets a cell without
     geolocation, or the index is more than ``margin`` pixels off the grid (``lonlat``,
-    ``near`` as in :class:`IndexSources`)."""
+    ``near`` as in :class:`.grid_interpolate.IndexSources`)."""
     rows, cols = near.shape
     if not (math.isfinite(lon) and math.isfinite(ci) and math.isfinite(cj)):
         return np.nan, np.nan

@@ -1,13 +1,14 @@
 """The grid engine's interpolation kernel (numba): bilinear and cubic in GOCI's index space.
 
 Per target pixel: its fractional GOCI index (:mod:`.grid_index`: lattice lon/lat, start index,
-Newton), then the band values by the SPEC §3 rules of :mod:`.index_space` — the same formulas,
-on scalars. The common case (every support pixel valid in every band) is one pass over the 2 × 2 or 4 × 4
-support, ``LANES`` bands at a time; the pixels where a band's pass met an invalid pixel (along
-the footprint's edge and coasts) are done again afterwards, band by band by its policy's rule,
-in a loop of their own, out of the common case's loop (measured, helpers loaded as a run loads
-them: cubic 97–99 against 105–106 ns per pixel for one pass per band with the rules inline,
-bilinear the same 60; the results bit for bit the same).
+Newton), then the band values by the SPEC §3 rules of :mod:`.index_space` — the same
+formulas, on scalars. The common case (every support pixel valid in every band) is one pass
+over the 2 × 2 or 4 × 4 support, ``LANES`` bands at a time; the pixels where a band's pass met
+an invalid pixel (along the footprint's edge and coasts) are done again afterwards, band by
+band by its policy's rule, in a loop of their own, out of the common case's loop (measured,
+helpers loaded as a run loads them: cubic 97–99 against 105–106 ns per pixel for one pass per
+band with the rules inline, bilinear the same 60). Bilinear's sums are added in the same order
+as before, cubic's as :func:`_cubic_band` adds them, its 16 products in turn.
 """
 
 import math
@@ -108,11 +109,13 @@ def interpolate_strip(geometry, sources, rule, row_start, out, quality, row_offs
                 for b in range(out.shape[0]):
                     out[b, strip_row, col] = np.nan
                 continue
-            for g in range(values.shape[1]):
-                if not _store_sums(values, near.shape, r, c, rule.cubic, g, out, strip_row, col):
-                    invalid_met[count] = col
-                    count += 1
-                    break
+            finite = True
+            for g in range(values.shape[1]):  # every group: a rule only mends a NaN sum
+                finite &= _store_sums(values, near.shape, r, c, rule.cubic, g, out, strip_row,
+                                      col)  # fmt: skip
+            if not finite:
+                invalid_met[count] = col
+                count += 1
         for n in range(count):
             col = invalid_met[n]
             _apply_rules(values, near.shape, point[2, col], point[3, col], rule, out, strip_row,
