@@ -214,17 +214,69 @@ def _add_weighted(values, s, g, w, t):
 @helper
 def _apply_rules(values, shape, r, c, rule, out, strip_row, col):
     """Replace each NaN sum in ``out[:, strip_row, col]`` (a band whose support holds an
-    invalid pixel) by the band's :func:`_band_value`; with ``cover``, NaN where the GOCI pixel
-    nearest to (r, c) is invalid."""
+    invalid pixel) by the band's value under its rule; with ``cover``, NaN where the GOCI pixel
+    nearest to (r, c) is invalid.
+
+    With both fractions strictly inside the cell every support weight is ≠ 0, so a NaN sum is
+    exactly "a support pixel with w ≠ 0 is invalid": the band is NaN with ``propagate`` and
+    the bilinear ``skip`` value otherwise (:func:`_bilinear_band`'s, the same sums in the same
+    order), ``LANES`` bands at a time; at a fraction of 0 or 1, band by band
+    (:func:`_band_value`)."""
     rows, cols = shape
     i, fr = _cell(r, rows)
     j, fc = _cell(c, cols)
     nearest = int(math.floor(r + 0.5)) * cols + int(math.floor(c + 0.5))
-    for b in range(out.shape[0]):
-        if math.isnan(out[b, strip_row, col]):
-            out[b, strip_row, col] = _band_value(values, shape, i, j, fr, fc, b, rule)
-        if rule.cover and math.isnan(values[nearest, b // LANES, b % LANES]):
-            out[b, strip_row, col] = np.nan
+    inside = 0.0 < fr < 1.0 and 0.0 < fc < 1.0
+    zero = 0.0
+    for g in range(values.shape[1]):
+        first = g * LANES
+        bands = min(LANES, out.shape[0] - first)
+        total = norm = (zero, zero, zero, zero, zero, zero, zero, zero)
+        if inside and not rule.propagate:
+            total, norm = _valid_bilinear(values, i * cols + j, cols, fr, fc, g)
+        for lane in range(bands):
+            b = first + lane
+            if math.isnan(out[b, strip_row, col]) and not (inside and rule.propagate):
+                if inside:
+                    out[b, strip_row, col] = (
+                        total[lane] / norm[lane] if norm[lane] != 0.0 else np.nan
+                    )
+                else:
+                    out[b, strip_row, col] = _band_value(values, shape, i, j, fr, fc, b, rule)
+            if rule.cover and math.isnan(values[nearest, g, lane]):
+                out[b, strip_row, col] = np.nan
+
+
+@helper
+def _valid_bilinear(values, s, cols, fr, fc, g):
+    """Per lane of group ``g``, (Σ w·v, Σ w) over the valid pixels of the 2 × 2 support whose
+    first pixel is ``s``, as two tuples, added in :func:`_bilinear_band`'s order."""
+    zero = 0.0
+    total = norm = (zero, zero, zero, zero, zero, zero, zero, zero)
+    total, norm = _add_valid(values, s, g, (1.0 - fr) * (1.0 - fc), total, norm)
+    total, norm = _add_valid(values, s + 1, g, (1.0 - fr) * fc, total, norm)
+    total, norm = _add_valid(values, s + cols, g, fr * (1.0 - fc), total, norm)
+    return _add_valid(values, s + cols + 1, g, fr * fc, total, norm)
+
+
+@helper
+def _add_valid(values, s, g, w, total, norm):
+    """(total + w · values[s, g], norm + w), lane by lane, in the lanes where the value is
+    valid (not NaN)."""
+    v = (values[s, g, 0], values[s, g, 1], values[s, g, 2], values[s, g, 3],
+         values[s, g, 4], values[s, g, 5], values[s, g, 6], values[s, g, 7])  # fmt: skip
+    return ((total[0] + w * v[0] if v[0] == v[0] else total[0],
+             total[1] + w * v[1] if v[1] == v[1] else total[1],
+             total[2] + w * v[2] if v[2] == v[2] else total[2],
+             total[3] + w * v[3] if v[3] == v[3] else total[3],
+             total[4] + w * v[4] if v[4] == v[4] else total[4],
+             total[5] + w * v[5] if v[5] == v[5] else total[5],
+             total[6] + w * v[6] if v[6] == v[6] else total[6],
+             total[7] + w * v[7] if v[7] == v[7] else total[7]),
+            (norm[0] + w if v[0] == v[0] else norm[0], norm[1] + w if v[1] == v[1] else norm[1],
+             norm[2] + w if v[2] == v[2] else norm[2], norm[3] + w if v[3] == v[3] else norm[3],
+             norm[4] + w if v[4] == v[4] else norm[4], norm[5] + w if v[5] == v[5] else norm[5],
+             norm[6] + w if v[6] == v[6] else norm[6], norm[7] + w if v[7] == v[7] else norm[7]))  # fmt: skip
 
 
 @helper
