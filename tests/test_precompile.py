@@ -381,3 +381,43 @@ def test_a_warm_run_runs_the_helpers_own_compilations_with_the_same_results(scen
     compiled, cached = np.load(tmp_path / "compiled.npy"), np.load(tmp_path / "warm.npy")
     assert np.isfinite(compiled).mean() > 0.5
     np.testing.assert_array_equal(compiled, cached)
+
+
+CUBIC_RUN = """
+import hashlib, sys
+sys.path.insert(0, {repo!r})
+import rasterio
+from goci_resample_plugin.core import ResampleOptions, resample_pair
+result = resample_pair({goci!r}, {landsat!r}, {output!r},
+                       ResampleOptions(method="cubic", wavelengths=(660,)))
+with rasterio.open(result.output) as dataset:
+    print(result.engine, hashlib.sha256(dataset.read().tobytes()).hexdigest())
+"""
+
+PLANT_STALE_INDEX = """
+import pickle, sys
+sys.path.insert(0, {repo!r})
+import numba
+from goci_resample_plugin.core.resample import grid_interpolate
+with open(grid_interpolate.interpolate_strip._cache._cache_file._index_path, "wb") as index:
+    pickle.dump(numba.__version__, index, protocol=-1)  # numba's index: version, then data
+    index.write(b"cgoci_resample_plugin.core.resample.grid_interpolate\\nMovedSinceThen\\n.")
+"""
+
+
+def test_a_cache_index_naming_a_class_an_update_moved_is_compiled_again(scene, tmp_path):
+    # numba unpickles an index before checking it is of the current source: an earlier
+    # version's index naming a bundle class since moved raised AttributeError on every run
+    env = os.environ | {"NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+
+    def run(code, **fields):
+        completed = subprocess.run([sys.executable, "-c", code.format(repo=str(REPO), **fields)],
+                                   env=env, capture_output=True, text=True, timeout=300,
+                                   check=True)  # fmt: skip
+        return completed.stdout.split()
+
+    files = {"goci": str(scene.goci), "landsat": str(scene.landsat)}
+    first = run(CUBIC_RUN, output=str(tmp_path / "first.tif"), **files)
+    run(PLANT_STALE_INDEX)
+    again = run(CUBIC_RUN, output=str(tmp_path / "again.tif"), **files)
+    assert first[0] == "grid" and again == first

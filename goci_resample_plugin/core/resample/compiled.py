@@ -27,12 +27,13 @@ helpers' own code, as the compiling process does (``bench/kernel.md``).
 """
 
 import contextlib
+import os
 
 import numba
 from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import CPUDispatcher
 
-__all__ = ["from_python", "helper", "load_helpers"]
+__all__ = ["discard_unreadable_indexes", "from_python", "helper", "load_helpers"]
 
 
 class _Helper(CPUDispatcher):
@@ -119,3 +120,30 @@ def _callees_first(function):
 
     visit(function)
     return order
+
+
+def discard_unreadable_indexes(kernel):
+    """Remove the numba cache index of ``kernel`` or of a helper it calls when numba cannot
+    read it; never raises.
+
+    numba unpickles an index before it checks that the index is of the source as it is now, so
+    an index written by an earlier version of the plugin that named a class since moved (a
+    bundle type of a kernel's signature) raised ``AttributeError`` at the first call instead of
+    counting as not compiled. Without it the kernel is compiled (or waited for) and cached
+    afresh, as after any update.
+
+    Returns:
+        The number of index files removed.
+    """
+    removed = 0
+    for dispatcher in [kernel, *_callees_first(kernel)]:
+        with contextlib.suppress(Exception):
+            cache_file = dispatcher._cache._cache_file
+            try:
+                cache_file._load_index()
+            except OSError:
+                continue
+            except Exception:  # whatever numba's unpickling raised
+                os.remove(cache_file._index_path)
+                removed += 1
+    return removed

@@ -58,13 +58,15 @@ def compiled(kernel):
     if _index_file(kernel) is None:
         return False
     try:
-        overloads = kernel._cache._cache_file._load_index()  # {} when numba would ignore it
+        cache_file = kernel._cache._cache_file
         cpu = kernel.targetctx.codegen().magic_tuple()
-        return any(key[1] == cpu for key in overloads)
     except AttributeError:  # another numba's private layout: the index file is all we know
         return True
-    except Exception:  # a damaged index: numba compiles again, so do we
+    try:
+        overloads = cache_file._load_index()  # {} when numba would ignore it
+    except Exception:  # damaged, or naming a class an update moved: compiled again
         return False
+    return any(key[1] == cpu for key in overloads)
 
 
 def _index_file(kernel):

@@ -127,6 +127,7 @@ def main(group):
     kernel whose lock another live child holds is left to it."""
     import warnings
 
+    from .compiled import discard_unreadable_indexes
     from .grid_engine import _tiny_call
 
     with contextlib.suppress(AttributeError, OSError):
@@ -139,6 +140,7 @@ def main(group):
             if not _hold(kernel, holding):
                 continue  # another child compiles it
             if not compiled(kernel):
+                discard_unreadable_indexes(kernel)
                 started = time.perf_counter()
                 _tiny_call(kernel, BAND_COUNT)
                 with contextlib.suppress(OSError):
