@@ -73,7 +73,9 @@ def from_python(function):
 
 def load_helpers(kernel):
     """Load from numba's cache every compilation of the helpers ``kernel`` calls, directly or
-    not, callees before their callers, before ``kernel`` itself is loaded; never raises.
+    not, callees before their callers, before ``kernel`` itself is loaded; never raises. An
+    index numba cannot read, the kernel's own too, is removed on the way (see
+    :func:`discard_unreadable_indexes`).
 
     The order matters: a helper's cached library holds copies of the helpers it calls too, and
     the first one loaded is the one every later call runs. Only compilations numba would use
@@ -86,15 +88,15 @@ def load_helpers(kernel):
         The number of compilations loaded.
     """
     loaded = 0
+    _readable_index(kernel)
     with global_compiler_lock:
         for dispatcher in _callees_first(kernel):
             with contextlib.suppress(Exception):
-                cache = dispatcher._cache
-                for key in cache._cache_file._load_index():
+                for key in _readable_index(dispatcher) or {}:
                     signature = key[0]
                     if signature in dispatcher.overloads:
                         continue
-                    result = cache.load_overload(signature, dispatcher.targetctx)
+                    result = dispatcher._cache.load_overload(signature, dispatcher.targetctx)
                     if result is not None:  # as numba's Dispatcher.compile does on a cache hit
                         dispatcher.targetctx.insert_user_function(
                             result.entry_point, result.fndesc, [result.library]
@@ -135,15 +137,24 @@ def discard_unreadable_indexes(kernel):
     Returns:
         The number of index files removed.
     """
-    removed = 0
-    for dispatcher in [kernel, *_callees_first(kernel)]:
-        with contextlib.suppress(Exception):
-            cache_file = dispatcher._cache._cache_file
-            try:
-                cache_file._load_index()
-            except OSError:
-                continue
-            except Exception:  # whatever numba's unpickling raised
-                os.remove(cache_file._index_path)
-                removed += 1
-    return removed
+    return sum(
+        _readable_index(dispatcher) is None for dispatcher in [kernel, *_callees_first(kernel)]
+    )
+
+
+def _readable_index(dispatcher):
+    """numba's index of ``dispatcher``'s cached compilations ({key: data file name}; {} with
+    none, or with another numba's private layout), or None when numba cannot read it: then the
+    index file is removed."""
+    try:
+        cache_file = dispatcher._cache._cache_file
+    except AttributeError:
+        return {}
+    try:
+        return cache_file._load_index()
+    except OSError:
+        return {}
+    except Exception:  # whatever numba's unpickling raised
+        with contextlib.suppress(OSError, AttributeError):
+            os.remove(cache_file._index_path)
+        return None

@@ -351,9 +351,8 @@ def _load(kernel, band_count, limit_seconds, stop):
     with contextlib.suppress(Exception):
         if not wait_for(kernel, limit_seconds, stop) and stop.is_set():
             return
-        from .compiled import discard_unreadable_indexes, load_helpers
+        from .compiled import load_helpers
 
-        discard_unreadable_indexes(kernel)
         load_helpers(kernel)
         _tiny_call(kernel, band_count)
 
