@@ -16,7 +16,8 @@ RSS (``wait4``) are recorded:
 * on the quarter and 1000 × 1000 pairs, *in session*: the second run in one process, for
   GDAL and every method (the desktop's case, where imports and loading are paid once);
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
-  profile; the time includes QGIS's start-up), cold and warm as above;
+  profile; the time includes QGIS's start-up), cold, and warm in ``ROUNDS`` interleaved
+  rounds (every method and the match-ups in turn), each row the median of its rounds;
 * on the full-size pairs, *write only*: the plugin's own output, already in memory, written
   again by the plugin's writer (same threads, DEFLATE and ZSTD): the floor any run writing
   this format pays, whatever the resampling costs.
@@ -65,6 +66,12 @@ PEER = {
 }
 """The peer each plugin method is compared with: GDAL's method, or for the match-ups the
 brute-force aggregation of ``scripts/matchup_peer.py``."""
+ROUNDS = 3
+"""Rounds of the warm ``qgis_process`` runs on full scenes: every method (and the match-ups) in
+turn, round after round, each row the median of its rounds. The same run varies by 10–40 %
+from minute to minute on a shared 2-core machine; interleaved rounds put every method through
+the same minutes, so the ratios between them (interpolators and match-ups against Nearest)
+are not one minute's noise."""
 METHODS = ("gauss", "nearest", "bilinear", "cubic")
 """The plugin's methods in ``METHOD`` enum order."""
 
@@ -222,18 +229,23 @@ def run(formats, sizes, with_qgis_process):
         for size_name in sizes:
             landsat, goci = cached_scene(format_name, size_name)
             numba_cache = Path(tempfile.mkdtemp(prefix="numba-warm-"))  # what runs compiled
+            size_start = len(rows)
             gdal = {}
             cases = [("GDAL warp geoloc", method, "–") for method in ("bilinear", "cubic", "near")]
+            if size_name == "full":
+                cases += [("brute force", "matchups", "–")]
             cases += [
                 ("plugin", method, state)
                 for method in METHODS
                 for state in (("warm",) if method == "nearest" else ("cold", "warm"))
             ]
             if with_qgis_process and size_name == "full":  # each kernel compiles on its own
+                cases += [("qgis_process", method, "cold") for method in METHODS if
+                          method != "nearest"]  # fmt: skip
                 cases += [
-                    ("qgis_process", method, state)
-                    for method in METHODS
-                    for state in (("warm",) if method == "nearest" else ("cold", "warm"))
+                    ("qgis_process", method, "warm")
+                    for _ in range(ROUNDS)
+                    for method in (*METHODS, "matchups")
                 ]
             cases += [("plugin", method, "warm ZSTD") for method in METHODS]
             if size_name in ("quarter", "aoi"):  # where fixed costs weigh: the desktop's case
@@ -246,10 +258,8 @@ def run(formats, sizes, with_qgis_process):
             if size_name == "full":
                 cases += [("write only", method, "–") for method in METHODS]
                 cases += [("write only", "gauss", "ZSTD"), ("write only", "nearest", "ZSTD"),
-                          ("brute force", "matchups", "–"), ("plugin", "matchups", "cold"),
+                          ("plugin", "matchups", "cold"),
                           ("plugin", "matchups", "warm")]  # fmt: skip
-                if with_qgis_process:
-                    cases += [("qgis_process", "matchups", "warm")]
             outputs = {}
             for tool, method, state in cases:
                 codec = "zstd" if state.endswith("ZSTD") else "deflate"
@@ -329,6 +339,7 @@ def run(formats, sizes, with_qgis_process):
                 rows.append(row)
                 print(_line(row), flush=True)
             shutil.rmtree(numba_cache, ignore_errors=True)
+            rows[size_start:] = medians(rows[size_start:])
             if outputs:
                 checks.append((FORMATS[format_name][0], goci, landsat, outputs))
     # After every timed run: the reference's memory would raise later children's peak RSS
@@ -336,6 +347,28 @@ def run(formats, sizes, with_qgis_process):
         agreement[label] = agreement_on_crop(goci, landsat, outputs)
         print(f"agreement ({label}, 1000 × 1000 crop): {agreement[label]}", flush=True)
     return rows, agreement
+
+
+def medians(rows):
+    """``rows`` with the rows of each repeated (tool, method, run) replaced by their median run
+    (by wall time), the round times kept in ``rounds_s``, in the place of the first."""
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["tool"], row["method"], row["state"]), []).append(row)
+    result = []
+    for group in groups.values():
+        if len(group) == 1:
+            result.append(group[0])
+            continue
+        middle = sorted(group, key=lambda row: row["wall_s"])[(len(group) - 1) // 2]
+        result.append(
+            middle
+            | {
+                "rounds_s": [row["wall_s"] for row in group],
+                "peak_rss_mib": max(row["peak_rss_mib"] for row in group),
+            }
+        )
+    return result
 
 
 def agreement_on_crop(goci, landsat, outputs):
@@ -391,8 +424,12 @@ def _line(row):
         if "resample" in stages
         else "–"
     )
+    state = row["state"]
+    if "rounds_s" in row:
+        rounds = ", ".join(f"{seconds:.1f}" for seconds in row["rounds_s"])
+        state += f", median of {len(row['rounds_s'])} ({rounds})"
     return (
-        f"| {row['format']} | {row['size']} | {row['tool']} | {row['method']} | {row['state']} "
+        f"| {row['format']} | {row['size']} | {row['tool']} | {row['method']} | {state} "
         f"| {row['wall_s']:.1f} | {row['peak_rss_mib']} | {ratio} | {split} |"
     )
 
@@ -414,7 +451,9 @@ def save(rows, agreement):
         "nothing compiled yet (an empty numba cache, as after installing); *warm* = the "
         "kernel compiled by an earlier run; *in session* = the second run in one process (the "
         "desktop's case: imports and the kernel's loading paid by the first), GDAL's too. "
-        "`qgis_process` rows include QGIS's start-up. The "
+        "`qgis_process` rows include QGIS's start-up; their warm rows on full scenes are the "
+        f"median of {ROUNDS} interleaved rounds (every method in turn, round after round; each "
+        "round's wall time in brackets), the other rows one run each. The "
         "read / resample / write split is the plugin's own (a background thread encodes "
         "each row of tiles on every core while the next rows are resampled, so the parts "
         "overlap; GDAL makes the file, the plugin encodes its tiles). *write "
