@@ -373,10 +373,10 @@ def test_a_cancelled_batch_leaves_a_series_of_the_scenes_done_and_a_resume_compl
 
 
 def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp_path):
-    """Both ways of writing the GeoPackage (SpatiaLite's points by SQL, part after part, or
-    OGR's VRT where GDAL has no SpatiaLite) give every row of the columns as a feature: the
-    point at lon/lat, NaN as null, booleans as booleans, the extent of the points, and no
-    spatial index."""
+    """Every way of writing the GeoPackage (SpatiaLite's module making the points in a
+    connection of our own, GDAL's SQL copying staged parts, or OGR's VRT where GDAL has no
+    SpatiaLite) gives every row of the columns as a feature: the point at lon/lat, NaN as
+    null, booleans as booleans, the extent of the points, and no spatial index."""
     from osgeo import ogr
 
     from goci_resample_plugin.core.matchups import points as files
@@ -388,11 +388,12 @@ def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp
                "passes": rng.random(n) < 0.5}  # fmt: skip
     folder = tmp_path / "目录 with space's"
     folder.mkdir()
+    assert files._write_direct(folder / "direct.gpkg", columns)  # no silent fallback
     assert files._write_by_sql(folder / "sql.gpkg", folder, columns, rows_per_copy=1000)
     assert not list(folder.glob("points*.sqlite"))  # each part removed once copied
     files._translate(folder / "vrt.gpkg", folder / "points.sqlite",
                      files._stage(folder / "points.sqlite", columns))  # fmt: skip
-    for made in ("sql.gpkg", "vrt.gpkg"):
+    for made in ("direct.gpkg", "sql.gpkg", "vrt.gpkg"):
         source = ogr.Open(str(folder / made))  # the layer lives only as long as it
         layer = source.GetLayer(files.POINTS_LAYER)
         assert layer.GetFeatureCount() == n and not layer.TestCapability(ogr.OLCFastSpatialFilter)
@@ -455,23 +456,35 @@ def test_the_compiled_staging_makes_the_table_pythons_sqlite3_makes(tmp_path):
     assert first[0] == columns["lon"][0] and first[7] == "integer"  # count
     assert sum(row[8] is None for row in tables[0][1]) == np.isnan(columns["mean"]).sum()
 
-    assert files._write_by_sql(tmp_path / "points.gpkg", tmp_path, columns, rows_per_copy=7000)
-    with contextlib.closing(sqlite3.connect(tmp_path / "points.gpkg")) as connection:
-        # the count OGR reports (GDAL 3.10 said 0 features, QGIS showed none in the table)
-        [(kept,)] = connection.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchall()
-    assert kept == n
-    layer_source = ogr.Open(str(tmp_path / "points.gpkg"), update=1)
-    layer = layer_source.GetLayer(files.POINTS_LAYER)
-    assert layer.GetFeatureCount() == n
-    feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (121 31)"))
-    layer.CreateFeature(feature)  # as a user editing the layer
-    layer_source = None
-    with contextlib.closing(sqlite3.connect(tmp_path / "points.gpkg")) as connection:
-        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                      "AND name LIKE '%feature_count%'").fetchall()  # fmt: skip
-    assert len(triggers) == 2
-    assert ogr.Open(str(tmp_path / "points.gpkg")).GetLayer(0).GetFeatureCount() == n + 1
+    made = [tmp_path / "copied.gpkg", tmp_path / "direct.gpkg"]
+    assert files._write_by_sql(made[0], tmp_path, columns, rows_per_copy=7000)
+    assert files._write_direct(made[1], columns)
+    for points in made:
+        with contextlib.closing(sqlite3.connect(points)) as connection:
+            # the count OGR reports (GDAL 3.10 said 0 features, QGIS showed none in the table)
+            [(kept,)] = connection.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchall()
+        assert kept == n
+        layer_source = ogr.Open(str(points), update=1)
+        layer = layer_source.GetLayer(files.POINTS_LAYER)
+        assert layer.GetFeatureCount() == n
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (121 31)"))
+        layer.CreateFeature(feature)  # as a user editing the layer
+        layer_source = None
+        with contextlib.closing(sqlite3.connect(points)) as connection:
+            triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                          "AND name LIKE '%feature_count%'").fetchall()  # fmt: skip
+        assert len(triggers) == 2
+        assert ogr.Open(str(points)).GetLayer(0).GetFeatureCount() == n + 1
+    # where SpatiaLite's module is missing or lacks a function, nothing is inserted: the caller
+    # writes the points the other way
+    for extension, insert in (
+        ("mod_missing_here", "INSERT INTO t VALUES (?)"),
+        ("mod_spatialite", "INSERT INTO t VALUES (NoSuchFunction(?))"),
+    ):
+        assert not sqlite_rows.insert_rows(direct, [], insert, {"a": columns["mean"]}, extension)
+        with contextlib.closing(sqlite3.connect(direct)) as connection:
+            assert connection.execute("SELECT COUNT(*) FROM t").fetchone() == (n,)
 
 
 def test_the_compiled_sums_equal_numpys_to_the_bit(scene):

@@ -1,10 +1,11 @@
-"""Rows of numbers inserted into a new SQLite table in one compiled pass: numba calling SQLite's
+"""Rows of numbers inserted into an SQLite table in one compiled pass: numba calling SQLite's
 own C API (``sqlite3_bind_*``, ``sqlite3_step``) through ctypes, the GIL released, so Python
 can write other files meanwhile. The table is the one Python's ``sqlite3`` ``executemany`` of
 the same rows makes (NaN as null, an integer column's values as integers), without making a
 Python number per value: 473 000 rows × 45 random columns (a full GOCI-II scene's points) in
-1.5 s against 4.6 s, measured alone. Imported only when numba is; :func:`insert_rows`
-answers False where the SQLite library cannot be found.
+1.5 s against 4.6 s, measured alone. The statement may call an extension's functions
+(SpatiaLite's, making the GeoPackage's points). Imported only when numba is;
+:func:`insert_rows` answers False where the SQLite library or the extension cannot be found.
 """
 
 import contextlib
@@ -68,6 +69,13 @@ class _SQLite:
         self.finalize = _function(library, "sqlite3_finalize", integer, pointer)
         self.close = _function(library, "sqlite3_close", integer, pointer)
         self.errmsg = _function(library, "sqlite3_errmsg", text, pointer)
+        try:  # absent where SQLite was built without extensions (SQLITE_OMIT_LOAD_EXTENSION)
+            self.enable_extensions = _function(library, "sqlite3_enable_load_extension",
+                                               integer, pointer, integer)  # fmt: skip
+            self.load_extension = _function(library, "sqlite3_load_extension", integer, pointer,
+                                            text, text, pointer)  # fmt: skip
+        except AttributeError:
+            self.enable_extensions = self.load_extension = None
         # the kernel's: called from compiled code, so typed functions rather than attributes
         self.kernel = tuple(
             ctypes.CFUNCTYPE(integer, pointer, *arguments)((name, library))
@@ -100,49 +108,73 @@ def _sqlite():
     return None
 
 
-def insert_rows(path, first, insert, columns):
-    """Create the SQLite file ``path``, run the statements ``first`` (pragmas, the table's
-    ``CREATE TABLE``) and insert one row per value of ``columns`` with ``insert`` (its ``?``
-    in the columns' order).
+OPEN_READWRITE, OPEN_CREATE, OPEN_NOMUTEX = 0x2, 0x4, 0x8000
+"""``sqlite3_open_v2``'s flags. NOMUTEX: the connection is used by one thread, so SQLite need
+not lock it at every ``sqlite3_bind_*`` and ``sqlite3_step`` (its mutexes took 7 % of the
+points' insert)."""
+
+
+class _Unsupported(Exception):
+    """The extension cannot be loaded, or the statement calls a function it lacks."""
+
+
+def insert_rows(path, first, insert, columns, extension=None):
+    """Insert one row per value of ``columns`` with ``insert`` (its ``?`` in the columns'
+    order) into the SQLite file ``path``, after the statements ``first`` (pragmas, the table's
+    ``CREATE TABLE``).
 
     Args:
-        path: the new file (pathlib.Path).
+        path: the file (pathlib.Path): created, or with ``extension`` an existing one.
         first: SQL statements run before the rows (``PRAGMA …``, ``CREATE TABLE …``).
         insert: ``INSERT INTO ... VALUES (?, ...)``.
-        columns: {name: (n,) ints, floats or bools}; NaN is stored as null, the values of
+        columns: {name: (n,) ints, floats or bools}; NaN is bound as null, the values of
             integer and boolean columns as integers.
+        extension: None, or the SQLite extension (``"mod_spatialite"``) loaded into the
+            connection first, whose functions ``insert`` may call.
 
     Returns:
-        False when no SQLite library could be loaded, or this numba cannot compile the pass
-        (nothing left at ``path``).
+        False when no SQLite library could be loaded, this numba cannot compile the pass
+        (nothing left at a ``path`` created here), or ``extension`` cannot be loaded or lacks
+        a function ``insert`` calls (nothing inserted).
 
     Raises:
-        OSError: SQLite's message when the file cannot be made or written (a full disk).
+        OSError: SQLite's message when the file cannot be opened or written (a full disk).
     """
     sqlite = _sqlite()
-    if sqlite is None:
+    if sqlite is None or (extension and sqlite.load_extension is None):
         return False
     try:
-        _insert_all(sqlite, path, first, insert, columns)
+        _insert_all(sqlite, path, first, insert, columns, extension)
+    except _Unsupported:
+        return False
     except numba.core.errors.NumbaError:  # e.g. a numba without ctypes arguments
-        path.unlink(missing_ok=True)
+        if not extension:
+            path.unlink(missing_ok=True)
         return False
     return True
 
 
-def _insert_all(sqlite, path, first, insert, columns):
+def _insert_all(sqlite, path, first, insert, columns, extension):
     arrays = list(columns.values())
     integer = np.array([not np.issubdtype(np.asarray(a).dtype, np.floating) for a in arrays])
     database = ctypes.c_void_p()
-    opened = sqlite.open(str(path).encode("utf-8"), ctypes.byref(database), 0x2 | 0x4, None)
+    flags = OPEN_NOMUTEX | OPEN_READWRITE | (0 if extension else OPEN_CREATE)
+    opened = sqlite.open(str(path).encode("utf-8"), ctypes.byref(database), flags, None)
     try:
         if opened != 0:
             raise OSError(f"{path}: {_message(sqlite, database)}")
+        if extension and (sqlite.enable_extensions(database, 1)
+                          or sqlite.load_extension(database, extension.encode("utf-8"), None,
+                                                   None)):  # fmt: skip
+            raise _Unsupported(extension)
         statement = ctypes.c_void_p()
         for sql in (*first, "BEGIN"):
             _execute(sqlite, database, sql, path)
         if sqlite.prepare(database, insert.encode("utf-8"), -1, ctypes.byref(statement), None):
-            raise OSError(f"{path}: {_message(sqlite, database)}")
+            message = _message(sqlite, database)
+            if extension and "no such function" in message:
+                raise _Unsupported(message)
+            raise OSError(f"{path}: {message}")
         try:
             for start in range(0, len(arrays[0]), ROWS_AT_ONCE):
                 part = slice(start, start + ROWS_AT_ONCE)
