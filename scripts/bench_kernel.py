@@ -8,8 +8,9 @@ On the half-size GOCI-II pair of ``make bench`` (3850 × 3900 Landsat pixels, ge
 * each kernel's compile time (a fresh process, an empty numba cache, the engine's tiny call);
 * ns per target pixel on one thread (``NUMBA_NUM_THREADS=1``, best of 4, ``--rows`` rows from
   the middle of the scene), Gaussian, Nearest, bilinear and cubic, the spot checks included;
-  and bilinear and cubic again in a process that does not load the kernel's helpers first
-  (:func:`.compiled.load_helpers`), so runs the copies the kernel's cached library holds;
+  the interpolators with their helpers loaded first (:func:`.compiled.load_helpers`), as on
+  a full scene, and again in a process that does not load them, so runs the copies the
+  kernel's cached library holds (as on a scene below ``HELPERS_MIN_PIXELS``);
 * how far the fractional GOCI index interpolated from the lattice (every ``LATTICE_STEP``
   pixels) is from a per-pixel one (nearest GOCI pixel + one Newton step, as at the lattice
   points), in GOCI pixels, on 20 000 random target pixels inside the GOCI grid and within
@@ -186,7 +187,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.environ["NUMBA_NUM_THREADS"] = "1"
     from goci_resample_plugin.core.read import read_goci_subset, read_target_grid
+    from goci_resample_plugin.core.resample import grid_engine
 
+    grid_engine.HELPERS_MIN_PIXELS = 0  # the helpers loaded first, as on a full scene
     goci, landsat = scene()
     subset, grid = read_goci_subset(goci, ()), read_target_grid(landsat)
     compiled = [compile_seconds("grid_kernel", "resample_strip") for _ in range(2)]
