@@ -187,9 +187,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.environ["NUMBA_NUM_THREADS"] = "1"
     from goci_resample_plugin.core.read import read_goci_subset, read_target_grid
-    from goci_resample_plugin.core.resample import grid_engine
+    from goci_resample_plugin.core.resample import compiled
 
-    grid_engine.HELPERS_MIN_PIXELS = 0  # the helpers loaded first, as on a full scene
+    compiled.HELPERS_MIN_PIXELS = 0  # the helpers loaded first, as on a full scene
     goci, landsat = scene()
     subset, grid = read_goci_subset(goci, ()), read_target_grid(landsat)
     compiled = [compile_seconds("grid_kernel", "resample_strip") for _ in range(2)]

@@ -353,9 +353,9 @@ import numpy as np
 from goci_resample_plugin.core import ResampleOptions
 from goci_resample_plugin.core.read import read_goci_subset, read_target_grid
 from goci_resample_plugin.core.resample.compiled import _callees_first
-from goci_resample_plugin.core.resample import grid_engine
+from goci_resample_plugin.core.resample import compiled
 from goci_resample_plugin.core.resample.grid_engine import GridResampler
-grid_engine.HELPERS_MIN_PIXELS = {helpers_min_pixels}  # this small scene: 0 loads them
+compiled.HELPERS_MIN_PIXELS = {helpers_min_pixels}  # this small scene: 0 loads them
 subset, grid = read_goci_subset({goci!r}), read_target_grid({landsat!r})
 engine = GridResampler(subset, grid, ResampleOptions(method="cubic"))
 rows = engine.resample_rows(grid.height // 2 - 8, grid.height // 2 + 8)
@@ -379,7 +379,7 @@ def test_a_warm_run_runs_the_helpers_own_compilations_with_the_same_results(scen
 
     first_use, _ = run(tmp_path / "compiled.npy")
     warm, loaded = run(tmp_path / "warm.npy")
-    small, copies = run(tmp_path / "copies.npy", "grid_engine.HELPERS_MIN_PIXELS")
+    small, copies = run(tmp_path / "copies.npy", "compiled.HELPERS_MIN_PIXELS")
     assert first_use and not warm and not small
     assert len(loaded) > 5 and all(loaded)
     assert not any(copies)

@@ -79,15 +79,6 @@ measured it on this machine."""
 PREPARE_POLL_SECONDS = 0.2
 """How often progress and cancel are looked at while the compile runs."""
 
-HELPERS_MIN_PIXELS = 20_000_000
-"""Target pixels from which a run loads the helpers' own compilations before the
-interpolators' or the match-ups' kernel (:func:`.compiled.load_helpers`): they make those
-kernels 15–25 % faster than the copies in the kernel's own cached library, but loading them
-costs a fresh process 0.2–0.35 s, on the critical path where the set-up is short (measured on
-the 1925 × 1950 pair, warm, fresh process: 0.31 s of a 1.6 s Nearest run, against about 0.03 s
-they save a bilinear one there). The Gaussian/Nearest kernel runs as fast either way (measured
-alternately), so its helpers are never loaded."""
-
 ALLOWED_DISAGREEMENTS = 2
 """Spot-check disagreements (distance ties at the radius) tolerated per pair."""
 
@@ -125,6 +116,8 @@ class GridResampler(Resampler):
         # the spot checks' reference engine. ``settle`` waits for both.
         background = concurrent.futures.ThreadPoolExecutor(2)
         self._stop_waiting = threading.Event()  # set by settle: a run that ends waits no more
+        from .compiled import HELPERS_MIN_PIXELS  # numba is there: the kernel is
+
         helpers = (options.interpolates or assign) and grid.size >= HELPERS_MIN_PIXELS
         self._loading = background.submit(_load, self._kernel, len(subset.bands),
                                           wait_limit_seconds(self.compile_seconds),
@@ -355,10 +348,10 @@ def _load(kernel, band_count, limit_seconds, stop, helpers):
     row; while the child the plugin started compiles it (:mod:`.precompile`), wait for that
     first, at most ``limit_seconds`` and until the event ``stop`` is set (then nothing is
     compiled here). With ``helpers`` its helpers' own compilations are loaded first
-    (:func:`.compiled.load_helpers`, see ``HELPERS_MIN_PIXELS``); either way a numba index that
-    cannot be read is removed first. Run in a thread while the engine sets up: the compiler's
-    optimisation passes release the GIL. A failure here is left to the first real call, which
-    compiles again and raises it where it can be handled."""
+    (:func:`.compiled.load_helpers`, see :data:`.compiled.HELPERS_MIN_PIXELS`); either way a
+    numba index that cannot be read is removed first. Run in a thread while the engine sets
+    up: the compiler's optimisation passes release the GIL. A failure here is left to the
+    first real call, which compiles again and raises it where it can be handled."""
     with contextlib.suppress(Exception):
         if not wait_for(kernel, limit_seconds, stop) and stop.is_set():
             return
