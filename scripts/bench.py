@@ -17,7 +17,8 @@ RSS (``wait4``) are recorded:
   GDAL and every method (the desktop's case, where imports and loading are paid once);
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
   profile; the time includes QGIS's start-up), cold, and warm in ``ROUNDS`` interleaved
-  rounds (every method and the match-ups in turn), each row the median of its rounds;
+  rounds (every method, the match-ups and GDAL's three in turn), each row the median of its
+  rounds, GDAL's too;
 * on the full-size pairs, *write only*: the plugin's own output, already in memory, written
   again by the plugin's writer (same threads, DEFLATE and ZSTD): the floor any run writing
   this format pays, whatever the resampling costs.
@@ -230,7 +231,6 @@ def run(formats, sizes, with_qgis_process):
             landsat, goci = cached_scene(format_name, size_name)
             numba_cache = Path(tempfile.mkdtemp(prefix="numba-warm-"))  # what runs compiled
             size_start = len(rows)
-            gdal = {}
             cases = [("GDAL warp geoloc", method, "–") for method in ("bilinear", "cubic", "near")]
             if size_name == "full":
                 cases += [("brute force", "matchups", "–")]
@@ -242,11 +242,15 @@ def run(formats, sizes, with_qgis_process):
             if with_qgis_process and size_name == "full":  # each kernel compiles on its own
                 cases += [("qgis_process", method, "cold") for method in METHODS if
                           method != "nearest"]  # fmt: skip
-                cases += [
-                    ("qgis_process", method, "warm")
-                    for _ in range(ROUNDS)
-                    for method in (*METHODS, "matchups")
-                ]
+                cases += [  # GDAL's runs vary as much: in the rounds too, after the first
+                    case
+                    for number in range(ROUNDS)
+                    for case in (
+                        *[("qgis_process", method, "warm") for method in (*METHODS, "matchups")],
+                        *[("GDAL warp geoloc", m, "–") for m in ("bilinear", "cubic", "near")
+                          if number < ROUNDS - 1],
+                    )
+                ]  # fmt: skip
             cases += [("plugin", method, "warm ZSTD") for method in METHODS]
             if size_name in ("quarter", "aoi"):  # where fixed costs weigh: the desktop's case
                 cases += [
@@ -270,19 +274,15 @@ def run(formats, sizes, with_qgis_process):
                                               output=str(output), method=method)  # fmt: skip
                     _, rss, answer = python_child(code, numba_cache)
                     seconds = answer["second_run_s"]
-                    if tool.startswith("GDAL"):
-                        gdal[method, state] = seconds
                 elif tool.startswith("GDAL"):
                     code = GDAL_RUN.format(repo=str(REPO), scripts=str(REPO / "scripts"),
                                            goci=str(goci), landsat=str(landsat),
                                            output=str(output), method=method)  # fmt: skip
                     seconds, rss, answer = python_child(code)
-                    gdal[method] = seconds
                 elif tool == "brute force":
                     code = PEER_MATCHUP_RUN.format(scripts=str(REPO / "scripts"), goci=str(goci),
                                                    landsat=str(landsat))  # fmt: skip
                     seconds, rss, answer = python_child(code)
-                    gdal[tool] = seconds
                 elif tool == "write only":  # the time of the write alone, not of the read
                     code = WRITE_RUN.format(repo=str(REPO), source=str(outputs[method]),
                                             output=str(output), codec=codec)  # fmt: skip
@@ -318,11 +318,6 @@ def run(formats, sizes, with_qgis_process):
                     ):
                         outputs[method] = output
                 width, height = SIZES[size_name]
-                peer = (
-                    None
-                    if tool in ("GDAL warp geoloc", "brute force")
-                    else gdal.get((PEER[method], state) if state == "in session" else PEER[method])
-                )
                 row = {
                     "format": FORMATS[format_name][0],
                     "size": f"{width} × {height}",
@@ -333,13 +328,13 @@ def run(formats, sizes, with_qgis_process):
                     "engine": answer.get("engine", "gdal"),
                     "wall_s": round(seconds, 2),
                     "peak_rss_mib": round(rss),
-                    "ratio_to_gdal": round(seconds / peer, 2) if peer else None,
+                    "ratio_to_gdal": None,  # once every run of the pair is in: ratios()
                     "stages_s": {k: round(v, 2) for k, v in answer.get("seconds", {}).items()},
                 }
                 rows.append(row)
                 print(_line(row), flush=True)
             shutil.rmtree(numba_cache, ignore_errors=True)
-            rows[size_start:] = medians(rows[size_start:])
+            rows[size_start:] = ratios(medians(rows[size_start:]))
             if outputs:
                 checks.append((FORMATS[format_name][0], goci, landsat, outputs))
     # After every timed run: the reference's memory would raise later children's peak RSS
@@ -369,6 +364,21 @@ def medians(rows):
             }
         )
     return result
+
+
+def ratios(rows):
+    """``rows`` (one pair's) with each plugin row's ratio to its peer's row (``PEER``; the
+    peer's *in session* row for an *in session* one)."""
+    peers = {("brute force" if row["tool"] == "brute force" else row["method"],
+              row["state"] == "in session"): row["wall_s"]
+             for row in rows if row["tool"] in ("GDAL warp geoloc", "brute force")}  # fmt: skip
+    for row in rows:
+        if row["tool"] in ("GDAL warp geoloc", "brute force"):
+            continue
+        peer = peers.get((PEER[row["method"]], row["state"] == "in session"))
+        if peer:
+            row["ratio_to_gdal"] = round(row["wall_s"] / peer, 2)
+    return rows
 
 
 def agreement_on_crop(goci, landsat, outputs):
@@ -427,7 +437,8 @@ def _line(row):
     state = row["state"]
     if "rounds_s" in row:
         rounds = ", ".join(f"{seconds:.1f}" for seconds in row["rounds_s"])
-        state += f", median of {len(row['rounds_s'])} ({rounds})"
+        median = f"median of {len(row['rounds_s'])} ({rounds})"
+        state = median if state == "–" else f"{state}, {median}"
     return (
         f"| {row['format']} | {row['size']} | {row['tool']} | {row['method']} | {state} "
         f"| {row['wall_s']:.1f} | {row['peak_rss_mib']} | {ratio} | {split} |"
@@ -451,9 +462,10 @@ def save(rows, agreement):
         "nothing compiled yet (an empty numba cache, as after installing); *warm* = the "
         "kernel compiled by an earlier run; *in session* = the second run in one process (the "
         "desktop's case: imports and the kernel's loading paid by the first), GDAL's too. "
-        "`qgis_process` rows include QGIS's start-up; their warm rows on full scenes are the "
-        f"median of {ROUNDS} interleaved rounds (every method in turn, round after round; each "
-        "round's wall time in brackets), the other rows one run each. The "
+        "`qgis_process` rows include QGIS's start-up. On full scenes the warm `qgis_process` "
+        f"rows and GDAL's are the median of {ROUNDS} interleaved rounds (every method and GDAL "
+        "in turn, round after round; each round's wall time in brackets), and every ratio is "
+        "to the peer's median; the other rows are one run each. The "
         "read / resample / write split is the plugin's own (a background thread encodes "
         "each row of tiles on every core while the next rows are resampled, so the parts "
         "overlap; GDAL makes the file, the plugin encodes its tiles). *write "

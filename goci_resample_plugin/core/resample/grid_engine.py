@@ -118,7 +118,7 @@ class GridResampler(Resampler):
         self._stop_waiting = threading.Event()  # set by settle: a run that ends waits no more
         from .compiled import HELPERS_MIN_PIXELS  # numba is there: the kernel is
 
-        helpers = (options.interpolates or assign) and grid.size >= HELPERS_MIN_PIXELS
+        helpers = grid.size >= HELPERS_MIN_PIXELS
         self._loading = background.submit(_load, self._kernel, len(subset.bands),
                                           wait_limit_seconds(self.compile_seconds),
                                           self._stop_waiting, helpers)  # fmt: skip
