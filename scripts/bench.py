@@ -17,8 +17,11 @@ RSS (``wait4``) are recorded:
   GDAL and every method (the desktop's case, where imports and loading are paid once);
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
   profile; the time includes QGIS's start-up), cold, and warm in ``ROUNDS`` interleaved
-  rounds (every method, the match-ups and GDAL's three in turn), each row the median of its
-  rounds, GDAL's too;
+  rounds (every method and the match-ups in turn, GDAL's three between rounds), each row
+  the median of its three runs, GDAL's too (its first run is the pair's first); the first
+  round's match-ups also compile their small compiled passes (the sums and the points'
+  rows: 1.7 s in a fresh process here), which the compiling children leave to the first
+  run;
 * on the full-size pairs, *write only*: the plugin's own output, already in memory, written
   again by the plugin's writer (same threads, DEFLATE and ZSTD): the floor any run writing
   this format pays, whatever the resampling costs.
@@ -463,9 +466,9 @@ def save(rows, agreement):
         "kernel compiled by an earlier run; *in session* = the second run in one process (the "
         "desktop's case: imports and the kernel's loading paid by the first), GDAL's too. "
         "`qgis_process` rows include QGIS's start-up. On full scenes the warm `qgis_process` "
-        f"rows and GDAL's are the median of {ROUNDS} interleaved rounds (every method and GDAL "
-        "in turn, round after round; each round's wall time in brackets), and every ratio is "
-        "to the peer's median; the other rows are one run each. The "
+        f"rows and GDAL's are the median of {ROUNDS} runs (every method and the match-ups in "
+        "turn, round after round, GDAL's between rounds; each run's wall time in brackets), "
+        "and the ratios are to those medians; the other rows are one run each. The "
         "read / resample / write split is the plugin's own (a background thread encodes "
         "each row of tiles on every core while the next rows are resampled, so the parts "
         "overlap; GDAL makes the file, the plugin encodes its tiles). *write "

@@ -372,7 +372,7 @@ def test_a_cancelled_batch_leaves_a_series_of_the_scenes_done_and_a_resume_compl
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in products.items())  # reused
 
 
-def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp_path):
+def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp_path, monkeypatch):
     """Every way of writing the GeoPackage (SpatiaLite's module making the points in a
     connection of our own, GDAL's SQL copying staged parts, or OGR's VRT where GDAL has no
     SpatiaLite) gives every row of the columns as a feature: the point at lon/lat, NaN as
@@ -393,7 +393,13 @@ def test_the_points_carry_their_columns_whether_spatialite_or_ogr_makes_them(tmp
     assert not list(folder.glob("points*.sqlite"))  # each part removed once copied
     files._translate(folder / "vrt.gpkg", folder / "points.sqlite",
                      files._stage(folder / "points.sqlite", columns))  # fmt: skip
-    for made in ("direct.gpkg", "sql.gpkg", "vrt.gpkg"):
+    # where SpatiaLite's module cannot be loaded, the file the direct way began is made again
+    monkeypatch.setattr(files, "SPATIALITE_MODULE", "mod_missing_here")
+    assert not files._write_direct(folder / "direct_failed.gpkg", columns)
+    assert not (folder / "direct_failed.gpkg").exists()
+    files.write_points(folder / "fallback.gpkg", columns)
+    assert not list(folder.glob(".*"))  # no working folder left behind
+    for made in ("direct.gpkg", "sql.gpkg", "vrt.gpkg", "fallback.gpkg"):
         source = ogr.Open(str(folder / made))  # the layer lives only as long as it
         layer = source.GetLayer(files.POINTS_LAYER)
         assert layer.GetFeatureCount() == n and not layer.TestCapability(ogr.OLCFastSpatialFilter)

@@ -124,6 +124,11 @@ def _compiled_insert_rows():
     return insert_rows
 
 
+SPATIALITE_MODULE = "mod_spatialite"
+"""SpatiaLite's loadable module, as SQLite finds it (its suffix added, the system's library
+path searched)."""
+
+
 def _write_direct(made, columns):
     """Make the GeoPackage ``made`` (OGR creates it, its layer and fields) and insert
     ``columns`` into the layer's table in one compiled pass (:mod:`.sqlite_rows`) over a
@@ -147,7 +152,7 @@ def _write_direct(made, columns):
     insert = (f'INSERT INTO "{POINTS_LAYER}" ("{geometry}"{names}) '
               f"VALUES (AsGPB(MakePoint(?, ?, 4326)){', ?' * len(fields)})")  # nosec B608  # fmt: skip
     ordered = {"lon": columns["lon"], "lat": columns["lat"]} | {n: columns[n] for n in fields}
-    if not insert_rows(made, SCRATCH_PRAGMAS, insert, ordered, extension="mod_spatialite"):
+    if not insert_rows(made, SCRATCH_PRAGMAS, insert, ordered, extension=SPATIALITE_MODULE):
         made.unlink(missing_ok=True)
         return False
     from osgeo import gdal
@@ -240,7 +245,7 @@ def _create_layer(made, fields):
 
     crs = osr.SpatialReference()
     crs.ImportFromEPSG(4326)
-    with _thread_config("OGR_SQLITE_PRAGMA", f"page_size={PAGE_BYTES}"):
+    with _thread_pragma(f"page_size={PAGE_BYTES}"):
         dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(made))
     layer = dataset.CreateLayer(POINTS_LAYER, crs, ogr.wkbPoint, ["SPATIAL_INDEX=NO"])
     for name, kind in fields.items():
@@ -257,13 +262,19 @@ pages (the points of a full scene written 10–20 % faster, measured alternately
 
 
 @contextlib.contextmanager
-def _thread_config(key, value):
-    """GDAL's configuration option ``key`` set to ``value`` for this thread, in the block only:
-    other threads of QGIS (rendering, other algorithms) keep their own."""
+def _thread_pragma(pragma):
+    """GDAL's ``OGR_SQLITE_PRAGMA`` with ``pragma`` put first, for this thread and in the block
+    only: other threads of QGIS (rendering, other algorithms) keep theirs, and the user's own
+    pragmas stay. Without GDAL's thread-local options (an old GDAL), nothing is set."""
     from osgeo import gdal
 
+    key = "OGR_SQLITE_PRAGMA"
+    if not hasattr(gdal, "GetThreadLocalConfigOption"):
+        yield
+        return
     before = gdal.GetThreadLocalConfigOption(key, None)
-    gdal.SetThreadLocalConfigOption(key, value)
+    pragmas = [pragma, gdal.GetConfigOption(key)]  # ours first: a page size counts only then
+    gdal.SetThreadLocalConfigOption(key, ",".join(filter(None, pragmas)))
     try:
         yield
     finally:

@@ -134,8 +134,8 @@ def insert_rows(path, first, insert, columns, extension=None):
 
     Returns:
         False when no SQLite library could be loaded, this numba cannot compile the pass
-        (nothing left at a ``path`` created here), or ``extension`` cannot be loaded or lacks
-        a function ``insert`` calls (nothing inserted).
+        (nothing left at a ``path`` created here), or with ``extension``, when it cannot be
+        loaded or ``insert`` cannot be prepared (a function it lacks): nothing inserted.
 
     Raises:
         OSError: SQLite's message when the file cannot be opened or written (a full disk).
@@ -163,16 +163,19 @@ def _insert_all(sqlite, path, first, insert, columns, extension):
     try:
         if opened != 0:
             raise OSError(f"{path}: {_message(sqlite, database)}")
-        if extension and (sqlite.enable_extensions(database, 1)
-                          or sqlite.load_extension(database, extension.encode("utf-8"), None,
-                                                   None)):  # fmt: skip
-            raise _Unsupported(extension)
+        if extension:
+            loaded = not sqlite.enable_extensions(database, 1) and not sqlite.load_extension(
+                database, extension.encode("utf-8"), None, None
+            )
+            sqlite.enable_extensions(database, 0)  # no SQL load_extension() from here on
+            if not loaded:
+                raise _Unsupported(extension)
         statement = ctypes.c_void_p()
         for sql in (*first, "BEGIN"):
             _execute(sqlite, database, sql, path)
         if sqlite.prepare(database, insert.encode("utf-8"), -1, ctypes.byref(statement), None):
             message = _message(sqlite, database)
-            if extension and "no such function" in message:
+            if extension:  # e.g. a SpatiaLite without the function: the caller's other way
                 raise _Unsupported(message)
             raise OSError(f"{path}: {message}")
         try:
