@@ -5,6 +5,7 @@
 import math
 
 import numba
+import numpy as np
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
@@ -37,3 +38,13 @@ def accumulate(assigned, strip, nodata, has_nodata, shift, pixels, count, total,
                 count[b, g] += 1
                 total[b, g] += value
                 squares[b, g] += value * value
+
+
+def tiny_call():
+    """Compile :func:`accumulate` (or load it from numba's cache) for the argument types of
+    :class:`.footprints.FootprintSums` by a call that adds nothing: the compiling child's
+    (:mod:`..resample.precompile`)."""
+    empty = np.zeros((1, 1))
+    accumulate(np.full((1, 1), -1, dtype=np.int64), np.zeros((1, 1, 1), dtype=np.float32), 0.0,
+               True, np.full(1, np.nan), np.zeros(1, dtype=np.int64),
+               np.zeros((1, 1), dtype=np.int64), empty, empty.copy())  # fmt: skip

@@ -192,6 +192,15 @@ def _insert_all(sqlite, path, first, insert, columns, extension):
         sqlite.close(database)
 
 
+def tiny_call():
+    """Compile the pass (or load it from numba's cache) for the argument types of
+    :func:`insert_rows` by a call on no row, where the SQLite library loads: the compiling
+    child's (:mod:`..resample.precompile`)."""
+    sqlite = _sqlite()
+    if sqlite is not None:
+        _insert(0, np.zeros((0, 1)), np.zeros(1, dtype=np.bool_), *sqlite.kernel)
+
+
 def _execute(sqlite, database, sql, path):
     if sqlite.exec(database, sql.encode("utf-8"), None, None, None) != 0:
         raise OSError(f"{path}: {_message(sqlite, database)}")

@@ -44,3 +44,11 @@ def undo_float_predictor(raw, out, band0, spp, tile_width, col0, rows, cols):
                     ((a0 & 255) << 24) | ((a1 & 255) << 16) | ((a2 & 255) << 8) | (a3 & 255)
                 )
                 i += spp
+
+
+def tiny_call():
+    """Compile :func:`undo_float_predictor` (or load it from numba's cache) for the argument
+    types of :mod:`.tiff_tiles` by a call on no tile row: the compiling child's
+    (:mod:`..resample.precompile`)."""
+    strip = np.zeros((1, 1, 1), dtype=np.float32)
+    undo_float_predictor(np.zeros(0, dtype=np.uint8), strip.view(np.uint32), 0, 1, 1, 0, 0, 0)

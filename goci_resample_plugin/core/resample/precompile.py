@@ -4,9 +4,10 @@ The plugin starts ``python -m goci_resample_plugin.core.resample.precompile`` wh
 it and no kernel is compiled yet (after an install or an update): numba's compile then happens
 while the user fills in a dialog, and the first run finds the kernels in numba's cache. Two
 children, one per core (``GROUPS``): the Gaussian/Nearest kernel in one, the interpolators' and
-the match-ups' in the other, so that a first run waits only for the kernel it needs (measured
-on the demo's 1500 × 1500 pair: a bilinear first run through ``qgis_process`` waited 18.6 s
-for the one child, which compiled the Gaussian kernel first, and now waits 2.6 s). A child
+the match-ups' in the other (then the match-ups' small passes, ``PASSES``), so that a first
+run waits only for the kernel it needs (measured on the demo's 1500 × 1500 pair: a bilinear
+first run through ``qgis_process`` waited 18.6 s for the one child, which compiled the
+Gaussian kernel first, and now waits 2.6 s). A child
 process cannot take QGIS down, as a compiling thread once did with ``qgis_process`` on exit.
 A run that starts while a child still compiles its kernel waits for it
 (:func:`.kernel_cache.wait_for`) instead of compiling the same kernel a second time: the child
@@ -19,6 +20,7 @@ run's message announces, measured on this machine. Once every kernel is compiled
 """
 
 import contextlib
+import importlib
 import os
 import subprocess
 import sys
@@ -44,6 +46,14 @@ assignment (:func:`.grid_engine._kernel`)."""
 
 GROUPS = ((0,), (1, 2))
 """The kernels (indices into ``KERNELS``) each child compiles, in this order."""
+
+PASSES = ("..matchups.accumulate", "..matchups.sqlite_rows", "..read.predictor_kernel")
+"""Modules of the match-ups' small compiled passes besides the assignment (the sums, the
+points' rows, Landsat's tile predictor: 1.7 s of a first match-up run here). The child that
+compiles the assignment kernel compiles them after it, through their ``tiny_call``."""
+
+ASSIGNMENT = 2
+"""The assignment kernel's index in ``KERNELS``."""
 
 BAND_COUNT = 5
 """Bands of the tiny call that compiles a kernel (any count gives the same compilation)."""
@@ -146,6 +156,10 @@ def main(group):
                 with contextlib.suppress(OSError):
                     write_replacing(times_path(kernel), f"{time.perf_counter() - started:.2f}")
     record_compiled(kernels)
+    if ASSIGNMENT in group:
+        for name in PASSES:
+            with contextlib.suppress(Exception):  # no numba or SQLite there: the run's part
+                importlib.import_module(name, __package__).tiny_call()
 
 
 def _hold(kernel, holding, attempts=5):
