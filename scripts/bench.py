@@ -18,10 +18,7 @@ RSS (``wait4``) are recorded:
 * on the full-size pairs, the same through ``qgis_process`` (packaged plugin, throw-away
   profile; the time includes QGIS's start-up), cold, and warm in ``ROUNDS`` interleaved
   rounds (every method and the match-ups in turn, GDAL's three between rounds), each row
-  the median of its three runs, GDAL's too (its first run is the pair's first); the first
-  round's match-ups also compile their small compiled passes (the sums and the points'
-  rows: 1.7 s in a fresh process here), which the compiling children leave to the first
-  run;
+  the median of its three runs, GDAL's too (its first run is the pair's first);
 * on the full-size pairs, *write only*: the plugin's own output, already in memory, written
   again by the plugin's writer (same threads, DEFLATE and ZSTD): the floor any run writing
   this format pays, whatever the resampling costs.
