@@ -22,8 +22,9 @@ when numba linked them into it; a helper optimised once, in its own library, run
 (measured: the bilinear/cubic kernel loaded from the cache 15–25 % slower than in the process
 that had just compiled it, where LLVM's JIT resolves the kernel's calls to the helpers already
 loaded, since the first definition of a symbol wins). So helpers are cached too, and
-:func:`load_helpers` loads them before their kernel is loaded: a warm run then runs the
-helpers' own code, as the compiling process does (``bench/kernel.md``).
+:func:`load_helpers` loads them before their kernel is loaded: a warm run on a large scene
+(``HELPERS_MIN_PIXELS``) then runs the helpers' own code, as the compiling process does
+(``bench/kernel.md``).
 """
 
 import contextlib

@@ -52,7 +52,7 @@ PASSES = ("..matchups.accumulate", "..matchups.sqlite_rows", "..read.predictor_k
 points' rows, Landsat's tile predictor: 1.7 s of a first match-up run here). The child that
 compiles the assignment kernel compiles them after it, through their ``tiny_call``."""
 
-ASSIGNMENT = 2
+ASSIGNMENT = KERNELS.index((True, True))
 """The assignment kernel's index in ``KERNELS``."""
 
 BAND_COUNT = 5
